@@ -1,0 +1,117 @@
+package io.lockn.core;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.context.Context;
+import java.util.List;
+
+/**
+ * A model call (inference or embeddings, CLIENT, named {@code {operation} {request model}}) not started yet.
+ *
+ * <p>Everything a sampler may look at (operation, provider, request model, server address and port, and the
+ * attribution from Baggage) is set on the span builder before the span starts. Not thread-safe until started.
+ */
+public interface LlmCallSpec extends OperationSpec<LlmCall> {
+
+  /**
+   * Sets {@code server.address} and {@code server.port}.
+   *
+   * @param address the host name or address
+   * @param port the port
+   * @return this spec
+   */
+  LlmCallSpec server(String address, int port);
+
+  /**
+   * Sets {@code gen_ai.request.max_tokens}.
+   *
+   * @param maxTokens the maximum number of output tokens
+   * @return this spec
+   */
+  LlmCallSpec maxTokens(long maxTokens);
+
+  /**
+   * Sets {@code gen_ai.request.temperature}.
+   *
+   * @param temperature the temperature
+   * @return this spec
+   */
+  LlmCallSpec temperature(double temperature);
+
+  /**
+   * Sets {@code gen_ai.request.top_p}.
+   *
+   * @param topP the top-p value
+   * @return this spec
+   */
+  LlmCallSpec topP(double topP);
+
+  /**
+   * Marks the call as streamed: {@code gen_ai.request.stream=true}.
+   *
+   * @param stream whether the response is streamed
+   * @return this spec
+   */
+  LlmCallSpec stream(boolean stream);
+
+  /**
+   * Sets {@code gen_ai.conversation.id}.
+   *
+   * @param conversationId the conversation or session id
+   * @return this spec
+   */
+  LlmCallSpec conversationId(String conversationId);
+
+  /**
+   * Marks this call as a retry of {@code previous}: {@code lockn.retry.attempt} is one more than the previous
+   * attempt's and {@code lockn.retry.first_span_id} names the first attempt's span. Each attempt keeps its own span.
+   *
+   * @param previous the attempt this call retries
+   * @return this spec
+   */
+  LlmCallSpec retryOf(LlmCall previous);
+
+  /**
+   * Marks this call as a fallback from {@code failed}, usually to another model: {@code lockn.fallback.depth} is one
+   * more than the failed call's depth and {@code lockn.fallback.from_model} is its request model.
+   *
+   * @param failed the call that failed
+   * @return this spec
+   */
+  LlmCallSpec fallbackFrom(LlmCall failed);
+
+  /**
+   * Identifies the prompt (for example a hash of the system prompt and tools) so that LockN can infer unreported
+   * cache hits: when the input tokens for the same key drop well below their running expectation the span gets
+   * {@code lockn.cache.hit_inferred=true}.
+   *
+   * @param promptKey a stable key for the prompt
+   * @return this spec
+   */
+  LlmCallSpec promptKey(String promptKey);
+
+  /**
+   * Sets {@code gen_ai.input.messages}; recorded only when content capture is enabled.
+   *
+   * @param messages the chat history sent to the model
+   * @return this spec
+   */
+  LlmCallSpec inputMessages(List<GenAiMessage> messages);
+
+  /**
+   * Sets an extra span attribute.
+   *
+   * @param key the key
+   * @param value the value
+   * @param <T> the attribute type
+   * @return this spec
+   */
+  <T> LlmCallSpec attribute(AttributeKey<T> key, T value);
+
+  /**
+   * Sets the parent context instead of {@link Context#current()}.
+   *
+   * @param parent the parent context
+   * @return this spec
+   */
+  LlmCallSpec parent(Context parent);
+}

@@ -1,0 +1,51 @@
+package io.lockn.core;
+
+import io.opentelemetry.api.common.AttributeKey;
+
+/**
+ * LockN's own span and metric attribute keys. Everything LockN adds beyond the GenAI semantic conventions lives
+ * under {@code lockn.*}.
+ */
+public final class LockNAttributes {
+
+  /** {@code lockn.task.name}: the agent task a span belongs to; set on the task span and every LockN span below it. */
+  public static final AttributeKey<String> TASK_NAME = AttributeKey.stringKey("lockn.task.name");
+
+  /**
+   * {@code lockn.agent.name}: the nearest enclosing agent of an inference or tool span, so that spend can be grouped
+   * per agent without joining on the trace.
+   */
+  public static final AttributeKey<String> AGENT_NAME = AttributeKey.stringKey("lockn.agent.name");
+
+  /** {@code lockn.retry.attempt}: the attempt number of a retried call; the first attempt is 1. */
+  public static final AttributeKey<Long> RETRY_ATTEMPT = AttributeKey.longKey("lockn.retry.attempt");
+
+  /** {@code lockn.retry.first_span_id}: the span id of the first attempt, on every retry. */
+  public static final AttributeKey<String> RETRY_FIRST_SPAN_ID = AttributeKey.stringKey("lockn.retry.first_span_id");
+
+  /** {@code lockn.fallback.depth}: how many models were tried before this one; 1 for the first fallback. */
+  public static final AttributeKey<Long> FALLBACK_DEPTH = AttributeKey.longKey("lockn.fallback.depth");
+
+  /** {@code lockn.fallback.from_model}: the request model of the attempt this call falls back from. */
+  public static final AttributeKey<String> FALLBACK_FROM_MODEL = AttributeKey.stringKey("lockn.fallback.from_model");
+
+  /** {@code lockn.cache.hit}: whether the call was served, wholly or partly, from a cache. */
+  public static final AttributeKey<Boolean> CACHE_HIT = AttributeKey.booleanKey("lockn.cache.hit");
+
+  /** {@code lockn.cache.type}: {@code semantic} (an application cache) or {@code provider} (prompt caching). */
+  public static final AttributeKey<String> CACHE_TYPE = AttributeKey.stringKey("lockn.cache.type");
+
+  /**
+   * {@code lockn.cache.hit_inferred}: input tokens for the same prompt dropped well below their running expectation,
+   * which suggests a cache the provider did not report.
+   */
+  public static final AttributeKey<Boolean> CACHE_HIT_INFERRED = AttributeKey.booleanKey("lockn.cache.hit_inferred");
+
+  /** {@code lockn.model.substituted}: the response model is of a different family than the request model. */
+  public static final AttributeKey<Boolean> MODEL_SUBSTITUTED = AttributeKey.booleanKey("lockn.model.substituted");
+
+  /** {@code lockn.finish_reason}: one finish reason, on the {@code lockn.client.finish_reasons} counter. */
+  public static final AttributeKey<String> FINISH_REASON = AttributeKey.stringKey("lockn.finish_reason");
+
+  private LockNAttributes() {}
+}

@@ -1,0 +1,352 @@
+package io.lockn.core.internal;
+
+import static io.lockn.core.GenAiAttributes.ERROR_TYPE;
+import static io.lockn.core.GenAiAttributes.GEN_AI_OPERATION_NAME;
+import static io.lockn.core.GenAiAttributes.GEN_AI_PROVIDER_NAME;
+import static io.lockn.core.GenAiAttributes.GEN_AI_REQUEST_MODEL;
+import static io.lockn.core.GenAiAttributes.GEN_AI_RESPONSE_MODEL;
+import static io.lockn.core.GenAiAttributes.GEN_AI_TOKEN_MODALITY;
+import static io.lockn.core.GenAiAttributes.GEN_AI_TOKEN_TYPE;
+import static io.lockn.core.GenAiAttributes.SERVER_ADDRESS;
+import static io.lockn.core.GenAiAttributes.SERVER_PORT;
+
+import io.lockn.core.GenAiAttributes;
+import io.lockn.core.GenAiOperation;
+import io.lockn.core.LockNAttributes;
+import io.lockn.core.SemconvProfile;
+import io.lockn.core.TokenUsage;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.context.Context;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * LockN's instruments, created once per LockN instance, with the semantic conventions' names, units and explicit
+ * bucket boundaries for the configured {@link SemconvProfile}.
+ *
+ * <p>Metric attributes are bounded: model names, server addresses and the configured attribution keys each pass a
+ * {@link CardinalityLimiter}; user ids, prompts and request ids never become metric attributes.
+ */
+final class GenAiMetrics {
+
+  static final List<Long> TOKEN_BUCKETS =
+      List.of(1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L, 16777216L,
+          67108864L);
+  static final List<Double> DURATION_BUCKETS =
+      List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+  static final List<Double> AGENT_DURATION_BUCKETS =
+      List.of(0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6);
+  static final List<Double> WORKFLOW_DURATION_BUCKETS =
+      List.of(1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0);
+
+  private static final Attributes INPUT = Attributes.of(GEN_AI_TOKEN_TYPE, "input");
+  private static final Attributes OUTPUT = Attributes.of(GEN_AI_TOKEN_TYPE, "output");
+  private static final String UNKNOWN_MODALITY = "unknown";
+
+  private final SemconvProfile profile;
+  private final List<String> metricAttributionKeys;
+  private final List<AttributeKey<String>> metricAttributionAttributeKeys;
+  private final CardinalityLimiter[] attributionLimiters;
+  private final CardinalityLimiter modelLimiter;
+  private final CardinalityLimiter serverLimiter;
+  private final CardinalityLimiter nameLimiter;
+  private final int maxValueLength;
+
+  // V1_41
+  private final @Nullable LongHistogram tokenUsage;
+  private final @Nullable DoubleHistogram operationDuration;
+  // LATEST_EXPERIMENTAL
+  private final @Nullable DoubleHistogram inferenceDuration;
+  private final @Nullable DoubleHistogram embeddingsDuration;
+  private final @Nullable LongCounter usageInput;
+  private final @Nullable LongCounter usageOutput;
+  private final @Nullable LongCounter usageCacheRead;
+  private final @Nullable LongCounter usageCacheWrite;
+  private final @Nullable LongCounter usageReasoning;
+  private final @Nullable LongHistogram operationInputTokens;
+  private final @Nullable LongHistogram operationOutputTokens;
+  private final @Nullable LongHistogram embeddingsInputTokens;
+  private final @Nullable DoubleHistogram agentDuration;
+  private final @Nullable DoubleHistogram toolDuration;
+  private final @Nullable DoubleHistogram workflowDuration;
+  // Both profiles
+  private final LongCounter retries;
+  private final LongCounter fallbacks;
+  private final LongCounter substitutions;
+  private final LongCounter finishReasons;
+  private final LongCounter cacheHits;
+
+  GenAiMetrics(Meter meter, LockNConfig config) {
+    this.profile = config.semconvProfile();
+    this.metricAttributionKeys = config.metricAttributionKeys();
+    this.metricAttributionAttributeKeys = metricAttributionKeys.stream().map(AttributeKey::stringKey).toList();
+    this.attributionLimiters = new CardinalityLimiter[metricAttributionKeys.size()];
+    for (int i = 0; i < attributionLimiters.length; i++) {
+      attributionLimiters[i] = new CardinalityLimiter(config.metricCardinalityLimit());
+    }
+    this.modelLimiter = new CardinalityLimiter(config.metricCardinalityLimit());
+    this.serverLimiter = new CardinalityLimiter(config.metricCardinalityLimit());
+    this.nameLimiter = new CardinalityLimiter(config.metricCardinalityLimit());
+    this.maxValueLength = config.attributionKeys().maxValueLength();
+
+    boolean latest = profile == SemconvProfile.LATEST_EXPERIMENTAL;
+    this.tokenUsage =
+        latest
+            ? null
+            : tokenHistogram(meter, "gen_ai.client.token.usage", "Number of input and output tokens used.");
+    this.operationDuration =
+        latest
+            ? null
+            : durationHistogram(
+                meter, "gen_ai.client.operation.duration", "GenAI operation duration.", DURATION_BUCKETS);
+    this.inferenceDuration =
+        latest
+            ? durationHistogram(
+                meter, "gen_ai.client.inference.duration", "GenAI inference duration.", DURATION_BUCKETS)
+            : null;
+    this.embeddingsDuration =
+        latest
+            ? durationHistogram(
+                meter, "gen_ai.client.embeddings.duration", "GenAI embeddings duration.", DURATION_BUCKETS)
+            : null;
+    this.usageInput = latest ? tokenCounter(meter, "gen_ai.client.inference.usage.input_tokens") : null;
+    this.usageOutput = latest ? tokenCounter(meter, "gen_ai.client.inference.usage.output_tokens") : null;
+    this.usageCacheRead =
+        latest ? tokenCounter(meter, "gen_ai.client.inference.usage.cache_read.input_tokens") : null;
+    this.usageCacheWrite =
+        latest ? tokenCounter(meter, "gen_ai.client.inference.usage.cache_write.input_tokens") : null;
+    this.usageReasoning =
+        latest ? tokenCounter(meter, "gen_ai.client.inference.usage.reasoning.output_tokens") : null;
+    this.operationInputTokens =
+        latest
+            ? tokenHistogram(
+                meter, "gen_ai.client.inference.operation.input_tokens", "Input tokens per inference operation.")
+            : null;
+    this.operationOutputTokens =
+        latest
+            ? tokenHistogram(
+                meter, "gen_ai.client.inference.operation.output_tokens", "Output tokens per inference operation.")
+            : null;
+    this.embeddingsInputTokens =
+        latest
+            ? tokenHistogram(
+                meter, "gen_ai.client.embeddings.operation.input_tokens", "Input tokens per embeddings operation.")
+            : null;
+    this.agentDuration =
+        latest
+            ? durationHistogram(
+                meter, "gen_ai.invoke_agent.duration", "GenAI agent invocation duration.", AGENT_DURATION_BUCKETS)
+            : null;
+    this.toolDuration =
+        latest
+            ? durationHistogram(meter, "gen_ai.execute_tool.duration", "GenAI tool execution duration.",
+                DURATION_BUCKETS)
+            : null;
+    this.workflowDuration =
+        latest
+            ? durationHistogram(
+                meter, "gen_ai.workflow.duration", "GenAI workflow duration.", WORKFLOW_DURATION_BUCKETS)
+            : null;
+
+    this.retries = counter(meter, "lockn.client.retries", "{retry}", "Retried model calls.");
+    this.fallbacks = counter(meter, "lockn.client.fallbacks", "{fallback}", "Model calls that fell back.");
+    this.substitutions =
+        counter(
+            meter,
+            "lockn.client.model_substitutions",
+            "{substitution}",
+            "Model calls answered by another model family than requested.");
+    this.finishReasons =
+        counter(
+            meter,
+            "lockn.client.finish_reasons",
+            "{choice}",
+            "Choices by finish reason; the share of 'length' is the truncation rate.");
+    this.cacheHits = counter(meter, "lockn.client.cache_hits", "{call}", "Model calls served from a cache.");
+  }
+
+  private static LongHistogram tokenHistogram(Meter meter, String name, String description) {
+    return meter
+        .histogramBuilder(name)
+        .ofLongs()
+        .setUnit("{token}")
+        .setDescription(description)
+        .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS)
+        .build();
+  }
+
+  private static DoubleHistogram durationHistogram(
+      Meter meter, String name, String description, List<Double> buckets) {
+    return meter
+        .histogramBuilder(name)
+        .setUnit("s")
+        .setDescription(description)
+        .setExplicitBucketBoundariesAdvice(buckets)
+        .build();
+  }
+
+  private static LongCounter tokenCounter(Meter meter, String name) {
+    return counter(meter, name, "{token}", "Tokens used by inference operations.");
+  }
+
+  private static LongCounter counter(Meter meter, String name, String unit, String description) {
+    return meter.counterBuilder(name).setUnit(unit).setDescription(description).build();
+  }
+
+  /** The attributes shared by every metric of one model call. */
+  Attributes callAttributes(
+      GenAiOperation operation,
+      String provider,
+      String requestModel,
+      @Nullable String responseModel,
+      @Nullable String serverAddress,
+      long serverPort,
+      @Nullable String errorType,
+      Context context) {
+    AttributesBuilder b =
+        Attributes.builder()
+            .put(GEN_AI_OPERATION_NAME, operation.value())
+            .put(GEN_AI_PROVIDER_NAME, nameLimiter.limit(provider));
+    if (!requestModel.isEmpty()) {
+      b.put(GEN_AI_REQUEST_MODEL, modelLimiter.limit(requestModel));
+    }
+    if (responseModel != null) {
+      b.put(GEN_AI_RESPONSE_MODEL, modelLimiter.limit(responseModel));
+    }
+    if (serverAddress != null) {
+      b.put(SERVER_ADDRESS, serverLimiter.limit(serverAddress));
+      if (serverPort > 0) {
+        b.put(SERVER_PORT, serverPort);
+      }
+    }
+    if (errorType != null) {
+      b.put(ERROR_TYPE, errorType);
+    }
+    putAttribution(b, context);
+    return b.build();
+  }
+
+  /** The attributes of an agent, tool or workflow duration. */
+  Attributes operationAttributes(
+      GenAiOperation operation, @Nullable String name, @Nullable String errorType, Context context) {
+    AttributesBuilder b = Attributes.builder().put(GEN_AI_OPERATION_NAME, operation.value());
+    if (name != null) {
+      AttributeKey<String> key =
+          switch (operation) {
+            case EXECUTE_TOOL -> GenAiAttributes.GEN_AI_TOOL_NAME;
+            case INVOKE_WORKFLOW -> GenAiAttributes.GEN_AI_WORKFLOW_NAME;
+            default -> GenAiAttributes.GEN_AI_AGENT_NAME;
+          };
+      b.put(key, nameLimiter.limit(name));
+    }
+    if (errorType != null) {
+      b.put(ERROR_TYPE, errorType);
+    }
+    putAttribution(b, context);
+    return b.build();
+  }
+
+  private void putAttribution(AttributesBuilder b, Context context) {
+    if (metricAttributionKeys.isEmpty()) {
+      return;
+    }
+    Baggage baggage = Baggage.fromContext(context);
+    for (int i = 0; i < metricAttributionKeys.size(); i++) {
+      String value = Strings.sanitize(baggage.getEntryValue(metricAttributionKeys.get(i)), maxValueLength);
+      if (value != null && !value.isEmpty()) {
+        b.put(metricAttributionAttributeKeys.get(i), attributionLimiters[i].limit(value));
+      }
+    }
+  }
+
+  void recordModelCall(
+      GenAiOperation operation,
+      Attributes attributes,
+      double seconds,
+      @Nullable TokenUsage usage,
+      boolean failed,
+      Context context) {
+    boolean embeddings = operation == GenAiOperation.EMBEDDINGS;
+    if (profile == SemconvProfile.V1_41) {
+      operationDuration.record(seconds, attributes, context);
+      if (usage != null) {
+        tokenUsage.record(usage.inputTokens(), with(attributes, INPUT), context);
+        if (!embeddings) {
+          tokenUsage.record(usage.outputTokens(), with(attributes, OUTPUT), context);
+        }
+      }
+      return;
+    }
+    if (embeddings) {
+      embeddingsDuration.record(seconds, attributes, context);
+      if (usage != null && !failed) {
+        embeddingsInputTokens.record(usage.inputTokens(), attributes, context);
+      }
+      return;
+    }
+    inferenceDuration.record(seconds, attributes, context);
+    // Counters are recorded for failed operations too (0 when no usage came back); histograms only on success.
+    TokenUsage u = usage != null ? usage : TokenUsage.EMPTY;
+    Attributes counted = attributes.toBuilder().put(GEN_AI_TOKEN_MODALITY, UNKNOWN_MODALITY).build();
+    usageInput.add(u.inputTokens(), counted, context);
+    usageOutput.add(u.outputTokens(), counted, context);
+    usageCacheRead.add(u.cacheReadTokens(), counted, context);
+    usageCacheWrite.add(u.cacheWriteTokens(), counted, context);
+    usageReasoning.add(u.reasoningTokens(), counted, context);
+    if (usage != null && !failed) {
+      operationInputTokens.record(usage.inputTokens(), attributes, context);
+      operationOutputTokens.record(usage.outputTokens(), attributes, context);
+    }
+  }
+
+  void recordOperation(GenAiOperation operation, Attributes attributes, double seconds, Context context) {
+    DoubleHistogram histogram =
+        switch (operation) {
+          case INVOKE_AGENT, CREATE_AGENT -> agentDuration;
+          case EXECUTE_TOOL -> toolDuration;
+          case INVOKE_WORKFLOW -> workflowDuration;
+          default -> null;
+        };
+    if (histogram != null) {
+      histogram.record(seconds, attributes, context);
+    }
+  }
+
+  void countRetry(Attributes attributes, Context context) {
+    retries.add(1, attributes, context);
+  }
+
+  void countFallback(Attributes attributes, Context context) {
+    fallbacks.add(1, attributes, context);
+  }
+
+  void countSubstitution(Attributes attributes, Context context) {
+    substitutions.add(1, attributes, context);
+  }
+
+  void countFinishReason(Attributes attributes, String reason, Context context) {
+    finishReasons.add(
+        1, attributes.toBuilder().put(LockNAttributes.FINISH_REASON, nameLimiter.limit(reason)).build(), context);
+  }
+
+  void countCacheHit(Attributes attributes, String cacheType, boolean inferred, Context context) {
+    cacheHits.add(
+        1,
+        attributes.toBuilder()
+            .put(LockNAttributes.CACHE_TYPE, cacheType)
+            .put(LockNAttributes.CACHE_HIT_INFERRED, inferred)
+            .build(),
+        context);
+  }
+
+  private static Attributes with(Attributes base, Attributes extra) {
+    return base.toBuilder().putAll(extra).build();
+  }
+}

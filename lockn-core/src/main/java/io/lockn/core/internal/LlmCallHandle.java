@@ -1,0 +1,343 @@
+package io.lockn.core.internal;
+
+import static io.lockn.core.GenAiAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT;
+import static io.lockn.core.GenAiAttributes.GEN_AI_OUTPUT_MESSAGES;
+import static io.lockn.core.GenAiAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
+import static io.lockn.core.GenAiAttributes.GEN_AI_RESPONSE_ID;
+import static io.lockn.core.GenAiAttributes.GEN_AI_RESPONSE_MODEL;
+import static io.lockn.core.GenAiAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK;
+import static io.lockn.core.GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS;
+import static io.lockn.core.GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS;
+import static io.lockn.core.GenAiAttributes.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS;
+import static io.lockn.core.GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS;
+import static io.lockn.core.GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
+import static io.lockn.core.GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
+
+import io.lockn.core.CacheType;
+import io.lockn.core.EvaluationResult;
+import io.lockn.core.GenAiMessage;
+import io.lockn.core.GenAiOperation;
+import io.lockn.core.LlmCall;
+import io.lockn.core.LlmCallRecord;
+import io.lockn.core.LockNAttributes;
+import io.lockn.core.LockNListener;
+import io.lockn.core.ModelIds;
+import io.lockn.core.ModelSubstitution;
+import io.lockn.core.SemconvProfile;
+import io.lockn.core.TokenUsage;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A started model call. Response data may arrive on any thread (streaming), so each field is volatile and written
+ * once or last-wins; everything is turned into attributes and metrics once, in {@link #onEnd(long)}.
+ */
+final class LlmCallHandle extends OperationHandle implements LlmCall {
+
+  private static final int MAX_FINISH_REASONS = 16;
+
+  final GenAiOperation llmOperation;
+  final String provider;
+  final String requestModel;
+  final @Nullable String serverAddress;
+  final long serverPort;
+  final int attempt;
+  final String firstSpanId;
+  final int fallbackDepth;
+  final long promptKeyHash;
+
+  private volatile @Nullable TokenUsage usage;
+  private volatile @Nullable String responseModel;
+  private volatile @Nullable String responseId;
+  private volatile @Nullable List<String> finishReasons;
+  private volatile @Nullable CacheType cacheType;
+  private volatile long firstChunkNanos;
+  private volatile int dimensions;
+  private volatile @Nullable List<GenAiMessage> outputMessages;
+
+  LlmCallHandle(
+      TracingLockN lockn,
+      Span span,
+      Context parent,
+      GenAiOperation operation,
+      String provider,
+      String requestModel,
+      @Nullable String serverAddress,
+      long serverPort,
+      @Nullable String agentName,
+      @Nullable String taskName,
+      int attempt,
+      @Nullable String firstSpanId,
+      int fallbackDepth,
+      long promptKeyHash,
+      long startNanos) {
+    super(lockn, span, parent, null, null, agentName, taskName, startNanos);
+    this.llmOperation = operation;
+    this.provider = provider;
+    this.requestModel = requestModel;
+    this.serverAddress = serverAddress;
+    this.serverPort = serverPort;
+    this.attempt = attempt;
+    this.firstSpanId = firstSpanId != null ? firstSpanId : span.getSpanContext().getSpanId();
+    this.fallbackDepth = fallbackDepth;
+    this.promptKeyHash = promptKeyHash;
+  }
+
+  @Override
+  public LlmCall recordUsage(TokenUsage usage) {
+    if (usage != null) {
+      this.usage = usage;
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall responseModel(String responseModel) {
+    if (responseModel != null) {
+      this.responseModel = Strings.sanitize(responseModel, Limits.MAX_MODEL_LENGTH);
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall responseId(String responseId) {
+    if (responseId != null) {
+      this.responseId = Strings.sanitize(responseId, Limits.MAX_ID_LENGTH);
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall finishReasons(List<String> finishReasons) {
+    try {
+      if (finishReasons != null) {
+        List<String> reasons = finishReasons.size() > MAX_FINISH_REASONS
+            ? finishReasons.subList(0, MAX_FINISH_REASONS) : finishReasons;
+        this.finishReasons =
+            reasons.stream()
+                .filter(r -> r != null)
+                .map(r -> Strings.sanitize(r, Limits.MAX_ID_LENGTH))
+                .toList();
+      }
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("LlmCall.finishReasons", t);
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall finishReason(String finishReason) {
+    if (finishReason != null) {
+      this.finishReasons = List.of(Strings.sanitize(finishReason, Limits.MAX_ID_LENGTH));
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall cacheHit(CacheType type) {
+    if (type != null) {
+      this.cacheType = type;
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall firstChunkReceived() {
+    if (firstChunkNanos == 0) {
+      firstChunkNanos = Math.max(1, System.nanoTime());
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall embeddingDimensions(int dimensions) {
+    if (dimensions > 0) {
+      this.dimensions = dimensions;
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall outputMessages(List<GenAiMessage> messages) {
+    if (messages != null && lockn.contentCapture.isEnabled()) {
+      this.outputMessages = List.copyOf(messages);
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall recordEvaluation(EvaluationResult result) {
+    lockn.recordEvaluation(span.getSpanContext(), responseId, result);
+    return this;
+  }
+
+  @Override
+  public String requestModel() {
+    return requestModel;
+  }
+
+  @Override
+  public @Nullable String responseModel() {
+    return responseModel;
+  }
+
+  @Override
+  public TokenUsage usage() {
+    TokenUsage u = usage;
+    return u != null ? u : TokenUsage.EMPTY;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public int fallbackDepth() {
+    return fallbackDepth;
+  }
+
+  @Override
+  void onEnd(long endNanos) {
+    TokenUsage u = usage;
+    String respModel = responseModel;
+    String error = errorType;
+    List<String> reasons = finishReasons;
+    CacheType cache = cacheType;
+    if (cache == null && u != null && u.cacheReadTokens() > 0) {
+      cache = CacheType.PROVIDER;
+    }
+    boolean inferred = false;
+    if (promptKeyHash != 0 && u != null && error == null) {
+      boolean dropped = lockn.cacheInference.observe(promptKeyHash, u.inputTokens());
+      inferred = dropped && cache == null;
+    }
+    boolean substituted = respModel != null && !ModelIds.sameFamily(requestModel, respModel);
+
+    if (span.isRecording()) {
+      if (u != null) {
+        span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens());
+        if (llmOperation != GenAiOperation.EMBEDDINGS) {
+          span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens());
+        }
+        if (u.cacheReadTokens() > 0) {
+          span.setAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadTokens());
+        }
+        if (u.cacheWriteTokens() > 0) {
+          span.setAttribute(
+              lockn.profile == SemconvProfile.V1_41
+                  ? GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS
+                  : GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
+              u.cacheWriteTokens());
+        }
+        if (u.reasoningTokens() > 0) {
+          span.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoningTokens());
+        }
+      }
+      if (respModel != null) {
+        span.setAttribute(GEN_AI_RESPONSE_MODEL, respModel);
+      }
+      String id = responseId;
+      if (id != null) {
+        span.setAttribute(GEN_AI_RESPONSE_ID, id);
+      }
+      if (reasons != null && !reasons.isEmpty()) {
+        span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, reasons);
+      }
+      if (cache != null) {
+        span.setAttribute(LockNAttributes.CACHE_HIT, true);
+        span.setAttribute(LockNAttributes.CACHE_TYPE, cache.value());
+      }
+      if (inferred) {
+        span.setAttribute(LockNAttributes.CACHE_HIT_INFERRED, true);
+      }
+      if (substituted) {
+        span.setAttribute(LockNAttributes.MODEL_SUBSTITUTED, true);
+      }
+      long chunk = firstChunkNanos;
+      if (chunk != 0) {
+        span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (chunk - startNanos) / 1_000_000_000.0);
+      }
+      if (dimensions > 0) {
+        span.setAttribute(GEN_AI_EMBEDDINGS_DIMENSION_COUNT, dimensions);
+      }
+      List<GenAiMessage> output = outputMessages;
+      if (output != null) {
+        span.setAttribute(GEN_AI_OUTPUT_MESSAGES, MessagesJson.write(output, lockn.contentCapture));
+      }
+    }
+
+    GenAiMetrics metrics = lockn.metrics;
+    Attributes attributes =
+        metrics.callAttributes(
+            llmOperation, provider, requestModel, respModel, serverAddress, serverPort, error, context);
+    metrics.recordModelCall(llmOperation, attributes, seconds(endNanos), u, error != null, context);
+    if (attempt > 1) {
+      metrics.countRetry(attributes, context);
+    }
+    if (fallbackDepth > 0) {
+      metrics.countFallback(attributes, context);
+    }
+    if (reasons != null) {
+      for (int i = 0; i < reasons.size(); i++) {
+        metrics.countFinishReason(attributes, reasons.get(i), context);
+      }
+    }
+    if (cache != null || inferred) {
+      metrics.countCacheHit(attributes, cache != null ? cache.value() : CacheType.PROVIDER.value(), inferred,
+          context);
+    }
+    if (substituted) {
+      metrics.countSubstitution(attributes, context);
+    }
+    List<LockNListener> listeners = lockn.listeners;
+    if (!listeners.isEmpty()) {
+      notifyListeners(listeners, u, respModel, error, cache, substituted, endNanos);
+    }
+  }
+
+  private void notifyListeners(
+      List<LockNListener> listeners,
+      @Nullable TokenUsage u,
+      @Nullable String respModel,
+      @Nullable String error,
+      @Nullable CacheType cache,
+      boolean substituted,
+      long endNanos) {
+    ModelSubstitution substitution =
+        substituted && respModel != null
+            ? new ModelSubstitution(provider, requestModel, respModel, span.getSpanContext())
+            : null;
+    LlmCallRecord record =
+        new LlmCallRecord(
+            llmOperation,
+            provider,
+            requestModel,
+            respModel,
+            u != null ? u : TokenUsage.EMPTY,
+            Duration.ofNanos(endNanos - startNanos),
+            error,
+            lockn.attribution.toMap(Baggage.fromContext(context)),
+            agentName,
+            taskName,
+            attempt,
+            fallbackDepth,
+            cache,
+            span.getSpanContext());
+    for (LockNListener listener : listeners) {
+      try {
+        if (substitution != null) {
+          listener.onModelSubstitution(substitution);
+        }
+        listener.onLlmCallEnded(record);
+      } catch (Throwable t) {
+        ApiUsageLogger.failed("listener " + listener.getClass().getName(), t);
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.lockn.core.internal;
+
+import io.lockn.core.AttributionKeys;
+import io.lockn.core.ContentCapture;
+import io.lockn.core.LockNListener;
+import io.lockn.core.SemconvProfile;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.List;
+
+/**
+ * The validated settings of a recording LockN.
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
+ *
+ * @param openTelemetry the OpenTelemetry to record with
+ * @param semconvProfile the semantic-convention profile
+ * @param attributionKeys the allowlisted Baggage keys
+ * @param metricAttributionKeys the attribution keys also recorded on metrics
+ * @param metricCardinalityLimit distinct values kept per metric attribute
+ * @param contentCapture the content-capture setting
+ * @param listeners the listeners
+ * @param cacheInferenceRatio the ratio below which a cache hit is inferred
+ */
+public record LockNConfig(
+    OpenTelemetry openTelemetry,
+    SemconvProfile semconvProfile,
+    AttributionKeys attributionKeys,
+    List<String> metricAttributionKeys,
+    int metricCardinalityLimit,
+    ContentCapture contentCapture,
+    List<LockNListener> listeners,
+    double cacheInferenceRatio) {}

@@ -1,0 +1,162 @@
+package io.lockn.core.internal;
+
+import io.lockn.core.GenAiAttributes;
+import io.lockn.core.GenAiOperation;
+import io.lockn.core.LockNScope;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.context.Scope;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A started workflow, agent or task span, and the base of tool and model-call handles. It is stored in the context
+ * under {@link #KEY} so that children inherit the task and agent names and find the current model call.
+ *
+ * <p>Ending is idempotent and race-free ({@link #close()} may be called from a completion callback on any thread);
+ * every step that could fail is contained.
+ */
+class OperationHandle implements LockNScope {
+
+  static final ContextKey<OperationHandle> KEY = ContextKey.named("io.lockn.operation");
+
+  private static final AtomicIntegerFieldUpdater<OperationHandle> ENDED =
+      AtomicIntegerFieldUpdater.newUpdater(OperationHandle.class, "ended");
+
+  final TracingLockN lockn;
+  final Span span;
+  final @Nullable GenAiOperation operation;
+  final @Nullable String name;
+  final @Nullable String agentName;
+  final @Nullable String taskName;
+  final long startNanos;
+  Context context;
+  private @Nullable Scope scope;
+  volatile @Nullable String errorType;
+  private volatile int ended;
+
+  OperationHandle(
+      TracingLockN lockn,
+      Span span,
+      Context parent,
+      @Nullable GenAiOperation operation,
+      @Nullable String name,
+      @Nullable String agentName,
+      @Nullable String taskName,
+      long startNanos) {
+    this.lockn = lockn;
+    this.span = span;
+    this.operation = operation;
+    this.name = name;
+    this.agentName = agentName;
+    this.taskName = taskName;
+    this.startNanos = startNanos;
+    this.context = parent.with(span).with(KEY, this);
+  }
+
+  static @Nullable OperationHandle fromContext(Context context) {
+    return context.get(KEY);
+  }
+
+  void attach() {
+    this.scope = context.makeCurrent();
+  }
+
+  /** Restores the previous context on this thread while the span stays open (asynchronous results). */
+  void detach() {
+    Scope s = scope;
+    if (s != null) {
+      scope = null;
+      s.close();
+    }
+  }
+
+  @Override
+  public Span span() {
+    return span;
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public <T> void setAttribute(AttributeKey<T> key, T value) {
+    if (key != null && value != null) {
+      span.setAttribute(key, value);
+    }
+  }
+
+  @Override
+  public void recordException(Throwable error) {
+    try {
+      if (error == null) {
+        return;
+      }
+      if (errorType == null) {
+        errorType = error.getClass().getName();
+      }
+      span.recordException(error);
+      span.setStatus(StatusCode.ERROR);
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("recordException", t);
+    }
+  }
+
+  @Override
+  public void recordError(String type) {
+    try {
+      errorType = type == null || type.isEmpty() ? GenAiAttributes.ERROR_TYPE_OTHER : type;
+      span.setStatus(StatusCode.ERROR);
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("recordError", t);
+    }
+  }
+
+  @Override
+  public final void close() {
+    if (!ENDED.compareAndSet(this, 0, 1)) {
+      return;
+    }
+    long endNanos = System.nanoTime();
+    try {
+      String error = errorType;
+      if (error != null) {
+        span.setAttribute(GenAiAttributes.ERROR_TYPE, error);
+      }
+      onEnd(endNanos);
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("ending a span", t);
+    } finally {
+      try {
+        span.end();
+      } catch (Throwable t) {
+        ApiUsageLogger.failed("span.end", t);
+      }
+      detach();
+    }
+  }
+
+  boolean isEnded() {
+    return ended != 0;
+  }
+
+  /** Records what this kind of operation records at its end; called once, before the span ends. */
+  void onEnd(long endNanos) {
+    if (operation != null) {
+      lockn.metrics.recordOperation(
+          operation,
+          lockn.metrics.operationAttributes(operation, name, errorType, context),
+          seconds(endNanos),
+          context);
+    }
+  }
+
+  final double seconds(long endNanos) {
+    return (endNanos - startNanos) / 1_000_000_000.0;
+  }
+}

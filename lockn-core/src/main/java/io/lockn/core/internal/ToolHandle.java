@@ -1,0 +1,35 @@
+package io.lockn.core.internal;
+
+import io.lockn.core.GenAiAttributes;
+import io.lockn.core.GenAiOperation;
+import io.lockn.core.ToolScope;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import org.jspecify.annotations.Nullable;
+
+/** A started {@code execute_tool} span. */
+final class ToolHandle extends OperationHandle implements ToolScope {
+
+  ToolHandle(
+      TracingLockN lockn,
+      Span span,
+      Context parent,
+      String name,
+      @Nullable String agentName,
+      @Nullable String taskName,
+      long startNanos) {
+    super(lockn, span, parent, GenAiOperation.EXECUTE_TOOL, name, agentName, taskName, startNanos);
+  }
+
+  @Override
+  public void result(String result) {
+    try {
+      if (result != null && lockn.contentCapture.isEnabled()) {
+        span.setAttribute(
+            GenAiAttributes.GEN_AI_TOOL_CALL_RESULT, MessagesJson.content(result, lockn.contentCapture));
+      }
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("ToolScope.result", t);
+    }
+  }
+}

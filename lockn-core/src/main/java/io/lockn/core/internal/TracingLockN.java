@@ -1,0 +1,191 @@
+package io.lockn.core.internal;
+
+import io.lockn.core.AgentSpec;
+import io.lockn.core.Attribution;
+import io.lockn.core.ContentCapture;
+import io.lockn.core.EvaluationResult;
+import io.lockn.core.GenAiAttributes;
+import io.lockn.core.GenAiOperation;
+import io.lockn.core.LlmCall;
+import io.lockn.core.LlmCallSpec;
+import io.lockn.core.LockN;
+import io.lockn.core.LockNListener;
+import io.lockn.core.SemconvProfile;
+import io.lockn.core.TaskSpec;
+import io.lockn.core.ToolSpec;
+import io.lockn.core.WorkflowSpec;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.logs.LogRecordBuilder;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The recording {@link LockN}: turns specs into spans on the configured tracer and records metrics on the
+ * configured meter. Immutable after construction; shared by all threads.
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
+ */
+public final class TracingLockN implements LockN {
+
+  /** The instrumentation scope name of LockN's tracer, meter and logger. */
+  public static final String INSTRUMENTATION_NAME = "io.lockn.core";
+
+  final Tracer tracer;
+  final Logger eventLogger;
+  final GenAiMetrics metrics;
+  final SemconvProfile profile;
+  final ContentCapture contentCapture;
+  final List<LockNListener> listeners;
+  final BaggageAttribution attribution;
+  final PromptCacheInference cacheInference;
+  private final LockNConfig config;
+
+  /**
+   * Creates the recording LockN.
+   *
+   * @param config the validated configuration
+   */
+  public TracingLockN(LockNConfig config) {
+    this.config = config;
+    OpenTelemetry otel = config.openTelemetry();
+    String version = Version.get();
+    this.tracer = otel.tracerBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build();
+    this.eventLogger =
+        otel.getLogsBridge().loggerBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build();
+    this.metrics =
+        new GenAiMetrics(
+            otel.meterBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build(), config);
+    this.profile = config.semconvProfile();
+    this.contentCapture = config.contentCapture();
+    this.listeners = config.listeners();
+    this.attribution = new BaggageAttribution(config.attributionKeys());
+    this.cacheInference = new PromptCacheInference(config.cacheInferenceRatio());
+  }
+
+  /**
+   * The configuration this instance was built with.
+   *
+   * @return the configuration
+   */
+  public LockNConfig config() {
+    return config;
+  }
+
+  @Override
+  public WorkflowSpec workflow(String name) {
+    return new RecordingSpec.Operation(this, RecordingSpec.Kind.WORKFLOW, name(name, "workflow"), null);
+  }
+
+  @Override
+  public AgentSpec agent(String name) {
+    return new RecordingSpec.Operation(this, RecordingSpec.Kind.AGENT, name(name, "agent"), null);
+  }
+
+  @Override
+  public AgentSpec createAgent(String provider, String name) {
+    return new RecordingSpec.Operation(
+        this, RecordingSpec.Kind.CREATE_AGENT, name(name, "agent"), name(provider, "provider"));
+  }
+
+  @Override
+  public TaskSpec task(String name) {
+    return new RecordingSpec.Operation(this, RecordingSpec.Kind.TASK, name(name, "task"), null);
+  }
+
+  @Override
+  public ToolSpec tool(String name) {
+    return new RecordingSpec.Tool(this, name(name, "tool"));
+  }
+
+  @Override
+  public LlmCallSpec chat(String provider, String requestModel) {
+    return llm(GenAiOperation.CHAT, provider, requestModel);
+  }
+
+  @Override
+  public LlmCallSpec llm(GenAiOperation operation, String provider, String requestModel) {
+    GenAiOperation op = operation != null ? operation : GenAiOperation.CHAT;
+    if (!op.isInference() && op != GenAiOperation.EMBEDDINGS) {
+      ApiUsageLogger.warn("llm(" + op + ", ...) is not a model call; recorded as chat");
+      op = GenAiOperation.CHAT;
+    }
+    return new RecordingSpec.ModelCall(
+        this, op, name(provider, "provider"), Objects.requireNonNullElse(
+            Strings.sanitize(requestModel, Limits.MAX_MODEL_LENGTH), ""));
+  }
+
+  @Override
+  public LlmCallSpec embeddings(String provider, String requestModel) {
+    return llm(GenAiOperation.EMBEDDINGS, provider, requestModel);
+  }
+
+  @Override
+  public LlmCall currentLlmCall() {
+    OperationHandle handle = OperationHandle.fromContext(Context.current());
+    return handle instanceof LlmCall call ? call : NoopScope.INSTANCE;
+  }
+
+  @Override
+  public Attribution attribution() {
+    return new BaggageAttributionScope(config.attributionKeys());
+  }
+
+  @Override
+  public <T> T instrument(Class<T> type, T implementation) {
+    return AnnotatedProxy.create(this, type, implementation);
+  }
+
+  @Override
+  public void recordEvaluation(SpanContext call, @Nullable String responseId, EvaluationResult result) {
+    try {
+      if (call == null || result == null) {
+        ApiUsageLogger.warn("recordEvaluation needs a span context and a result; ignored");
+        return;
+      }
+      LogRecordBuilder b =
+          eventLogger
+              .logRecordBuilder()
+              .setEventName(GenAiAttributes.EVALUATION_RESULT_EVENT)
+              .setContext(Context.root().with(Span.wrap(call)))
+              .setAttribute(GenAiAttributes.GEN_AI_EVALUATION_NAME, result.name());
+      if (result.score() != null) {
+        b.setAttribute(GenAiAttributes.GEN_AI_EVALUATION_SCORE_VALUE, result.score());
+      }
+      if (result.label() != null) {
+        b.setAttribute(GenAiAttributes.GEN_AI_EVALUATION_SCORE_LABEL, result.label());
+      }
+      if (result.explanation() != null) {
+        b.setAttribute(
+            GenAiAttributes.GEN_AI_EVALUATION_EXPLANATION,
+            Strings.truncate(result.explanation(), ContentCapture.DEFAULT_MAX_LENGTH,
+                ContentCapture.TRUNCATION_MARKER));
+      }
+      if (responseId != null) {
+        b.setAttribute(GenAiAttributes.GEN_AI_RESPONSE_ID, responseId);
+      }
+      b.emit();
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("recordEvaluation", t);
+    }
+  }
+
+  @Override
+  public boolean isEnabled() {
+    return true;
+  }
+
+  private static String name(@Nullable String value, String what) {
+    String clean = Strings.sanitize(value, Limits.MAX_NAME_LENGTH);
+    if (clean == null || clean.isBlank()) {
+      ApiUsageLogger.warn("a " + what + " name is null or blank; recorded as 'unknown'");
+      return "unknown";
+    }
+    return clean;
+  }
+}
