@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 public interface LockN {
 
   /**
-   * A LockN that records nothing and allocates nothing.
+   * A LockN that records nothing and allocates nothing. Its {@link #attribution()} is inert too: it sets no Baggage.
    *
    * @return the shared no-op instance
    */
@@ -146,7 +146,8 @@ public interface LockN {
    * Wraps an implementation of {@code type} in a proxy that records its {@link
    * io.lockn.core.annotation.AgentTask @AgentTask} and {@link io.lockn.core.annotation.AgentTool @AgentTool}
    * methods. Annotations are read from the interface method and from the implementation's method. Methods without
-   * them, and {@code equals}, {@code hashCode} and {@code toString}, are passed through untouched. Exceptions are
+   * them are passed through untouched; {@code equals} and {@code hashCode} are the proxy's identity, and {@code
+   * toString} names the proxied type and the implementation. Exceptions are
    * recorded and rethrown unchanged; a {@link java.util.concurrent.CompletionStage} result ends its span when it
    * completes.
    *

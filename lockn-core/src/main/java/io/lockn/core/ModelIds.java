@@ -24,7 +24,8 @@ public final class ModelIds {
       Pattern.compile("^(anthropic|meta|amazon|cohere|mistral|ai21|deepseek|openai|qwen|writer)\\.");
   private static final Pattern BEDROCK_VERSION = Pattern.compile("-v\\d+(:\\d+)?$");
   private static final Pattern VERTEX_VERSION = Pattern.compile("@[a-z0-9-]+$");
-  private static final Pattern TAG = Pattern.compile(":[a-z0-9._-]+$");
+  // Only ":latest": other tags name a different model size or quantisation (llama3.1:8b is not llama3.1:70b).
+  private static final Pattern TAG = Pattern.compile(":latest$");
   private static final Pattern SUFFIX =
       Pattern.compile(
           "(-\\d{4}-\\d{2}-\\d{2}|-\\d{8}|-\\d{3,4}|-latest|-preview(-\\d{2}-\\d{2})?|-exp(-\\d{2}-\\d{2})?)$");

@@ -97,6 +97,15 @@ final class AnnotatedProxy implements InvocationHandler {
       return method.invoke(target, args);
     } catch (InvocationTargetException e) {
       throw e.getCause() != null ? e.getCause() : e;
+    } catch (IllegalAccessException e) {
+      // A package-private interface (or implementation class) is not accessible from LockN's package; the
+      // application's own call would be, so open it up once rather than fail the host's call.
+      method.setAccessible(true);
+      try {
+        return method.invoke(target, args);
+      } catch (InvocationTargetException again) {
+        throw again.getCause() != null ? again.getCause() : again;
+      }
     }
   }
 

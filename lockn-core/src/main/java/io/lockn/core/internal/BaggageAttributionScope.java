@@ -6,12 +6,18 @@ import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.util.ArrayList;
+import java.util.List;
 
-/** {@link Attribution} on W3C Baggage: collects entries, then makes them current on top of the current Baggage. */
+/**
+ * {@link Attribution} on W3C Baggage: collects entries, then puts them on top of the Baggage that is current when
+ * {@link #makeCurrent()} is called, so that entries set by an enclosing scope in the meantime are kept.
+ */
 final class BaggageAttributionScope implements Attribution {
 
   private final AttributionKeys keys;
-  private final BaggageBuilder baggage = Baggage.current().toBuilder();
+  // Alternating keys and values, in the order they were set; later entries win.
+  private final List<String> entries = new ArrayList<>(12);
 
   BaggageAttributionScope(AttributionKeys keys) {
     this.keys = keys;
@@ -53,14 +59,20 @@ final class BaggageAttributionScope implements Attribution {
       ApiUsageLogger.warn("attribution entries need a key and a value; ignored");
       return this;
     }
-    baggage.put(key, value);
+    entries.add(key);
+    entries.add(value);
     return this;
   }
 
   @Override
   public Scope makeCurrent() {
     try {
-      return Context.current().with(baggage.build()).makeCurrent();
+      Context current = Context.current();
+      BaggageBuilder baggage = Baggage.fromContext(current).toBuilder();
+      for (int i = 0; i < entries.size(); i += 2) {
+        baggage.put(entries.get(i), entries.get(i + 1));
+      }
+      return current.with(baggage.build()).makeCurrent();
     } catch (Throwable t) {
       ApiUsageLogger.failed("Attribution.makeCurrent", t);
       return Scope.noop();

@@ -54,9 +54,15 @@ final class GenAiMetrics {
   private final List<String> metricAttributionKeys;
   private final List<AttributeKey<String>> metricAttributionAttributeKeys;
   private final CardinalityLimiter[] attributionLimiters;
-  private final CardinalityLimiter modelLimiter;
+  // One limiter per metric attribute, so that one noisy attribute cannot push another's values into _OTHER.
+  private final CardinalityLimiter providerLimiter;
+  private final CardinalityLimiter requestModelLimiter;
+  private final CardinalityLimiter responseModelLimiter;
   private final CardinalityLimiter serverLimiter;
-  private final CardinalityLimiter nameLimiter;
+  private final CardinalityLimiter agentLimiter;
+  private final CardinalityLimiter toolLimiter;
+  private final CardinalityLimiter workflowLimiter;
+  private final CardinalityLimiter finishReasonLimiter;
   private final int maxValueLength;
 
   // V1_41
@@ -91,9 +97,15 @@ final class GenAiMetrics {
     for (int i = 0; i < attributionLimiters.length; i++) {
       attributionLimiters[i] = new CardinalityLimiter(config.metricCardinalityLimit());
     }
-    this.modelLimiter = new CardinalityLimiter(config.metricCardinalityLimit());
-    this.serverLimiter = new CardinalityLimiter(config.metricCardinalityLimit());
-    this.nameLimiter = new CardinalityLimiter(config.metricCardinalityLimit());
+    int limit = config.metricCardinalityLimit();
+    this.providerLimiter = new CardinalityLimiter(limit);
+    this.requestModelLimiter = new CardinalityLimiter(limit);
+    this.responseModelLimiter = new CardinalityLimiter(limit);
+    this.serverLimiter = new CardinalityLimiter(limit);
+    this.agentLimiter = new CardinalityLimiter(limit);
+    this.toolLimiter = new CardinalityLimiter(limit);
+    this.workflowLimiter = new CardinalityLimiter(limit);
+    this.finishReasonLimiter = new CardinalityLimiter(limit);
     this.maxValueLength = config.attributionKeys().maxValueLength();
 
     boolean latest = profile == SemconvProfile.LATEST_EXPERIMENTAL;
@@ -213,12 +225,12 @@ final class GenAiMetrics {
     AttributesBuilder b =
         Attributes.builder()
             .put(GEN_AI_OPERATION_NAME, operation.value())
-            .put(GEN_AI_PROVIDER_NAME, nameLimiter.limit(provider));
+            .put(GEN_AI_PROVIDER_NAME, providerLimiter.limit(provider));
     if (!requestModel.isEmpty()) {
-      b.put(GEN_AI_REQUEST_MODEL, modelLimiter.limit(requestModel));
+      b.put(GEN_AI_REQUEST_MODEL, requestModelLimiter.limit(requestModel));
     }
     if (responseModel != null) {
-      b.put(GEN_AI_RESPONSE_MODEL, modelLimiter.limit(responseModel));
+      b.put(GEN_AI_RESPONSE_MODEL, responseModelLimiter.limit(responseModel));
     }
     if (serverAddress != null) {
       b.put(SERVER_ADDRESS, serverLimiter.limit(serverAddress));
@@ -234,17 +246,15 @@ final class GenAiMetrics {
   }
 
   /** The attributes of an agent, tool or workflow duration. */
-  Attributes operationAttributes(
+  private Attributes operationAttributes(
       GenAiOperation operation, @Nullable String name, @Nullable String errorType, Context context) {
     AttributesBuilder b = Attributes.builder().put(GEN_AI_OPERATION_NAME, operation.value());
     if (name != null) {
-      AttributeKey<String> key =
-          switch (operation) {
-            case EXECUTE_TOOL -> GenAiAttributes.GEN_AI_TOOL_NAME;
-            case INVOKE_WORKFLOW -> GenAiAttributes.GEN_AI_WORKFLOW_NAME;
-            default -> GenAiAttributes.GEN_AI_AGENT_NAME;
-          };
-      b.put(key, nameLimiter.limit(name));
+      switch (operation) {
+        case EXECUTE_TOOL -> b.put(GenAiAttributes.GEN_AI_TOOL_NAME, toolLimiter.limit(name));
+        case INVOKE_WORKFLOW -> b.put(GenAiAttributes.GEN_AI_WORKFLOW_NAME, workflowLimiter.limit(name));
+        default -> b.put(GenAiAttributes.GEN_AI_AGENT_NAME, agentLimiter.limit(name));
+      }
     }
     if (errorType != null) {
       b.put(ERROR_TYPE, errorType);
@@ -306,7 +316,9 @@ final class GenAiMetrics {
     }
   }
 
-  void recordOperation(GenAiOperation operation, Attributes attributes, double seconds, Context context) {
+  /** Records an agent, tool or workflow duration; only the latest conventions define these. */
+  void recordOperation(
+      GenAiOperation operation, @Nullable String name, @Nullable String errorType, double seconds, Context context) {
     DoubleHistogram histogram =
         switch (operation) {
           case INVOKE_AGENT, CREATE_AGENT -> agentDuration;
@@ -315,7 +327,7 @@ final class GenAiMetrics {
           default -> null;
         };
     if (histogram != null) {
-      histogram.record(seconds, attributes, context);
+      histogram.record(seconds, operationAttributes(operation, name, errorType, context), context);
     }
   }
 
@@ -333,7 +345,7 @@ final class GenAiMetrics {
 
   void countFinishReason(Attributes attributes, String reason, Context context) {
     finishReasons.add(
-        1, attributes.toBuilder().put(LockNAttributes.FINISH_REASON, nameLimiter.limit(reason)).build(), context);
+        1, attributes.toBuilder().put(LockNAttributes.FINISH_REASON, finishReasonLimiter.limit(reason)).build(), context);
   }
 
   void countCacheHit(Attributes attributes, String cacheType, boolean inferred, Context context) {

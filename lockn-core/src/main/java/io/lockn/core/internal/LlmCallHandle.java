@@ -164,8 +164,12 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
 
   @Override
   public LlmCall outputMessages(List<GenAiMessage> messages) {
-    if (messages != null && lockn.contentCapture.isEnabled()) {
-      this.outputMessages = List.copyOf(messages);
+    try {
+      if (messages != null && lockn.contentCapture.isEnabled()) {
+        this.outputMessages = MessagesJson.withoutNulls(messages);
+      }
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("LlmCall.outputMessages", t);
     }
     return this;
   }
@@ -330,13 +334,18 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
             cache,
             span.getSpanContext());
     for (LockNListener listener : listeners) {
-      try {
-        if (substitution != null) {
+      // One guard per callback: a listener failing on one event still receives the next.
+      if (substitution != null) {
+        try {
           listener.onModelSubstitution(substitution);
+        } catch (Throwable t) {
+          ApiUsageLogger.failed("listener " + listener.getClass().getName() + ".onModelSubstitution", t);
         }
+      }
+      try {
         listener.onLlmCallEnded(record);
       } catch (Throwable t) {
-        ApiUsageLogger.failed("listener " + listener.getClass().getName(), t);
+        ApiUsageLogger.failed("listener " + listener.getClass().getName() + ".onLlmCallEnded", t);
       }
     }
   }

@@ -16,14 +16,24 @@ final class MessagesJson {
 
   private MessagesJson() {}
 
+  /** An immutable copy without {@code null} entries, which the application may pass by mistake. */
+  static List<GenAiMessage> withoutNulls(List<GenAiMessage> messages) {
+    return messages.stream().filter(m -> m != null).toList();
+  }
+
   static String write(List<GenAiMessage> messages, ContentCapture capture) {
     StringBuilder sb = new StringBuilder(256);
     sb.append('[');
+    boolean first = true;
     for (int i = 0; i < messages.size(); i++) {
-      if (i > 0) {
+      GenAiMessage m = messages.get(i);
+      if (m == null) {
+        continue;
+      }
+      if (!first) {
         sb.append(',');
       }
-      GenAiMessage m = messages.get(i);
+      first = false;
       sb.append("{\"role\":");
       string(sb, m.role());
       sb.append(",\"parts\":[");
@@ -69,7 +79,7 @@ final class MessagesJson {
     String redacted;
     try {
       redacted = capture.redactor().apply(text);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       ApiUsageLogger.failed("the content redactor", e);
       return "[redaction failed]";
     }

@@ -100,8 +100,14 @@ class OperationHandle implements LockNScope {
       if (errorType == null) {
         errorType = error.getClass().getName();
       }
-      span.recordException(error);
       span.setStatus(StatusCode.ERROR);
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("recordException", t);
+    }
+    try {
+      // Last, and guarded on its own: the SDK calls the exception's getMessage() and toString(), which are the
+      // application's code and may throw.
+      span.recordException(error);
     } catch (Throwable t) {
       ApiUsageLogger.failed("recordException", t);
     }
@@ -148,11 +154,7 @@ class OperationHandle implements LockNScope {
   /** Records what this kind of operation records at its end; called once, before the span ends. */
   void onEnd(long endNanos) {
     if (operation != null) {
-      lockn.metrics.recordOperation(
-          operation,
-          lockn.metrics.operationAttributes(operation, name, errorType, context),
-          seconds(endNanos),
-          context);
+      lockn.metrics.recordOperation(operation, name, errorType, seconds(endNanos), context);
     }
   }
 

@@ -259,6 +259,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
         b = builder("invoke_workflow " + name, SpanKind.INTERNAL, parentContext);
         b.setAttribute(GEN_AI_OPERATION_NAME, GenAiOperation.INVOKE_WORKFLOW.value());
         b.setAttribute(GEN_AI_WORKFLOW_NAME, name);
+        setIfPresent(b, GEN_AI_CONVERSATION_ID, conversationId);
         common(b, task, null);
         handle = new OperationHandle(lockn, b.startSpan(), parentContext, GenAiOperation.INVOKE_WORKFLOW, name,
             inheritedAgent, task, start);
@@ -338,6 +339,8 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     if (retryOf != null) {
       attempt = retryOf.attempt + 1;
       firstSpanId = retryOf.firstSpanId;
+      // Attempts count from 1 for the first call, so the first retry is attempt 2; first attempts carry neither
+      // attribute, which keeps the common case's spans small.
       b.setAttribute(LockNAttributes.RETRY_ATTEMPT, attempt);
       b.setAttribute(LockNAttributes.RETRY_FIRST_SPAN_ID, firstSpanId);
     }

@@ -17,9 +17,12 @@ import io.lockn.core.WorkflowSpec;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.logs.LoggerProvider;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.Objects;
@@ -55,12 +58,33 @@ public final class TracingLockN implements LockN {
     this.config = config;
     OpenTelemetry otel = config.openTelemetry();
     String version = Version.get();
-    this.tracer = otel.tracerBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build();
-    this.eventLogger =
-        otel.getLogsBridge().loggerBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build();
-    this.metrics =
-        new GenAiMetrics(
-            otel.meterBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build(), config);
+    // A broken SDK component (a metric reader that throws while instruments are created, say) costs that signal,
+    // never the application's start-up: each signal falls back to its no-op on failure.
+    Tracer t;
+    try {
+      t = otel.tracerBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build();
+    } catch (RuntimeException e) {
+      ApiUsageLogger.failed("creating LockN's tracer; spans are not recorded", e);
+      t = TracerProvider.noop().get(INSTRUMENTATION_NAME);
+    }
+    this.tracer = t;
+    Logger l;
+    try {
+      l = otel.getLogsBridge().loggerBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build();
+    } catch (RuntimeException e) {
+      ApiUsageLogger.failed("creating LockN's event logger; evaluation events are not recorded", e);
+      l = LoggerProvider.noop().get(INSTRUMENTATION_NAME);
+    }
+    this.eventLogger = l;
+    GenAiMetrics m;
+    try {
+      m = new GenAiMetrics(
+          otel.meterBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build(), config);
+    } catch (RuntimeException e) {
+      ApiUsageLogger.failed("creating LockN's instruments; metrics are not recorded", e);
+      m = new GenAiMetrics(MeterProvider.noop().get(INSTRUMENTATION_NAME), config);
+    }
+    this.metrics = m;
     this.profile = config.semconvProfile();
     this.contentCapture = config.contentCapture();
     this.listeners = config.listeners();

@@ -1,0 +1,310 @@
+package io.lockn.examples;
+
+import io.lockn.core.GenAiProvider;
+import io.lockn.core.LlmCall;
+import io.lockn.core.LlmCallSpec;
+import io.lockn.core.LockN;
+import io.lockn.core.LockNScope;
+import io.lockn.core.sdk.CostAwareSampler;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The LockN demo: a customer-support workflow for two tenants, run offline against simulated providers.
+ *
+ * <p>Each ticket runs as one {@code invoke_workflow} with three agents: a triage agent (declared with {@code
+ * @AgentTask}, its first call rate-limited with a 429 and retried), a resolver agent (tools declared with {@code
+ * @AgentTool}, an embeddings call inside a tool, an Anthropic call that writes the prompt cache for the first tenant
+ * and reads it for the second, and a nested refund agent on a reasoning model), and a reply writer (its model
+ * overloaded, falling back to a cheaper one; for the second tenant a gateway substitutes another model). Tenant, cost
+ * center, workflow, feature, plan and user travel in W3C Baggage and land on every span.
+ *
+ * <p>Every span and metric is written as OTLP JSON lines, the OpenTelemetry Collector file-exporter format, to
+ * {@code target/lockn-demo/traces.jsonl} and {@code metrics.jsonl} under the working directory. With {@code
+ * OTEL_EXPORTER_OTLP_ENDPOINT} set, it also exports over OTLP ({@code http/protobuf}, or {@code grpc} when {@code
+ * OTEL_EXPORTER_OTLP_PROTOCOL=grpc}).
+ */
+public final class SupportDemo {
+
+  /** One support ticket. */
+  record Ticket(String id, String tenant, String costCenter, String plan, String user, String orderId, String text) {}
+
+  static final List<Ticket> TICKETS =
+      List.of(
+          new Ticket("T-1001", "acme", "cc-support-emea", "enterprise", "u-17", "A-553",
+              "My order A-553 never arrived and I want a refund."),
+          new Ticket("T-2001", "globex", "cc-support-us", "pro", "u-42", "",
+              "How do I rotate my API key without downtime?"));
+
+  private final LockN lockn;
+  private final SimulatedModels models = new SimulatedModels();
+  private final SupportAgents agents;
+  private final SupportTools tools;
+
+  SupportDemo(LockN lockn) {
+    this.lockn = lockn;
+    this.agents = lockn.instrument(SupportAgents.class, this::classify);
+    this.tools = lockn.instrument(SupportTools.class, new KnowledgeTools());
+  }
+
+  /**
+   * Runs the demo and prints its summary.
+   *
+   * @param args ignored
+   */
+  public static void main(String[] args) {
+    Path out = Paths.get("target", "lockn-demo").toAbsolutePath();
+    run(out, System.out, System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), System.getenv("OTEL_EXPORTER_OTLP_PROTOCOL"));
+  }
+
+  /**
+   * Runs the demo, writing its telemetry under {@code outputDirectory}.
+   *
+   * @param outputDirectory where {@code traces.jsonl} and {@code metrics.jsonl} go
+   * @param console where the summary goes
+   * @param otlpEndpoint an OTLP endpoint to export to as well, or {@code null}
+   * @param otlpProtocol {@code grpc} or {@code http/protobuf} (the default), or {@code null}
+   * @return the summary
+   */
+  static DemoSummary run(Path outputDirectory, PrintStream console, String otlpEndpoint, String otlpProtocol) {
+    try {
+      Files.createDirectories(outputDirectory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + outputDirectory, e);
+    }
+    Path traces = outputDirectory.resolve("traces.jsonl");
+    Path metrics = outputDirectory.resolve("metrics.jsonl");
+    DemoSummary summary = new DemoSummary();
+    boolean otlp = otlpEndpoint != null && !otlpEndpoint.isBlank();
+    boolean grpc = otlp && "grpc".equalsIgnoreCase(otlpProtocol);
+
+    try (OutputStream traceFile = new BufferedOutputStream(Files.newOutputStream(traces));
+        OutputStream metricFile = new BufferedOutputStream(Files.newOutputStream(metrics))) {
+      Resource resource =
+          Resource.getDefault()
+              .merge(Resource.create(Attributes.builder()
+                  .put("service.name", "lockn-demo")
+                  .put("deployment.environment.name", "demo")
+                  .build()));
+      SdkTracerProviderBuilder tracing =
+          SdkTracerProvider.builder()
+              .setResource(resource)
+              // Keep every GenAI span even if the rest of the application were sampled at 1%.
+              .setSampler(CostAwareSampler.wrap(Sampler.parentBased(Sampler.traceIdRatioBased(0.01))))
+              .addSpanProcessor(summary)
+              .addSpanProcessor(BatchSpanProcessor.builder(OtlpJsonLines.spans(traceFile)).build());
+      SdkMeterProviderBuilder metering =
+          SdkMeterProvider.builder()
+              .setResource(resource)
+              .registerMetricReader(
+                  PeriodicMetricReader.builder(OtlpJsonLines.metrics(metricFile)).setInterval(Duration.ofHours(1)).build());
+      if (otlp) {
+        tracing.addSpanProcessor(BatchSpanProcessor.builder(otlpSpanExporter(otlpEndpoint, grpc)).build());
+        metering.registerMetricReader(
+            PeriodicMetricReader.builder(otlpMetricExporter(otlpEndpoint, grpc)).setInterval(Duration.ofHours(1))
+                .build());
+      }
+      OpenTelemetrySdk sdk =
+          OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).setMeterProvider(metering.build()).build();
+      try {
+        LockN lockn = LockN.builder().setOpenTelemetry(sdk).addListener(summary).build();
+        SupportDemo demo = new SupportDemo(lockn);
+        console.println("LockN demo: customer-support workflow for " + TICKETS.size() + " tenants (offline)");
+        console.println();
+        for (Ticket ticket : TICKETS) {
+          demo.handle(ticket, console);
+        }
+      } finally {
+        // Flushes the batch processor and the final metric collection into the files.
+        sdk.shutdown().join(30, TimeUnit.SECONDS);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo's telemetry to " + outputDirectory, e);
+    }
+    console.println();
+    summary.print(console);
+    console.println();
+    console.println("Traces:  " + traces);
+    console.println("Metrics: " + metrics);
+    if (otlp) {
+      console.println("Also exported over OTLP (" + (grpc ? "grpc" : "http/protobuf") + ") to " + otlpEndpoint);
+    }
+    return summary;
+  }
+
+  void handle(Ticket t, PrintStream console) {
+    lockn.attribution()
+        .tenant(t.tenant())
+        .costCenter(t.costCenter())
+        .workflowId(t.id())
+        .feature("support-chat")
+        .plan(t.plan())
+        .user(t.user())
+        .run(
+            () ->
+                lockn.workflow("customer-support").conversationId(t.id()).run(() -> {
+                  String category = agents.classify(t.id(), t.text());
+                  String answer = resolve(t, category);
+                  String reply = draftReply(t, answer);
+                  console.printf(Locale.ROOT, "  %s [%s] %s -> %s%n", t.id(), t.tenant(), category, reply);
+                }));
+  }
+
+  /** The triage agent's work: a small model, whose first call is rate-limited for the first tenant. */
+  private String classify(String ticketId, String text) {
+    if (ticketId.equals("T-1001")) {
+      models.failNext(429);
+    }
+    LlmCall previous = null;
+    for (int attempt = 1; ; attempt++) {
+      LlmCallSpec spec =
+          lockn.chat(GenAiProvider.OPENAI, "gpt-4o-mini").server("api.openai.com", 443).maxTokens(16)
+              .temperature(0.0);
+      if (previous != null) {
+        spec.retryOf(previous);
+      }
+      LlmCall call = spec.start();
+      try {
+        SimulatedModels.Completion c =
+            models.openAi("gpt-4o-mini", "gpt-4o-mini-2024-07-18",
+                text.contains("refund") ? "refund" : "how-to", "stop", 412, 0, 6, 0);
+        record(call, c);
+        return c.text();
+      } catch (ProviderException e) {
+        call.recordError(Integer.toString(e.status()));
+        if (e.status() != 429 || attempt == 3) {
+          throw e;
+        }
+        previous = call;
+      } finally {
+        call.close();
+      }
+    }
+  }
+
+  /** The resolver agent: knowledge-base tools, a cached Anthropic prompt, and a nested refund agent. */
+  private String resolve(Ticket t, String category) {
+    return lockn.agent("resolver-agent").task("resolve").description("Finds the answer to a ticket").supply(() -> {
+      String article = tools.searchKnowledgeBase(category + ": " + t.text());
+      String order = t.orderId().isEmpty() ? "" : tools.lookupOrder(t.orderId());
+      boolean first = t.id().equals("T-1001");
+      String answer =
+          lockn.chat(GenAiProvider.ANTHROPIC, "claude-sonnet-4-5").server("api.anthropic.com", 443).maxTokens(1024)
+              .promptKey("resolver-system-v3")
+              .supply(() -> {
+                // The 2,048-token system prompt is written to the cache by the first ticket and read by the second.
+                SimulatedModels.Completion c =
+                    models.anthropic("claude-sonnet-4-5-20250929", "Use " + article + order, first ? 180 : 150,
+                        first ? 0 : 2048, first ? 2048 : 0, first ? 220 : 190);
+                record(lockn.currentLlmCall(), c);
+                return c.text();
+              });
+      if (category.equals("refund")) {
+        answer = lockn.agent("refund-agent").task("check_refund").supply(() ->
+            lockn.chat(GenAiProvider.OPENAI, "o3").server("api.openai.com", 443).maxTokens(4096).supply(() -> {
+              SimulatedModels.Completion c =
+                  models.openAi("o3", "o3-2025-04-16", "refund approved", "stop", 950, 0, 640, 512);
+              record(lockn.currentLlmCall(), c);
+              return c.text();
+            }));
+      }
+      return answer;
+    });
+  }
+
+  /** The reply writer: its preferred model is overloaded, so it falls back to a cheaper one. */
+  private String draftReply(Ticket t, String answer) {
+    return lockn.agent("reply-writer").task("draft_reply").supply(() -> {
+      LlmCall primary = lockn.chat(GenAiProvider.OPENAI, "gpt-4.1").server("api.openai.com", 443).maxTokens(512)
+          .start();
+      try {
+        models.failNext(503);
+        models.openAi("gpt-4.1", "gpt-4.1-2025-04-14", "", "stop", 0, 0, 0, 0);
+      } catch (ProviderException e) {
+        primary.recordError(Integer.toString(e.status()));
+      } finally {
+        primary.close();
+      }
+      String reply =
+          lockn.chat(GenAiProvider.OPENAI, "gpt-4.1-mini").server("api.openai.com", 443).maxTokens(512)
+              .fallbackFrom(primary)
+              .supply(() -> {
+                SimulatedModels.Completion c =
+                    models.openAi("gpt-4.1-mini", "gpt-4.1-mini-2025-04-14", "Dear customer, " + answer, "stop",
+                        1200, 1024, 160, 0);
+                record(lockn.currentLlmCall(), c);
+                return c.text();
+              });
+      if (t.tenant().equals("globex")) {
+        // A gateway in front of the provider answers gpt-4 requests with gpt-3.5-turbo: LockN flags it.
+        lockn.chat(GenAiProvider.OPENAI, "gpt-4").server("llm-gateway.internal", 8443).maxTokens(8).run(() ->
+            record(lockn.currentLlmCall(),
+                models.openAi("gpt-4", "gpt-3.5-turbo-0125", "friendly", "stop", 240, 0, 2, 0)));
+      }
+      return reply;
+    });
+  }
+
+  private static void record(LlmCall call, SimulatedModels.Completion c) {
+    call.recordUsage(c.usage()).responseModel(c.model()).responseId(c.responseId()).finishReason(c.finishReason());
+  }
+
+  private static SpanExporter otlpSpanExporter(String endpoint, boolean grpc) {
+    return grpc
+        ? OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).build()
+        : OtlpHttpSpanExporter.builder().setEndpoint(withPath(endpoint, "/v1/traces")).build();
+  }
+
+  private static MetricExporter otlpMetricExporter(String endpoint, boolean grpc) {
+    return grpc
+        ? OtlpGrpcMetricExporter.builder().setEndpoint(endpoint).build()
+        : OtlpHttpMetricExporter.builder().setEndpoint(withPath(endpoint, "/v1/metrics")).build();
+  }
+
+  private static String withPath(String endpoint, String path) {
+    return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) + path : endpoint + path;
+  }
+
+  /** The tools' implementation: an embeddings call for the knowledge base, a lookup for orders. */
+  private final class KnowledgeTools implements SupportTools {
+    @Override
+    public String lookupOrder(String orderId) {
+      return " (order " + orderId + ": lost in transit)";
+    }
+
+    @Override
+    public String searchKnowledgeBase(String query) {
+      lockn.embeddings(GenAiProvider.OPENAI, "text-embedding-3-small").server("api.openai.com", 443).run(() ->
+          lockn.currentLlmCall().recordUsage(models.embeddings("text-embedding-3-small", 24))
+              .responseModel("text-embedding-3-small").embeddingDimensions(1536));
+      return query.startsWith("refund") ? "KB-12 Refunds for lost parcels" : "KB-31 Rotating API keys";
+    }
+  }
+
+}

@@ -1,0 +1,284 @@
+package io.lockn.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the demo and checks the OTLP JSON it writes: the whole hierarchy, with the attributes the issue names. */
+class SupportDemoTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  static String console;
+  static List<JsonNode> spans;
+  static Map<String, JsonNode> byId;
+  static List<JsonNode> metrics;
+
+  record Span(JsonNode node, Map<String, Object> attributes) {}
+
+  @BeforeAll
+  static void runDemo() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SupportDemo.run(dir, new PrintStream(out, true, StandardCharsets.UTF_8), null, null);
+    console = out.toString(StandardCharsets.UTF_8);
+    spans = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("traces.jsonl"))) {
+      for (JsonNode rs : JSON.readTree(line).get("resourceSpans")) {
+        for (JsonNode ss : rs.get("scopeSpans")) {
+          ss.get("spans").forEach(spans::add);
+        }
+      }
+    }
+    byId = spans.stream().collect(Collectors.toMap(s -> s.get("spanId").asText(), s -> s));
+    metrics = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
+      for (JsonNode rm : JSON.readTree(line).get("resourceMetrics")) {
+        for (JsonNode sm : rm.get("scopeMetrics")) {
+          sm.get("metrics").forEach(metrics::add);
+        }
+      }
+    }
+  }
+
+  static Map<String, Object> attributes(JsonNode span) {
+    Map<String, Object> map = new HashMap<>();
+    for (JsonNode a : span.get("attributes")) {
+      JsonNode v = a.get("value");
+      Object value =
+          v.has("stringValue") ? v.get("stringValue").asText()
+              : v.has("intValue") ? v.get("intValue").asLong()
+              : v.has("boolValue") ? v.get("boolValue").asBoolean()
+              : v.has("doubleValue") ? v.get("doubleValue").asDouble()
+              : v.toString();
+      map.put(a.get("key").asText(), value);
+    }
+    return map;
+  }
+
+  static List<JsonNode> named(String name) {
+    return spans.stream().filter(s -> s.get("name").asText().equals(name)).toList();
+  }
+
+  static JsonNode parent(JsonNode span) {
+    return byId.get(span.get("parentSpanId").asText());
+  }
+
+  static String tenant(JsonNode span) {
+    return (String) attributes(span).get("app.tenant_id");
+  }
+
+  @Test
+  void run_printsSummaryAndPaths() {
+    assertThat(console)
+        .contains("Spans per agent")
+        .contains("Tokens per tenant")
+        .contains("acme")
+        .contains("globex")
+        .contains("Traces:  " + dir.resolve("traces.jsonl"))
+        .contains("Metrics: " + dir.resolve("metrics.jsonl"))
+        .contains("gpt-4 -> gpt-3.5-turbo-0125");
+  }
+
+  @Test
+  void traces_holdTheFullHierarchyForBothTenants() {
+    assertThat(spans).hasSize(25);
+    List<JsonNode> workflows = named("invoke_workflow customer-support");
+    assertThat(workflows).hasSize(2);
+    assertThat(workflows).extracting(SupportDemoTest::tenant).containsExactlyInAnyOrder("acme", "globex");
+    for (JsonNode workflow : workflows) {
+      assertThat(workflow.path("parentSpanId").asText()).isEmpty();
+      assertThat(workflow.get("kind").asInt()).isEqualTo(1); // INTERNAL
+    }
+    for (String agent : List.of("triage-agent", "resolver-agent", "reply-writer")) {
+      List<JsonNode> agentSpans = named("invoke_agent " + agent);
+      assertThat(agentSpans).hasSize(2);
+      assertThat(agentSpans).allSatisfy(s -> assertThat(parent(s).get("name").asText())
+          .isEqualTo("invoke_workflow customer-support"));
+    }
+    JsonNode refund = named("invoke_agent refund-agent").get(0);
+    assertThat(parent(refund).get("name").asText()).isEqualTo("invoke_agent resolver-agent");
+    assertThat(parent(named("chat o3").get(0))).isEqualTo(refund);
+    assertThat(named("embeddings text-embedding-3-small"))
+        .allSatisfy(s -> assertThat(parent(s).get("name").asText()).isEqualTo("execute_tool search_kb"));
+    assertThat(parent(named("execute_tool lookup_order").get(0)).get("name").asText())
+        .isEqualTo("invoke_agent resolver-agent");
+    // Every span carries the business attribution and belongs to one of the two workflows' traces.
+    assertThat(spans).allSatisfy(s -> {
+      Map<String, Object> a = attributes(s);
+      assertThat(a).containsKeys("app.tenant_id", "app.cost_center", "app.workflow_id", "app.feature", "app.plan",
+          "app.user_id");
+    });
+    Map<String, Long> traces = spans.stream()
+        .collect(Collectors.groupingBy(s -> s.get("traceId").asText(), Collectors.counting()));
+    assertThat(traces).hasSize(2);
+  }
+
+  @Test
+  void inferenceSpans_carryGenAiAttributes() {
+    JsonNode chat = named("chat o3").get(0);
+    assertThat(chat.get("kind").asInt()).isEqualTo(3); // CLIENT
+    assertThat(attributes(chat))
+        .containsEntry("gen_ai.operation.name", "chat")
+        .containsEntry("gen_ai.provider.name", "openai")
+        .containsEntry("gen_ai.request.model", "o3")
+        .containsEntry("gen_ai.response.model", "o3-2025-04-16")
+        .containsEntry("gen_ai.request.max_tokens", 4096L)
+        .containsEntry("server.address", "api.openai.com")
+        .containsEntry("server.port", 443L)
+        .containsEntry("gen_ai.usage.input_tokens", 950L)
+        .containsEntry("gen_ai.usage.output_tokens", 640L)
+        .containsEntry("gen_ai.usage.reasoning.output_tokens", 512L)
+        .containsEntry("lockn.agent.name", "refund-agent")
+        .containsEntry("lockn.task.name", "check_refund")
+        .containsEntry("app.tenant_id", "acme")
+        .containsKey("gen_ai.response.id");
+    assertThat(chat.toString()).contains("\"gen_ai.response.finish_reasons\"").contains("stop");
+  }
+
+  @Test
+  void retry_after429_isItsOwnSpanLinkedToTheFirstAttempt() {
+    List<JsonNode> acmeTriage = named("chat gpt-4o-mini").stream().filter(s -> tenant(s).equals("acme")).toList();
+    assertThat(acmeTriage).hasSize(2);
+    JsonNode first = acmeTriage.stream().filter(s -> attributes(s).containsKey("error.type")).findFirst().orElseThrow();
+    JsonNode retry = acmeTriage.stream().filter(s -> s != first).findFirst().orElseThrow();
+    assertThat(attributes(first)).containsEntry("error.type", "429").doesNotContainKey("lockn.retry.attempt")
+        .doesNotContainKey("lockn.retry.first_span_id");
+    assertThat(first.get("status").get("code").asInt()).isEqualTo(2); // ERROR
+    assertThat(attributes(retry))
+        .containsEntry("lockn.retry.attempt", 2L)
+        .containsEntry("lockn.retry.first_span_id", first.get("spanId").asText());
+    assertThat(parent(first)).isEqualTo(parent(retry));
+    assertThat(attributes(parent(first))).containsEntry("lockn.task.name", "classify")
+        .containsEntry("app.ticket_id", "T-1001");
+  }
+
+  @Test
+  void fallback_keepsTheFailedAttemptAndNamesItsModel() {
+    assertThat(named("chat gpt-4.1")).hasSize(2)
+        .allSatisfy(s -> assertThat(attributes(s)).containsEntry("error.type", "503"));
+    assertThat(named("chat gpt-4.1-mini")).hasSize(2).allSatisfy(s -> assertThat(attributes(s))
+        .containsEntry("lockn.fallback.depth", 1L)
+        .containsEntry("lockn.fallback.from_model", "gpt-4.1")
+        .containsEntry("gen_ai.usage.cache_read.input_tokens", 1024L));
+  }
+
+  @Test
+  void providerCache_writeThenRead() {
+    JsonNode acme = named("chat claude-sonnet-4-5").stream().filter(s -> tenant(s).equals("acme")).findFirst()
+        .orElseThrow();
+    JsonNode globex = named("chat claude-sonnet-4-5").stream().filter(s -> tenant(s).equals("globex")).findFirst()
+        .orElseThrow();
+    assertThat(attributes(acme))
+        .containsEntry("gen_ai.provider.name", "anthropic")
+        .containsEntry("gen_ai.usage.cache_creation.input_tokens", 2048L)
+        .containsEntry("gen_ai.usage.input_tokens", 180L + 2048L)
+        .doesNotContainKey("lockn.cache.hit");
+    assertThat(attributes(globex))
+        .containsEntry("gen_ai.usage.cache_read.input_tokens", 2048L)
+        .containsEntry("gen_ai.usage.input_tokens", 150L + 2048L)
+        .containsEntry("lockn.cache.hit", true)
+        .containsEntry("lockn.cache.type", "provider");
+  }
+
+  @Test
+  void modelSubstitution_isFlagged() {
+    JsonNode gpt4 = named("chat gpt-4").get(0);
+    assertThat(attributes(gpt4))
+        .containsEntry("gen_ai.response.model", "gpt-3.5-turbo-0125")
+        .containsEntry("lockn.model.substituted", true)
+        .containsEntry("server.address", "llm-gateway.internal");
+    assertThat(named("chat o3").get(0).toString()).doesNotContain("lockn.model.substituted");
+  }
+
+  @Test
+  void tools_andAnnotatedAgent() {
+    JsonNode lookup = named("execute_tool lookup_order").get(0);
+    assertThat(attributes(lookup))
+        .containsEntry("gen_ai.operation.name", "execute_tool")
+        .containsEntry("gen_ai.tool.name", "lookup_order")
+        .containsEntry("gen_ai.tool.type", "datastore")
+        .containsEntry("gen_ai.tool.description", "Fetches an order's status")
+        .containsEntry("app.order_id", "A-553")
+        .containsEntry("lockn.agent.name", "resolver-agent");
+    assertThat(attributes(named("invoke_agent triage-agent").get(0)))
+        .containsEntry("gen_ai.agent.name", "triage-agent")
+        .containsEntry("gen_ai.agent.description", "Routes a support ticket to a category");
+  }
+
+  @Test
+  void metrics_haveSemconvNamesUnitsAndBuckets() {
+    JsonNode tokens = metric("gen_ai.client.token.usage");
+    assertThat(tokens.get("unit").asText()).isEqualTo("{token}");
+    JsonNode point = tokens.get("histogram").get("dataPoints").get(0);
+    assertThat(bounds(point))
+        .containsExactly(1.0, 4.0, 16.0, 64.0, 256.0, 1024.0, 4096.0, 16384.0, 65536.0, 262144.0, 1048576.0,
+            4194304.0, 16777216.0, 67108864.0);
+    long inputTokens = 0;
+    for (JsonNode p : tokens.get("histogram").get("dataPoints")) {
+      if (p.toString().contains("\"input\"")) {
+        inputTokens += p.get("sum").asLong();
+      }
+    }
+    // Both tenants' input tokens: the listener-based summary and the metric agree.
+    assertThat(inputTokens).isEqualTo(4814 + 4074);
+    JsonNode duration = metric("gen_ai.client.operation.duration");
+    assertThat(duration.get("unit").asText()).isEqualTo("s");
+    assertThat(bounds(duration.get("histogram").get("dataPoints").get(0)))
+        .containsExactly(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+    assertThat(metric("lockn.client.retries").toString()).contains("\"asInt\":\"1\"");
+    assertThat(metric("lockn.client.model_substitutions").toString()).contains("gpt-3.5-turbo-0125");
+  }
+
+  @Test
+  void otlpEndpoint_receivesTracesAndMetrics(@TempDir Path otherDir) throws IOException {
+    Map<String, Integer> received = new ConcurrentHashMap<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      received.merge(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders()
+          .getFirst("Content-Type"), body.length, Integer::sum);
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+      SupportDemo.run(otherDir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), endpoint,
+          null);
+    } finally {
+      server.stop(0);
+    }
+    assertThat(received).containsKeys("/v1/traces application/x-protobuf", "/v1/metrics application/x-protobuf");
+    assertThat(received.get("/v1/traces application/x-protobuf")).isGreaterThan(1000);
+  }
+
+  private static List<Double> bounds(JsonNode point) {
+    List<Double> bounds = new ArrayList<>();
+    point.get("explicitBounds").forEach(b -> bounds.add(b.asDouble()));
+    return bounds;
+  }
+
+  private static JsonNode metric(String name) {
+    return metrics.stream().filter(m -> m.get("name").asText().equals(name)).findFirst().orElseThrow();
+  }
+}
