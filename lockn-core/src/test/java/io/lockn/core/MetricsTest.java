@@ -368,7 +368,8 @@ class MetricsTest {
   @Test
   void latest_agentToolAndWorkflow_recordDurationsWithTheirBuckets() {
     LockN lockn = lockn(SemconvProfile.LATEST_EXPERIMENTAL);
-    lockn.workflow("support").run(() -> lockn.agent("bot").run(() -> lockn.tool("lookup").run(() -> {})));
+    lockn.workflow("support").run(() -> lockn.agent("bot").requestModel("gpt-4o").run(() ->
+        lockn.tool("lookup").type("datastore").run(() -> {})));
 
     Collection<MetricData> metrics = metricReader.collectAllMetrics();
     assertThat(names(metrics)).containsExactlyInAnyOrder(AGENT_DURATION, TOOL_DURATION, WORKFLOW_DURATION);
@@ -380,6 +381,7 @@ class MetricsTest {
     assertThat(agentPoint.getAttributes().asMap())
         .containsEntry(OPERATION, "invoke_agent")
         .containsEntry(AGENT_NAME, "bot")
+        .containsEntry(REQUEST_MODEL, "gpt-4o")
         .doesNotContainKey(ERROR_TYPE);
 
     MetricData tool = metric(metrics, TOOL_DURATION);
@@ -389,6 +391,8 @@ class MetricsTest {
     assertThat(toolPoint.getAttributes().asMap())
         .containsEntry(OPERATION, "execute_tool")
         .containsEntry(TOOL_NAME, "lookup")
+        .containsEntry(AttributeKey.stringKey("gen_ai.tool.type"), "datastore")
+        .containsEntry(AGENT_NAME, "bot")
         .doesNotContainKey(ERROR_TYPE);
 
     MetricData workflow = metric(metrics, WORKFLOW_DURATION);

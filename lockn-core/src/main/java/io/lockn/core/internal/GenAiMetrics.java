@@ -61,6 +61,7 @@ final class GenAiMetrics {
   private final CardinalityLimiter serverLimiter;
   private final CardinalityLimiter agentLimiter;
   private final CardinalityLimiter toolLimiter;
+  private final CardinalityLimiter toolTypeLimiter;
   private final CardinalityLimiter workflowLimiter;
   private final CardinalityLimiter finishReasonLimiter;
   private final int maxValueLength;
@@ -104,6 +105,7 @@ final class GenAiMetrics {
     this.serverLimiter = new CardinalityLimiter(limit);
     this.agentLimiter = new CardinalityLimiter(limit);
     this.toolLimiter = new CardinalityLimiter(limit);
+    this.toolTypeLimiter = new CardinalityLimiter(limit);
     this.workflowLimiter = new CardinalityLimiter(limit);
     this.finishReasonLimiter = new CardinalityLimiter(limit);
     this.maxValueLength = config.attributionKeys().maxValueLength();
@@ -247,8 +249,23 @@ final class GenAiMetrics {
 
   /** The attributes of an agent, tool or workflow duration. */
   private Attributes operationAttributes(
-      GenAiOperation operation, @Nullable String name, @Nullable String errorType, Context context) {
+      GenAiOperation operation,
+      @Nullable String name,
+      @Nullable String errorType,
+      @Nullable String enclosingAgent,
+      @Nullable String toolType,
+      @Nullable String requestModel,
+      Context context) {
     AttributesBuilder b = Attributes.builder().put(GEN_AI_OPERATION_NAME, operation.value());
+    if (enclosingAgent != null) {
+      b.put(GenAiAttributes.GEN_AI_AGENT_NAME, agentLimiter.limit(enclosingAgent));
+    }
+    if (toolType != null) {
+      b.put(GenAiAttributes.GEN_AI_TOOL_TYPE, toolTypeLimiter.limit(toolType));
+    }
+    if (requestModel != null) {
+      b.put(GEN_AI_REQUEST_MODEL, requestModelLimiter.limit(requestModel));
+    }
     if (name != null) {
       switch (operation) {
         case EXECUTE_TOOL -> b.put(GenAiAttributes.GEN_AI_TOOL_NAME, toolLimiter.limit(name));
@@ -318,7 +335,14 @@ final class GenAiMetrics {
 
   /** Records an agent, tool or workflow duration; only the latest conventions define these. */
   void recordOperation(
-      GenAiOperation operation, @Nullable String name, @Nullable String errorType, double seconds, Context context) {
+      GenAiOperation operation,
+      @Nullable String name,
+      @Nullable String errorType,
+      @Nullable String enclosingAgent,
+      @Nullable String toolType,
+      @Nullable String requestModel,
+      double seconds,
+      Context context) {
     DoubleHistogram histogram =
         switch (operation) {
           case INVOKE_AGENT, CREATE_AGENT -> agentDuration;
@@ -327,7 +351,10 @@ final class GenAiMetrics {
           default -> null;
         };
     if (histogram != null) {
-      histogram.record(seconds, operationAttributes(operation, name, errorType, context), context);
+      histogram.record(
+          seconds,
+          operationAttributes(operation, name, errorType, enclosingAgent, toolType, requestModel, context),
+          context);
     }
   }
 

@@ -36,6 +36,8 @@ class OperationHandle implements LockNScope {
   Context context;
   private @Nullable Scope scope;
   volatile @Nullable String errorType;
+  /** The agent's request model, for the latest conventions' agent-duration metric; set only on agent spans. */
+  @Nullable String requestModel;
   private volatile int ended;
 
   OperationHandle(
@@ -154,8 +156,21 @@ class OperationHandle implements LockNScope {
   /** Records what this kind of operation records at its end; called once, before the span ends. */
   void onEnd(long endNanos) {
     if (operation != null) {
-      lockn.metrics.recordOperation(operation, name, errorType, seconds(endNanos), context);
+      lockn.metrics.recordOperation(
+          operation,
+          name,
+          errorType,
+          operation == GenAiOperation.EXECUTE_TOOL ? agentName : null,
+          toolType(),
+          requestModel,
+          seconds(endNanos),
+          context);
     }
+  }
+
+  /** The tool type of a tool span; {@code null} for other spans. */
+  @Nullable String toolType() {
+    return null;
   }
 
   final double seconds(long endNanos) {

@@ -271,6 +271,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
         agentAttributes(b, op, name);
         common(b, task, null);
         handle = new OperationHandle(lockn, b.startSpan(), parentContext, op, name, name, task, start);
+        handle.requestModel = requestModel;
       }
       case TASK -> {
         if (taskAgentName != null) {
@@ -297,7 +298,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
           b.setAttribute(GEN_AI_TOOL_CALL_ARGUMENTS, MessagesJson.content(arguments, lockn.contentCapture));
         }
         common(b, task, inheritedAgent);
-        handle = new ToolHandle(lockn, b.startSpan(), parentContext, name, inheritedAgent, task, start);
+        handle = new ToolHandle(lockn, b.startSpan(), parentContext, name, toolType, inheritedAgent, task, start);
       }
       default -> handle = openModelCall(parentContext, inheritedAgent, task, start);
     }

@@ -10,15 +10,24 @@ import org.jspecify.annotations.Nullable;
 /** A started {@code execute_tool} span. */
 final class ToolHandle extends OperationHandle implements ToolScope {
 
+  private final @Nullable String toolType;
+
   ToolHandle(
       TracingLockN lockn,
       Span span,
       Context parent,
       String name,
+      @Nullable String toolType,
       @Nullable String agentName,
       @Nullable String taskName,
       long startNanos) {
     super(lockn, span, parent, GenAiOperation.EXECUTE_TOOL, name, agentName, taskName, startNanos);
+    this.toolType = toolType;
+  }
+
+  @Override
+  @Nullable String toolType() {
+    return toolType;
   }
 
   @Override
