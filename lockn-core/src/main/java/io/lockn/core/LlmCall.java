@@ -20,6 +20,15 @@ public interface LlmCall extends LockNScope {
   LlmCall recordUsage(TokenUsage usage);
 
   /**
+   * Records a cost the provider reported with the response, such as OpenRouter's {@code usage.cost}; pricing uses it
+   * instead of the catalog. Recorded as {@code lockn.cost.reported_nanos}, rounded HALF_EVEN to the nano-USD.
+   *
+   * @param usd the reported cost in USD; negative values are ignored
+   * @return this call
+   */
+  LlmCall providerReportedCost(java.math.BigDecimal usd);
+
+  /**
    * Records {@code gen_ai.response.model}. A model of another family than the request model (after removing date and
    * version suffixes) marks the span {@code lockn.model.substituted=true}.
    *

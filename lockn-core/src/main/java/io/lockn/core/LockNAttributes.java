@@ -44,6 +44,20 @@ public final class LockNAttributes {
   /** {@code lockn.model.substituted}: the response model is of a different family than the request model. */
   public static final AttributeKey<Boolean> MODEL_SUBSTITUTED = AttributeKey.booleanKey("lockn.model.substituted");
 
+  /**
+   * {@code lockn.usage.cache_write_1h.input_tokens}: the part of the cache writes made with a 1-hour TTL, which is
+   * priced higher than 5-minute writes; set only when non-zero. The semantic conventions' cache-write count includes
+   * it.
+   */
+  public static final AttributeKey<Long> USAGE_CACHE_WRITE_1H_INPUT_TOKENS =
+      AttributeKey.longKey("lockn.usage.cache_write_1h.input_tokens");
+
+  /**
+   * {@code lockn.cost.reported_nanos}: the cost the provider reported with the response (for example OpenRouter's
+   * {@code usage.cost}), in integer nano-USD; pricing takes it over the catalog.
+   */
+  public static final AttributeKey<Long> COST_REPORTED_NANOS = AttributeKey.longKey("lockn.cost.reported_nanos");
+
   /** {@code lockn.finish_reason}: one finish reason, on the {@code lockn.client.finish_reasons} counter. */
   public static final AttributeKey<String> FINISH_REASON = AttributeKey.stringKey("lockn.finish_reason");
 

@@ -29,6 +29,8 @@ import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +61,7 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
   private volatile long firstChunkNanos;
   private volatile int dimensions;
   private volatile @Nullable List<GenAiMessage> outputMessages;
+  private volatile long reportedCostNanos = -1;
 
   LlmCallHandle(
       TracingLockN lockn,
@@ -92,6 +95,20 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
   public LlmCall recordUsage(TokenUsage usage) {
     if (usage != null) {
       this.usage = usage;
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall providerReportedCost(BigDecimal usd) {
+    try {
+      if (usd != null && usd.signum() >= 0) {
+        this.reportedCostNanos = usd.movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+      } else {
+        ApiUsageLogger.warn("providerReportedCost needs a non-negative amount; ignored");
+      }
+    } catch (ArithmeticException e) {
+      ApiUsageLogger.warn("providerReportedCost " + usd + " is out of range; ignored");
     }
     return this;
   }
@@ -242,9 +259,16 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
         if (u.reasoningTokens() > 0) {
           span.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoningTokens());
         }
+        if (u.cacheWrite1hTokens() > 0) {
+          span.setAttribute(LockNAttributes.USAGE_CACHE_WRITE_1H_INPUT_TOKENS, u.cacheWrite1hTokens());
+        }
       }
       if (respModel != null) {
         span.setAttribute(GEN_AI_RESPONSE_MODEL, respModel);
+      }
+      long reported = reportedCostNanos;
+      if (reported >= 0) {
+        span.setAttribute(LockNAttributes.COST_REPORTED_NANOS, reported);
       }
       String id = responseId;
       if (id != null) {

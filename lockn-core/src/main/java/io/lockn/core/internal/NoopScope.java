@@ -47,6 +47,11 @@ enum NoopScope implements LlmCall, ToolScope {
   }
 
   @Override
+  public LlmCall providerReportedCost(java.math.BigDecimal usd) {
+    return this;
+  }
+
+  @Override
   public LlmCall responseModel(String responseModel) {
     return this;
   }

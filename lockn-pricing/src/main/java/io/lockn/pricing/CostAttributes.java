@@ -1,0 +1,53 @@
+package io.lockn.pricing;
+
+import io.opentelemetry.api.common.AttributeKey;
+
+/**
+ * The cost attributes LockN puts on spans. They live under {@code lockn.cost.*} until the GenAI conventions settle
+ * a cost attribute (the proposed {@code gen_ai.usage.cost.*}: amount, currency, source); their shape follows that
+ * proposal so that a rename is all a migration needs.
+ *
+ * <p>How exact values reach backends: the USD amounts ({@code lockn.cost.total} and its parts) are doubles for
+ * display and ad-hoc queries; {@code lockn.cost.total_nanos} carries the same total as an exact integer number of
+ * nano-USD, which is what chargeback should sum.
+ */
+public final class CostAttributes {
+
+  /** {@code lockn.cost.input}: uncached input tokens, USD. */
+  public static final AttributeKey<Double> INPUT = AttributeKey.doubleKey("lockn.cost.input");
+  /** {@code lockn.cost.output}: non-reasoning output tokens, USD. */
+  public static final AttributeKey<Double> OUTPUT = AttributeKey.doubleKey("lockn.cost.output");
+  /** {@code lockn.cost.cache_read}: cache reads, USD. */
+  public static final AttributeKey<Double> CACHE_READ = AttributeKey.doubleKey("lockn.cost.cache_read");
+  /** {@code lockn.cost.cache_write}: cache writes, USD. */
+  public static final AttributeKey<Double> CACHE_WRITE = AttributeKey.doubleKey("lockn.cost.cache_write");
+  /** {@code lockn.cost.reasoning}: reasoning tokens, USD. */
+  public static final AttributeKey<Double> REASONING = AttributeKey.doubleKey("lockn.cost.reasoning");
+  /** {@code lockn.cost.total}: the call's total, USD; the parts add up to it. */
+  public static final AttributeKey<Double> TOTAL = AttributeKey.doubleKey("lockn.cost.total");
+  /** {@code lockn.cost.total_nanos}: the call's total as an exact integer of nano-USD. */
+  public static final AttributeKey<Long> TOTAL_NANOS = AttributeKey.longKey("lockn.cost.total_nanos");
+  /** {@code lockn.cost.list_total_nanos}: the total at list prices, when a negotiated discount applied. */
+  public static final AttributeKey<Long> LIST_TOTAL_NANOS = AttributeKey.longKey("lockn.cost.list_total_nanos");
+  /** {@code lockn.cost.currency}: always {@code USD}. */
+  public static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("lockn.cost.currency");
+  /** {@code lockn.cost.source}: {@code local} or {@code provider}. */
+  public static final AttributeKey<String> SOURCE = AttributeKey.stringKey("lockn.cost.source");
+  /** {@code lockn.pricing.id}: the catalog entry and effective date used, e.g. {@code openai/gpt-4o@2024-10-02}. */
+  public static final AttributeKey<String> PRICING_ID = AttributeKey.stringKey("lockn.pricing.id");
+  /** {@code lockn.cost.unpriced}: {@code true} when the model is unknown or had no price then; never a silent $0. */
+  public static final AttributeKey<Boolean> UNPRICED = AttributeKey.booleanKey("lockn.cost.unpriced");
+  /** {@code lockn.cost.rollup.total}: the cost of every priced model call below an agent, task, workflow or root. */
+  public static final AttributeKey<Double> ROLLUP_TOTAL = AttributeKey.doubleKey("lockn.cost.rollup.total");
+  /** {@code lockn.cost.rollup.total_nanos}: the roll-up as an exact integer of nano-USD. */
+  public static final AttributeKey<Long> ROLLUP_TOTAL_NANOS = AttributeKey.longKey("lockn.cost.rollup.total_nanos");
+  /** {@code lockn.cost.rollup.calls}: how many priced model calls the roll-up adds up. */
+  public static final AttributeKey<Long> ROLLUP_CALLS = AttributeKey.longKey("lockn.cost.rollup.calls");
+  /** {@code lockn.cost.rollup.unpriced_calls}: model calls below that could not be priced, so are not in it. */
+  public static final AttributeKey<Long> ROLLUP_UNPRICED_CALLS =
+      AttributeKey.longKey("lockn.cost.rollup.unpriced_calls");
+  /** {@code lockn.cost.type}: the token class on the cost metric. */
+  public static final AttributeKey<String> COST_TYPE = AttributeKey.stringKey("lockn.cost.type");
+
+  private CostAttributes() {}
+}

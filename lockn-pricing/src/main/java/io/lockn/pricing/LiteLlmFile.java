@@ -1,0 +1,179 @@
+package io.lockn.pricing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lockn.pricing.internal.Decimals;
+import io.lockn.pricing.internal.JsonFields;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads LiteLLM's {@code model_prices_and_context_window.json}: every entry priced per token becomes a catalog
+ * entry under the matching {@code gen_ai.provider.name}. Its USD-per-token floats are read as exact decimals (never
+ * through {@code double}) and rounded HALF_EVEN to the pico-USD. The map keeps no price history, so imported prices
+ * apply at all times. Entries priced otherwise (per image, per second, per character) are skipped; a priced entry
+ * with a malformed field fails the whole file, naming the entry and the field.
+ */
+final class LiteLlmFile {
+
+  private static final Pattern ABOVE = Pattern.compile("^(.+)_above_(\\d+)k_tokens$");
+  private static final Map<String, String> PROVIDERS =
+      Map.ofEntries(
+          Map.entry("openai", "openai"),
+          Map.entry("text-completion-openai", "openai"),
+          Map.entry("azure", "azure.ai.openai"),
+          Map.entry("azure_ai", "azure.ai.inference"),
+          Map.entry("anthropic", "anthropic"),
+          Map.entry("bedrock", "aws.bedrock"),
+          Map.entry("bedrock_converse", "aws.bedrock"),
+          Map.entry("gemini", "gcp.gemini"),
+          Map.entry("vertex_ai", "gcp.vertex_ai"),
+          Map.entry("mistral", "mistral_ai"),
+          Map.entry("deepseek", "deepseek"),
+          Map.entry("xai", "x_ai"),
+          Map.entry("cohere", "cohere"),
+          Map.entry("cohere_chat", "cohere"),
+          Map.entry("groq", "groq"),
+          Map.entry("perplexity", "perplexity"),
+          Map.entry("watsonx", "ibm.watsonx.ai"));
+
+  private LiteLlmFile() {}
+
+  static List<ModelPrice> read(InputStream in, String name) {
+    JsonNode root;
+    try {
+      root = CatalogFile.JSON.readTree(in);
+    } catch (IOException e) {
+      throw new PriceCatalogException(name + ": not valid JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new PriceCatalogException(name + ": expected a JSON object keyed by model id");
+    }
+    List<ModelPrice> result = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      JsonNode node = e.getValue();
+      if (key.equals("sample_spec") || !node.isObject() || !node.has("litellm_provider")) {
+        continue;
+      }
+      ModelPrice price = entry(key, new JsonFields(node, name + ": \"" + key + "\""));
+      if (price != null) {
+        result.add(price);
+      }
+    }
+    return result;
+  }
+
+  private static @Nullable ModelPrice entry(String key, JsonFields f) {
+    BigDecimal input = f.optionalDecimal("input_cost_per_token");
+    if (input == null) {
+      return null;
+    }
+    String litellmProvider = f.string("litellm_provider");
+    String provider = provider(litellmProvider);
+    String model = key;
+    String prefix = litellmProvider + "/";
+    if (model.startsWith(prefix)) {
+      model = model.substring(prefix.length());
+    } else if (model.startsWith("bedrock/") || model.startsWith("vertex_ai/") || model.startsWith("azure/")) {
+      model = model.substring(model.indexOf('/') + 1);
+    }
+    String mode = f.optionalString("mode");
+    boolean embedding = "embedding".equals(mode);
+    BigDecimal output = f.optionalDecimal("output_cost_per_token");
+    if (output == null && !embedding) {
+      throw new PriceCatalogException(f.where() + ": output_cost_per_token is missing");
+    }
+    Rates base = rates(f, "", input, output == null ? BigDecimal.ZERO : output);
+    Map<Long, String> thresholds = new TreeMap<>();
+    for (Iterator<String> it = f.fieldNames(); it.hasNext(); ) {
+      Matcher m = ABOVE.matcher(it.next());
+      if (m.matches()) {
+        long threshold = Long.parseLong(m.group(2)) * 1000;
+        thresholds.put(threshold, "_above_" + m.group(2) + "k_tokens");
+      }
+    }
+    List<Tier> tiers = new ArrayList<>();
+    for (Map.Entry<Long, String> t : thresholds.entrySet()) {
+      String suffix = t.getValue();
+      BigDecimal tierInput = f.optionalDecimal("input_cost_per_token" + suffix);
+      BigDecimal tierOutput = f.optionalDecimal("output_cost_per_token" + suffix);
+      tiers.add(new Tier(t.getKey(), rates(f, suffix, tierInput != null ? tierInput : input,
+          tierOutput != null ? tierOutput : (output == null ? BigDecimal.ZERO : output))));
+    }
+    try {
+      ModelPrice.Builder b = ModelPrice.builder(provider, model)
+          .setMode(mode == null ? "chat" : mode)
+          .addPeriod(new PricePeriod(null, null, base, tiers));
+      if (!model.equals(key)) {
+        b.addAlias(key);
+      }
+      Long window = f.optionalLong("max_input_tokens");
+      if (window != null && window > 0) {
+        b.setContextWindow(window);
+      }
+      String source = f.optionalString("source");
+      b.setSource(source != null ? source : "LiteLLM model_prices_and_context_window.json", null);
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new PriceCatalogException(f.where() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Rates rates(JsonFields f, String suffix, BigDecimal input, BigDecimal output) {
+    long in = picos(f, "input_cost_per_token" + suffix, input);
+    long out = picos(f, "output_cost_per_token" + suffix, output);
+    BigDecimal cacheRead = f.optionalDecimal("cache_read_input_token_cost" + suffix);
+    if (cacheRead == null && !suffix.isEmpty()) {
+      cacheRead = f.optionalDecimal("cache_read_input_token_cost");
+    }
+    BigDecimal write = f.optionalDecimal("cache_creation_input_token_cost" + suffix);
+    if (write == null && !suffix.isEmpty()) {
+      write = f.optionalDecimal("cache_creation_input_token_cost");
+    }
+    BigDecimal write1h = f.optionalDecimal("cache_creation_input_token_cost_above_1hr" + suffix);
+    if (write1h == null && !suffix.isEmpty()) {
+      write1h = f.optionalDecimal("cache_creation_input_token_cost_above_1hr");
+    }
+    BigDecimal reasoning = f.optionalDecimal("output_cost_per_reasoning_token" + suffix);
+    long w5m = write == null ? in : picos(f, "cache_creation_input_token_cost" + suffix, write);
+    return new Rates(
+        in,
+        out,
+        cacheRead == null ? in : picos(f, "cache_read_input_token_cost" + suffix, cacheRead),
+        w5m,
+        write1h == null ? w5m : picos(f, "cache_creation_input_token_cost_above_1hr" + suffix, write1h),
+        reasoning == null ? out : picos(f, "output_cost_per_reasoning_token" + suffix, reasoning));
+  }
+
+  private static long picos(JsonFields f, String field, BigDecimal usdPerToken) {
+    if (usdPerToken.signum() < 0) {
+      throw new PriceCatalogException(f.where() + ": " + field + " is negative: " + usdPerToken.toPlainString());
+    }
+    try {
+      return Decimals.picosFromUsdPerToken(usdPerToken);
+    } catch (ArithmeticException e) {
+      throw new PriceCatalogException(f.where() + ": " + field + " is out of range: " + usdPerToken.toPlainString());
+    }
+  }
+
+  private static String provider(String litellmProvider) {
+    String mapped = PROVIDERS.get(litellmProvider);
+    if (mapped != null) {
+      return mapped;
+    }
+    if (litellmProvider.startsWith("vertex_ai")) {
+      return "gcp.vertex_ai";
+    }
+    return litellmProvider;
+  }
+}

@@ -1,0 +1,438 @@
+package io.lockn.pricing;
+
+import io.lockn.core.TokenUsage;
+import io.lockn.pricing.internal.Decimals;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Model prices, and the cost of a model call computed from them.
+ *
+ * <pre>{@code
+ * PriceCatalog catalog = PriceCatalog.bundled();                       // the catalog in the jar
+ * PriceCatalog mine = PriceCatalog.builder()
+ *     .addAll(PriceCatalog.bundled())
+ *     .addLiteLlm(Path.of("model_prices_and_context_window.json"))     // newest community prices
+ *     .addJson(Path.of("negotiated.json"))                             // your own entries win
+ *     .alias("azure.ai.openai", "prod-gpt4o-eu", "gpt-4o", "eu")       // a deployment name
+ *     .discount("openai", null, new BigDecimal("15"))                  // 15% off list
+ *     .build();
+ * Cost cost = mine.cost("openai", "gpt-4o-2024-08-06", usage, Instant.now(), null);
+ * }</pre>
+ *
+ * <p>Entries added later replace earlier entries with the same provider and model. A catalog is immutable and
+ * thread-safe; {@link #cost} allocates only the returned {@link Cost} once a model id has been resolved, and never
+ * throws: anything it cannot price is {@link Cost#UNPRICED}.
+ */
+public final class PriceCatalog {
+
+  /** The classpath location of the bundled catalog. */
+  public static final String BUNDLED_RESOURCE = "/io/lockn/pricing/catalog.json";
+
+  private static volatile @Nullable PriceCatalog bundled;
+
+  private final List<ModelPrice> entries;
+  // Entries that repeat another provider's prices (same_as): not used to answer ids reported under other providers.
+  private final java.util.Set<String> derived;
+  private final Map<String, Map<String, BigDecimal>> providerServiceTiers;
+  private final Map<String, Map<String, BigDecimal>> providerRegions;
+  private final ModelResolver resolver;
+
+  private PriceCatalog(Builder b) {
+    this.entries = List.copyOf(b.entries.values());
+    this.derived = java.util.Set.copyOf(b.derived);
+    this.providerServiceTiers = Map.copyOf(b.providerServiceTiers);
+    this.providerRegions = Map.copyOf(b.providerRegions);
+    Map<String, Map<String, ModelPrice>> byProvider = new LinkedHashMap<>();
+    Map<String, ModelPrice> anyProvider = new LinkedHashMap<>();
+    for (ModelPrice e : entries) {
+      Map<String, ModelPrice> ids = byProvider.computeIfAbsent(lower(e.provider()), p -> new LinkedHashMap<>());
+      ids.put(lower(e.model()), e);
+      for (String alias : e.aliases()) {
+        ids.putIfAbsent(lower(alias), e);
+      }
+    }
+    // First-party entries (those that define prices, not those that repeat another provider's) answer ids reported
+    // under an unexpected provider; the first defined wins.
+    for (ModelPrice e : entries) {
+      if (!derived.contains(e.id())) {
+        anyProvider.putIfAbsent(lower(e.model()), e);
+        for (String alias : e.aliases()) {
+          anyProvider.putIfAbsent(lower(alias), e);
+        }
+      }
+    }
+    this.resolver =
+        new ModelResolver(byProvider, anyProvider, copyAliases(b.aliases), Map.copyOf(b.discounts), providerRegions);
+  }
+
+  /**
+   * The catalog bundled in the jar ({@value #BUNDLED_RESOURCE}), loaded once.
+   *
+   * @return the bundled catalog
+   */
+  public static PriceCatalog bundled() {
+    PriceCatalog c = bundled;
+    if (c == null) {
+      synchronized (PriceCatalog.class) {
+        c = bundled;
+        if (c == null) {
+          c = builder().addClasspath(BUNDLED_RESOURCE).build();
+          bundled = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  /**
+   * An empty builder.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Every entry.
+   *
+   * @return the entries, in the order they were added
+   */
+  public List<ModelPrice> entries() {
+    return entries;
+  }
+
+  /**
+   * Resolves a model id as a client reports it.
+   *
+   * @param provider {@code gen_ai.provider.name} (or {@code gen_ai.system})
+   * @param model the request or response model
+   * @return the match, or {@code null} when the model is unpriced
+   */
+  public @Nullable ModelMatch resolve(String provider, String model) {
+    try {
+      return resolver.resolve(provider == null ? "" : provider, model == null ? "" : model);
+    } catch (RuntimeException e) {
+      io.lockn.core.internal.ApiUsageLogger.failed("resolving " + provider + "/" + model, e);
+      return null;
+    }
+  }
+
+  /**
+   * The cost of a model call.
+   *
+   * @param provider {@code gen_ai.provider.name}
+   * @param model the model id, preferably the response model
+   * @param usage the call's usage
+   * @param at when the call started; prices in force then apply
+   * @param serviceTier {@code batch}, {@code flex}, {@code priority}, or {@code null} for standard
+   * @return the cost, or {@link Cost#UNPRICED}
+   */
+  public Cost cost(String provider, String model, TokenUsage usage, Instant at, @Nullable String serviceTier) {
+    return cost(provider, model, usage, at.toEpochMilli(), serviceTier);
+  }
+
+  /**
+   * The cost of a model call, with the time in epoch milliseconds.
+   *
+   * @param provider {@code gen_ai.provider.name}
+   * @param model the model id
+   * @param usage the call's usage
+   * @param epochMillis when the call started
+   * @param serviceTier the service tier, or {@code null}
+   * @return the cost, or {@link Cost#UNPRICED}
+   */
+  public Cost cost(String provider, String model, TokenUsage usage, long epochMillis, @Nullable String serviceTier) {
+    ModelMatch match = resolve(provider, model);
+    if (match == null) {
+      return Cost.UNPRICED;
+    }
+    return cost(match, usage, epochMillis, serviceTier);
+  }
+
+  /**
+   * The cost of a model call whose model is already resolved.
+   *
+   * @param match the resolved model
+   * @param usage the usage
+   * @param epochMillis when the call started
+   * @param serviceTier the service tier, or {@code null}
+   * @return the cost, or {@link Cost#UNPRICED} if no price was in force then
+   */
+  public Cost cost(ModelMatch match, TokenUsage usage, long epochMillis, @Nullable String serviceTier) {
+    try {
+      ModelPrice entry = match.entry();
+      PricePeriod period = entry.periodAt(epochMillis);
+      if (period == null) {
+        return Cost.UNPRICED;
+      }
+      Rates r = period.ratesFor(usage.inputTokens());
+      BigDecimal effective = match.multiplier();
+      BigDecimal list = match.listMultiplier();
+      if (serviceTier != null) {
+        BigDecimal tier = serviceTierMultiplier(entry, serviceTier);
+        if (tier != null) {
+          effective = effective == null ? tier : effective.multiply(tier);
+          list = list == null ? tier : list.multiply(tier);
+        }
+      }
+      long input = Decimals.costNanos(usage.uncachedInputTokens(), r.input(), effective);
+      long output = Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), effective);
+      long cacheRead = Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), effective);
+      long cacheWrite =
+          Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), effective)
+              + Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), effective);
+      long reasoning = Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), effective);
+      long listTotal = -1;
+      if (!Objects.equals(effective, list)) {
+        listTotal =
+            Decimals.costNanos(usage.uncachedInputTokens(), r.input(), list)
+                + Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), list)
+                + Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), list)
+                + Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), list)
+                + Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), list)
+                + Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), list);
+      }
+      return Cost.local(input, output, cacheRead, cacheWrite, reasoning, listTotal, pricingId(match, period));
+    } catch (RuntimeException e) {
+      io.lockn.core.internal.ApiUsageLogger.failed("pricing " + match.entry().id(), e);
+      return Cost.UNPRICED;
+    }
+  }
+
+  private @Nullable BigDecimal serviceTierMultiplier(ModelPrice entry, String serviceTier) {
+    String tier = serviceTier.toLowerCase(Locale.ROOT);
+    if (tier.equals("default") || tier.equals("standard") || tier.equals("auto") || tier.equals("on_demand")) {
+      return null;
+    }
+    BigDecimal m = entry.serviceTiers().get(tier);
+    if (m == null) {
+      Map<String, BigDecimal> defaults = providerServiceTiers.get(entry.provider());
+      m = defaults == null ? null : defaults.get(tier);
+    }
+    return m;
+  }
+
+  private static String pricingId(ModelMatch match, PricePeriod period) {
+    // Built per call only when there is history or a region; the common case reuses the entry id.
+    ModelPrice e = match.entry();
+    if (period.effectiveFrom() == null && match.region() == null) {
+      return e.id();
+    }
+    StringBuilder sb = new StringBuilder(e.id());
+    if (period.effectiveFrom() != null) {
+      sb.append('@').append(period.effectiveFrom().atZone(ZoneOffset.UTC).toLocalDate());
+    }
+    if (match.region() != null) {
+      sb.append('[').append(match.region()).append(']');
+    }
+    return sb.toString();
+  }
+
+  private static Map<String, Map<String, ModelResolver.Alias>> copyAliases(
+      Map<String, Map<String, ModelResolver.Alias>> aliases) {
+    Map<String, Map<String, ModelResolver.Alias>> copy = new LinkedHashMap<>();
+    aliases.forEach((p, m) -> copy.put(p, Map.copyOf(m)));
+    return Map.copyOf(copy);
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  /** Builds a {@link PriceCatalog}; every add validates fully and fails fast, naming the file and entry. */
+  public static final class Builder {
+    private final Map<String, ModelPrice> entries = new LinkedHashMap<>();
+    private final java.util.Set<String> derived = new java.util.HashSet<>();
+    private final Map<String, Map<String, BigDecimal>> providerServiceTiers = new LinkedHashMap<>();
+    private final Map<String, Map<String, BigDecimal>> providerRegions = new LinkedHashMap<>();
+    private final Map<String, Map<String, ModelResolver.Alias>> aliases = new LinkedHashMap<>();
+    private final Map<String, BigDecimal> discounts = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Adds every entry and setting of another catalog.
+     *
+     * @param catalog the catalog
+     * @return this builder
+     */
+    public Builder addAll(PriceCatalog catalog) {
+      for (ModelPrice e : catalog.entries) {
+        entries.put(e.id(), e);
+      }
+      derived.addAll(catalog.derived);
+      catalog.providerServiceTiers.forEach((p, m) -> providerServiceTiers.computeIfAbsent(p,
+          k -> new LinkedHashMap<>()).putAll(m));
+      catalog.providerRegions.forEach((p, m) -> providerRegions.computeIfAbsent(p,
+          k -> new LinkedHashMap<>()).putAll(m));
+      return this;
+    }
+
+    /**
+     * Adds an entry, replacing one with the same provider and model.
+     *
+     * @param entry the entry
+     * @return this builder
+     */
+    public Builder add(ModelPrice entry) {
+      entries.put(Objects.requireNonNull(entry, "entry").id(), entry);
+      derived.remove(entry.id());
+      return this;
+    }
+
+    /**
+     * Adds the entries of a file in LockN's catalog format ({@code .gz} accepted).
+     *
+     * @param file the file
+     * @return this builder
+     * @throws PriceCatalogException if the file is unreadable or invalid; nothing of it is added
+     */
+    public Builder addJson(Path file) {
+      try (InputStream in = open(file)) {
+        return addJson(in, file.toString());
+      } catch (IOException e) {
+        throw new PriceCatalogException(file + ": cannot read: " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * Adds the entries of a stream in LockN's catalog format.
+     *
+     * @param in the stream; not closed
+     * @param name the name to use in error messages
+     * @return this builder
+     * @throws PriceCatalogException if the content is invalid; nothing of it is added
+     */
+    public Builder addJson(InputStream in, String name) {
+      CatalogFile.Contents contents = CatalogFile.read(in, name, entries);
+      contents.providerServiceTiers().forEach((p, m) -> providerServiceTiers.computeIfAbsent(p,
+          k -> new LinkedHashMap<>()).putAll(m));
+      contents.providerRegions().forEach((p, m) -> providerRegions.computeIfAbsent(p,
+          k -> new LinkedHashMap<>()).putAll(m));
+      for (ModelPrice e : contents.models()) {
+        entries.put(e.id(), e);
+      }
+      derived.addAll(contents.derived());
+      return this;
+    }
+
+    /**
+     * Adds the entries of a classpath resource in LockN's catalog format.
+     *
+     * @param resource the resource path, e.g. {@code /prices/negotiated.json}
+     * @return this builder
+     * @throws PriceCatalogException if the resource is missing or invalid
+     */
+    public Builder addClasspath(String resource) {
+      try (InputStream in = PriceCatalog.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new PriceCatalogException(resource + ": no such classpath resource");
+        }
+        return addJson(in, resource);
+      } catch (IOException e) {
+        throw new PriceCatalogException(resource + ": cannot read: " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * Adds the priced entries of a LiteLLM {@code model_prices_and_context_window.json} ({@code .gz} accepted).
+     *
+     * @param file the file
+     * @return this builder
+     * @throws PriceCatalogException if the file is unreadable or an entry is malformed; nothing of it is added
+     */
+    public Builder addLiteLlm(Path file) {
+      try (InputStream in = open(file)) {
+        return addLiteLlm(in, file.toString());
+      } catch (IOException e) {
+        throw new PriceCatalogException(file + ": cannot read: " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * Adds the priced entries of a LiteLLM cost map read from a stream.
+     *
+     * @param in the stream; not closed
+     * @param name the name to use in error messages
+     * @return this builder
+     * @throws PriceCatalogException if an entry is malformed; nothing of it is added
+     */
+    public Builder addLiteLlm(InputStream in, String name) {
+      for (ModelPrice e : LiteLlmFile.read(in, name)) {
+        entries.put(e.id(), e);
+        derived.remove(e.id());
+      }
+      return this;
+    }
+
+    /**
+     * Maps a deployment or gateway name to a catalog model, for example an Azure OpenAI deployment.
+     *
+     * @param provider the provider the name is reported under
+     * @param name the deployment name
+     * @param model the catalog model it serves
+     * @param region the region or data zone ({@code eu}, {@code us}), or {@code null}
+     * @return this builder
+     */
+    public Builder alias(String provider, String name, String model, @Nullable String region) {
+      String p = ModelResolver.canonicalProvider(Objects.requireNonNull(provider, "provider"));
+      aliases.computeIfAbsent(p, k -> new LinkedHashMap<>())
+          .put(lower(Objects.requireNonNull(name, "name")),
+              new ModelResolver.Alias(p, Objects.requireNonNull(model, "model"),
+                  region == null ? null : lower(region)));
+      return this;
+    }
+
+    /**
+     * Sets a negotiated discount, in percent off list price, for a provider or one of its models. The cost's total
+     * is then the effective (discounted) cost, and its list total the cost at list prices.
+     *
+     * @param provider the provider
+     * @param model the model (the catalog entry's model id), or {@code null} for every model of the provider
+     * @param percentOff the discount, from 0 to 100
+     * @return this builder
+     * @throws IllegalArgumentException if the percentage is out of range
+     */
+    public Builder discount(String provider, @Nullable String model, BigDecimal percentOff) {
+      Objects.requireNonNull(percentOff, "percentOff");
+      if (percentOff.signum() < 0 || percentOff.compareTo(BigDecimal.valueOf(100)) > 0) {
+        throw new IllegalArgumentException("percentOff not in [0, 100]: " + percentOff);
+      }
+      BigDecimal factor = BigDecimal.ONE.subtract(percentOff.divide(BigDecimal.valueOf(100), 10, RoundingMode.UNNECESSARY)
+          .stripTrailingZeros());
+      String p = ModelResolver.canonicalProvider(Objects.requireNonNull(provider, "provider"));
+      discounts.put(model == null ? p : p + "/" + model, factor);
+      return this;
+    }
+
+    /**
+     * Builds the catalog.
+     *
+     * @return the immutable catalog
+     */
+    public PriceCatalog build() {
+      return new PriceCatalog(this);
+    }
+
+    private static InputStream open(Path file) throws IOException {
+      InputStream in = Files.newInputStream(file);
+      return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in) : in;
+    }
+  }
+}

@@ -1,0 +1,521 @@
+package io.lockn.pricing.sdk;
+
+import io.lockn.core.AttributionKeys;
+import io.lockn.core.GenAiAttributes;
+import io.lockn.core.LockNAttributes;
+import io.lockn.core.TokenUsage;
+import io.lockn.core.internal.ApiUsageLogger;
+import io.lockn.pricing.Cost;
+import io.lockn.pricing.CostAttributes;
+import io.lockn.pricing.CostLedger;
+import io.lockn.pricing.PriceCatalog;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.internal.ExtendedSpanProcessor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Prices every GenAI inference and embeddings span as it ends, whoever created it, and rolls costs up to the agents,
+ * tasks, workflows and root spans above it.
+ *
+ * <pre>{@code
+ * SdkTracerProvider.builder()
+ *     .addSpanProcessor(CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(meters).build())
+ *     .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>What it reads.</b> {@code gen_ai.operation.name} ({@code chat}, {@code text_completion}, {@code
+ * generate_content}, {@code embeddings}); {@code gen_ai.provider.name}, else the deprecated {@code gen_ai.system};
+ * {@code gen_ai.response.model}, else {@code gen_ai.request.model}; the usage attributes, including the deprecated
+ * {@code gen_ai.usage.prompt_tokens}/{@code completion_tokens} and string-typed values from Micrometer bridges; the
+ * service tier ({@code openai.response.service_tier}); a provider-reported cost ({@code lockn.cost.reported_nanos}),
+ * which wins over the catalog. Prices are those in force when the span started.
+ *
+ * <p><b>What it writes.</b> The {@link CostAttributes} on the span, in {@code onEnding}, before the span is
+ * exported; the counter {@code lockn.client.cost} (exact nano-USD, by provider, models, token class and the
+ * configured attribution keys, each capped in cardinality); the counter {@code lockn.client.unpriced_calls}; one
+ * warning per unpriced model; and, if configured, the {@link CostLedger} for in-process queries.
+ *
+ * <p><b>Roll-ups.</b> Each open span has a small node; a span adds its own cost and its descendants' to its parent's
+ * node when it ends, and agent, task, workflow and root spans carry {@code lockn.cost.rollup.*}. Memory is bounded:
+ * only open spans have nodes, at most {@code maxOpenSpans} of them; spans left open longer than {@code
+ * abandonAfter} are dropped when the table is full. A child that ends after its parent is priced but not rolled up.
+ *
+ * <p>It uses the SDK's {@code ExtendedSpanProcessor#onEnding} hook, the only point where attributes can still be set
+ * on an ending span; the hook sits in an internal SDK package, so this class is tested against each SDK version LockN
+ * supports. Never throws; called on the thread that starts or ends the span.
+ */
+public final class CostSpanProcessor implements ExtendedSpanProcessor {
+
+  private static final AttributeKey<String> RESPONSE_SERVICE_TIER =
+      AttributeKey.stringKey("openai.response.service_tier");
+  private static final AttributeKey<String> REQUEST_SERVICE_TIER =
+      AttributeKey.stringKey("openai.request.service_tier");
+  private static final String USD = "USD";
+  private static final String[] COST_TYPES = {"input", "output", "cache_read", "cache_write", "reasoning"};
+
+  private final PriceCatalog catalog;
+  private final @Nullable MeterProvider meterProvider;
+  private final List<AttributeKey<String>> metricAttributionKeys;
+  private final int cardinalityLimit;
+  private final @Nullable CostLedger ledger;
+  private final AttributionKeys attributionKeys;
+  private final int maxOpenSpans;
+  private final long abandonAfterMillis;
+  private final Clock clock;
+  private final Map<ReadableSpan, Node> open = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Boolean>> limits = new ConcurrentHashMap<>();
+  private volatile @Nullable Instruments instruments;
+
+  private CostSpanProcessor(Builder b) {
+    this.catalog = b.catalog;
+    this.meterProvider = b.meterProvider;
+    this.metricAttributionKeys = b.metricAttributionKeys.stream().map(AttributeKey::stringKey).toList();
+    this.cardinalityLimit = b.cardinalityLimit;
+    this.ledger = b.ledger;
+    this.attributionKeys = b.attributionKeys;
+    this.maxOpenSpans = b.maxOpenSpans;
+    this.abandonAfterMillis = b.abandonAfter.toMillis();
+    this.clock = b.clock;
+  }
+
+  /**
+   * A builder.
+   *
+   * @param catalog the prices
+   * @return the builder
+   */
+  public static Builder builder(PriceCatalog catalog) {
+    return new Builder(catalog);
+  }
+
+  /** What each open span keeps: its parent's node, when it started, and what its descendants cost. */
+  private static final class Node {
+    final @Nullable Node parent;
+    final long startMillis;
+    final AtomicLong rollupNanos = new AtomicLong();
+    final AtomicLong calls = new AtomicLong();
+    final AtomicLong unpricedCalls = new AtomicLong();
+
+    Node(@Nullable Node parent, long startMillis) {
+      this.parent = parent;
+      this.startMillis = startMillis;
+    }
+  }
+
+  @Override
+  public void onStart(Context parentContext, ReadWriteSpan span) {
+    try {
+      long now = clock.millis();
+      if (open.size() >= maxOpenSpans && !evictAbandoned(now)) {
+        return;
+      }
+      Span parent = Span.fromContext(parentContext);
+      Node parentNode = parent instanceof ReadableSpan ? open.get(parent) : null;
+      open.put(span, new Node(parentNode, now));
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("CostSpanProcessor.onStart", t);
+    }
+  }
+
+  @Override
+  public boolean isStartRequired() {
+    return true;
+  }
+
+  @Override
+  public void onEnding(ReadWriteSpan span) {
+    try {
+      Node node = open.remove(span);
+      long startMillis = node != null ? node.startMillis : clock.millis();
+      String operation = span.getAttribute(GenAiAttributes.GEN_AI_OPERATION_NAME);
+      long ownNanos = 0;
+      boolean priced = false;
+      boolean unpriced = false;
+      if (isModelCall(operation)) {
+        Cost cost = price(span, startMillis);
+        if (cost != null) {
+          priced = cost.isPriced();
+          unpriced = !priced;
+          ownNanos = cost.totalNanos();
+        }
+      }
+      if (node == null) {
+        return;
+      }
+      long rollup = node.rollupNanos.get() + ownNanos;
+      long calls = node.calls.get() + (priced ? 1 : 0);
+      long unpricedCalls = node.unpricedCalls.get() + (unpriced ? 1 : 0);
+      if ((calls > 0 || unpricedCalls > 0) && carriesRollup(span, operation, node)) {
+        span.setAttribute(CostAttributes.ROLLUP_TOTAL, rollup / 1e9);
+        span.setAttribute(CostAttributes.ROLLUP_TOTAL_NANOS, rollup);
+        span.setAttribute(CostAttributes.ROLLUP_CALLS, calls);
+        if (unpricedCalls > 0) {
+          span.setAttribute(CostAttributes.ROLLUP_UNPRICED_CALLS, unpricedCalls);
+        }
+      }
+      Node parent = node.parent;
+      if (parent != null) {
+        parent.rollupNanos.addAndGet(rollup);
+        parent.calls.addAndGet(calls);
+        parent.unpricedCalls.addAndGet(unpricedCalls);
+      }
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("CostSpanProcessor.onEnding", t);
+    }
+  }
+
+  private @Nullable Cost price(ReadWriteSpan span, long startMillis) {
+    String provider = span.getAttribute(GenAiAttributes.GEN_AI_PROVIDER_NAME);
+    if (provider == null) {
+      provider = span.getAttribute(SpanUsage.SYSTEM);
+    }
+    String requestModel = span.getAttribute(GenAiAttributes.GEN_AI_REQUEST_MODEL);
+    String responseModel = span.getAttribute(GenAiAttributes.GEN_AI_RESPONSE_MODEL);
+    String model = responseModel != null ? responseModel : requestModel;
+    long reported = SpanUsage.count(span, LockNAttributes.COST_REPORTED_NANOS);
+    Cost cost;
+    if (reported >= 0) {
+      cost = Cost.providerReported(java.math.BigDecimal.valueOf(reported, 9), (provider == null ? "" : provider)
+          + "/reported");
+    } else {
+      TokenUsage usage = SpanUsage.read(span);
+      if (usage == null) {
+        return null;
+      }
+      String tier = span.getAttribute(RESPONSE_SERVICE_TIER);
+      if (tier == null) {
+        tier = span.getAttribute(REQUEST_SERVICE_TIER);
+      }
+      cost = model == null ? Cost.UNPRICED : catalog.cost(provider == null ? "" : provider, model, usage, startMillis,
+          tier);
+      if (!cost.isPriced() && requestModel != null && !requestModel.equals(model)) {
+        // A response model the catalog does not know (a new snapshot, a deployment name) may still be priced by the
+        // request model.
+        cost = catalog.cost(provider == null ? "" : provider, requestModel, usage, startMillis, tier);
+      }
+    }
+    if (cost.isPriced()) {
+      record(span, cost, provider, requestModel, responseModel, startMillis);
+    } else {
+      span.setAttribute(CostAttributes.UNPRICED, true);
+      ApiUsageLogger.warn("LockN has no price for " + provider + "/" + model
+          + "; its calls are marked lockn.cost.unpriced=true and their cost is not recorded");
+      Instruments i = instruments();
+      i.unpriced.add(1, metricAttributes(span, provider, requestModel, responseModel, null), Context.current());
+    }
+    return cost;
+  }
+
+  private void record(
+      ReadWriteSpan span,
+      Cost cost,
+      @Nullable String provider,
+      @Nullable String requestModel,
+      @Nullable String responseModel,
+      long startMillis) {
+    span.setAttribute(CostAttributes.INPUT, cost.inputNanos() / 1e9);
+    span.setAttribute(CostAttributes.OUTPUT, cost.outputNanos() / 1e9);
+    span.setAttribute(CostAttributes.CACHE_READ, cost.cacheReadNanos() / 1e9);
+    span.setAttribute(CostAttributes.CACHE_WRITE, cost.cacheWriteNanos() / 1e9);
+    span.setAttribute(CostAttributes.REASONING, cost.reasoningNanos() / 1e9);
+    span.setAttribute(CostAttributes.TOTAL, cost.totalNanos() / 1e9);
+    span.setAttribute(CostAttributes.TOTAL_NANOS, cost.totalNanos());
+    if (cost.listTotalNanos() != cost.totalNanos()) {
+      span.setAttribute(CostAttributes.LIST_TOTAL_NANOS, cost.listTotalNanos());
+    }
+    span.setAttribute(CostAttributes.CURRENCY, USD);
+    span.setAttribute(CostAttributes.SOURCE, cost.source().value());
+    span.setAttribute(CostAttributes.PRICING_ID, cost.pricingId());
+
+    Instruments i = instruments();
+    Context context = Context.current().with(span);
+    long[] parts = {cost.inputNanos(), cost.outputNanos(), cost.cacheReadNanos(), cost.cacheWriteNanos(),
+        cost.reasoningNanos()};
+    if (cost.source() == io.lockn.pricing.CostSource.PROVIDER) {
+      i.cost.add(cost.totalNanos(), metricAttributes(span, provider, requestModel, responseModel, "total"), context);
+    } else {
+      for (int p = 0; p < parts.length; p++) {
+        if (parts[p] > 0) {
+          i.cost.add(parts[p], metricAttributes(span, provider, requestModel, responseModel, COST_TYPES[p]), context);
+        }
+      }
+    }
+    CostLedger l = ledger;
+    if (l != null) {
+      String agent = span.getAttribute(LockNAttributes.AGENT_NAME);
+      if (agent == null) {
+        agent = span.getAttribute(GenAiAttributes.GEN_AI_AGENT_NAME);
+      }
+      l.record(
+          startMillis,
+          cost.totalNanos(),
+          span.getAttribute(AttributeKey.stringKey(attributionKeys.tenantKey())),
+          span.getAttribute(AttributeKey.stringKey(attributionKeys.costCenterKey())),
+          agent,
+          span.getAttribute(AttributeKey.stringKey(attributionKeys.workflowIdKey())),
+          responseModel != null ? responseModel : requestModel);
+    }
+  }
+
+  private Attributes metricAttributes(
+      ReadableSpan span,
+      @Nullable String provider,
+      @Nullable String requestModel,
+      @Nullable String responseModel,
+      @Nullable String costType) {
+    AttributesBuilder b = Attributes.builder();
+    if (provider != null) {
+      b.put(GenAiAttributes.GEN_AI_PROVIDER_NAME, limit("provider", provider));
+    }
+    if (requestModel != null) {
+      b.put(GenAiAttributes.GEN_AI_REQUEST_MODEL, limit("request_model", requestModel));
+    }
+    if (responseModel != null) {
+      b.put(GenAiAttributes.GEN_AI_RESPONSE_MODEL, limit("response_model", responseModel));
+    }
+    if (costType != null) {
+      b.put(CostAttributes.COST_TYPE, costType);
+    }
+    for (AttributeKey<String> key : metricAttributionKeys) {
+      String value = span.getAttribute(key);
+      if (value != null) {
+        b.put(key, limit(key.getKey(), value));
+      }
+    }
+    return b.build();
+  }
+
+  /** Caps distinct values per metric attribute, as lockn-core does, so the cost metric's cardinality is bounded. */
+  private String limit(String attribute, String value) {
+    Map<String, Boolean> seen = limits.computeIfAbsent(attribute, k -> new ConcurrentHashMap<>());
+    if (seen.containsKey(value)) {
+      return value;
+    }
+    if (seen.size() < cardinalityLimit) {
+      seen.put(value, Boolean.TRUE);
+      return value;
+    }
+    return "_OTHER";
+  }
+
+  private static boolean isModelCall(@Nullable String operation) {
+    return operation != null
+        && (operation.equals("chat") || operation.equals("text_completion") || operation.equals("generate_content")
+            || operation.equals("embeddings"));
+  }
+
+  private static boolean carriesRollup(ReadableSpan span, @Nullable String operation, Node node) {
+    if (operation != null) {
+      switch (operation) {
+        case "invoke_agent", "invoke_workflow", "create_agent" -> {
+          return true;
+        }
+        default -> {
+          // model calls and tools: their own cost is on them already
+        }
+      }
+    } else if (span.getAttribute(LockNAttributes.TASK_NAME) != null) {
+      return true;
+    }
+    SpanContext parent = span.getParentSpanContext();
+    return node.parent == null && (!parent.isValid() || parent.isRemote()) && !isModelCall(operation);
+  }
+
+  private boolean evictAbandoned(long now) {
+    long cutoff = now - abandonAfterMillis;
+    open.values().removeIf(n -> n.startMillis < cutoff);
+    return open.size() < maxOpenSpans;
+  }
+
+  /** The number of spans currently tracked for roll-ups; for tests and monitoring. */
+  int openSpans() {
+    return open.size();
+  }
+
+  private Instruments instruments() {
+    Instruments i = instruments;
+    if (i == null) {
+      synchronized (this) {
+        i = instruments;
+        if (i == null) {
+          MeterProvider provider = meterProvider != null ? meterProvider : GlobalOpenTelemetry.getMeterProvider();
+          i = new Instruments(provider.meterBuilder("io.lockn.pricing").build());
+          instruments = i;
+        }
+      }
+    }
+    return i;
+  }
+
+  private static final class Instruments {
+    final LongCounter cost;
+    final LongCounter unpriced;
+
+    Instruments(Meter meter) {
+      this.cost =
+          meter.counterBuilder("lockn.client.cost")
+              .setUnit("{nanoUSD}")
+              .setDescription("Cost of GenAI model calls in nano-USD (1e-9 USD), as exact integers; by token class.")
+              .build();
+      this.unpriced =
+          meter.counterBuilder("lockn.client.unpriced_calls")
+              .setUnit("{call}")
+              .setDescription("GenAI model calls LockN could not price (unknown model, or no price in force).")
+              .build();
+    }
+  }
+
+  @Override
+  public boolean isOnEndingRequired() {
+    return true;
+  }
+
+  @Override
+  public void onEnd(ReadableSpan span) {}
+
+  @Override
+  public boolean isEndRequired() {
+    return false;
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    open.clear();
+    return CompletableResultCode.ofSuccess();
+  }
+
+  /** Builds a {@link CostSpanProcessor}. */
+  public static final class Builder {
+    private final PriceCatalog catalog;
+    private @Nullable MeterProvider meterProvider;
+    private final java.util.List<String> metricAttributionKeys = new java.util.ArrayList<>();
+    private int cardinalityLimit = 100;
+    private @Nullable CostLedger ledger;
+    private AttributionKeys attributionKeys = AttributionKeys.defaults();
+    private int maxOpenSpans = 100_000;
+    private Duration abandonAfter = Duration.ofHours(6);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(PriceCatalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+    }
+
+    /**
+     * Sets where the cost metrics go. Defaults to {@link GlobalOpenTelemetry}'s, resolved on first use.
+     *
+     * @param meterProvider the meter provider
+     * @return this builder
+     */
+    public Builder setMeterProvider(MeterProvider meterProvider) {
+      this.meterProvider = Objects.requireNonNull(meterProvider, "meterProvider");
+      return this;
+    }
+
+    /**
+     * Adds a span attribute (usually an attribution key such as {@code app.tenant_id}) to the cost metric.
+     *
+     * @param key the attribute key
+     * @return this builder
+     */
+    public Builder addMetricAttributionKey(String key) {
+      metricAttributionKeys.add(Objects.requireNonNull(key, "key"));
+      return this;
+    }
+
+    /**
+     * Sets the distinct values kept per metric attribute before {@code _OTHER}. Defaults to 100.
+     *
+     * @param limit at least 1
+     * @return this builder
+     */
+    public Builder setMetricCardinalityLimit(int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit < 1");
+      }
+      this.cardinalityLimit = limit;
+      return this;
+    }
+
+    /**
+     * Feeds an in-process ledger for cost queries.
+     *
+     * @param ledger the ledger
+     * @param keys which span attributes hold tenant, cost center and workflow
+     * @return this builder
+     */
+    public Builder setLedger(CostLedger ledger, AttributionKeys keys) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      this.attributionKeys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /**
+     * Sets how many open spans are tracked for roll-ups. Defaults to 100,000.
+     *
+     * @param maxOpenSpans at least 1
+     * @return this builder
+     */
+    public Builder setMaxOpenSpans(int maxOpenSpans) {
+      if (maxOpenSpans < 1) {
+        throw new IllegalArgumentException("maxOpenSpans < 1");
+      }
+      this.maxOpenSpans = maxOpenSpans;
+      return this;
+    }
+
+    /**
+     * Sets after how long an open span counts as abandoned and may be dropped when the table is full. Defaults to 6
+     * hours.
+     *
+     * @param abandonAfter the age
+     * @return this builder
+     */
+    public Builder setAbandonAfter(Duration abandonAfter) {
+      if (abandonAfter.isNegative() || abandonAfter.isZero()) {
+        throw new IllegalArgumentException("abandonAfter <= 0");
+      }
+      this.abandonAfter = abandonAfter;
+      return this;
+    }
+
+    /**
+     * Sets the clock that dates spans for price lookup. Defaults to UTC system time.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder setClock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the processor.
+     *
+     * @return the processor
+     */
+    public CostSpanProcessor build() {
+      return new CostSpanProcessor(this);
+    }
+  }
+}
