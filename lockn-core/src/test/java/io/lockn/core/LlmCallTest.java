@@ -76,6 +76,7 @@ class LlmCallTest {
             equalTo(GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, 47L),
             equalTo(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 30L),
             equalTo(GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 25L),
+            equalTo(LockNAttributes.USAGE_CACHE_WRITE_1H_INPUT_TOKENS, 5L),
             equalTo(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 7L),
             equalTo(LockNAttributes.CACHE_HIT, true),
             equalTo(LockNAttributes.CACHE_TYPE, "provider"));
@@ -96,6 +97,7 @@ class LlmCallTest {
             equalTo(GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, 47L),
             equalTo(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 30L),
             equalTo(GenAiAttributes.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, 25L),
+            equalTo(LockNAttributes.USAGE_CACHE_WRITE_1H_INPUT_TOKENS, 5L),
             equalTo(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 7L),
             equalTo(LockNAttributes.CACHE_HIT, true),
             equalTo(LockNAttributes.CACHE_TYPE, "provider"));
