@@ -7,6 +7,10 @@ import io.lockn.core.LockNAttributes;
 import io.lockn.core.LockNListener;
 import io.lockn.core.ModelSubstitution;
 import io.lockn.core.TokenUsage;
+import io.lockn.pricing.CostAttributes;
+import io.lockn.pricing.CostLedger;
+import java.math.BigDecimal;
+import java.time.Instant;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
@@ -32,6 +36,12 @@ final class DemoSummary implements SpanProcessor, LockNListener {
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong fallbacks = new AtomicLong();
   private final AtomicLong cacheHits = new AtomicLong();
+  private final AtomicLong unpriced = new AtomicLong();
+  private final CostLedger ledger;
+
+  DemoSummary(CostLedger ledger) {
+    this.ledger = ledger;
+  }
 
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {}
@@ -44,6 +54,9 @@ final class DemoSummary implements SpanProcessor, LockNListener {
   @Override
   public synchronized void onEnd(ReadableSpan span) {
     spans.incrementAndGet();
+    if (Boolean.TRUE.equals(span.getAttribute(CostAttributes.UNPRICED))) {
+      unpriced.incrementAndGet();
+    }
     String agent = span.getAttribute(GenAiAttributes.GEN_AI_AGENT_NAME);
     if (agent == null) {
       agent = span.getAttribute(LockNAttributes.AGENT_NAME);
@@ -78,11 +91,20 @@ final class DemoSummary implements SpanProcessor, LockNListener {
     }
   }
 
+  private static void printCosts(PrintStream out, String title, Map<String, BigDecimal> costs) {
+    out.println(title);
+    costs.forEach((key, usd) -> out.printf("  %-34s %14s%n", key, usd.toPlainString()));
+  }
+
+  long unpricedCalls() {
+    return unpriced.get();
+  }
+
   synchronized Map<String, TokenUsage> tokensPerTenant() {
     return Map.copyOf(tokensPerTenant);
   }
 
-  synchronized void print(PrintStream out) {
+  synchronized void print(PrintStream out, Instant from, Instant to) {
     out.printf("%d spans recorded.%n%n", spans.get());
     out.println("Spans per agent (the agent's spans and everything below it):");
     spansPerAgent.forEach((agent, count) -> out.printf("  %-16s %4d%n", agent, count.get()));
@@ -94,6 +116,12 @@ final class DemoSummary implements SpanProcessor, LockNListener {
         (tenant, u) ->
             out.printf("  %-10s %8d %8d %12d %11d %11d%n", tenant, u.inputTokens(), u.outputTokens(),
                 u.cacheReadTokens(), u.cacheWriteTokens(), u.reasoningTokens()));
+    out.println();
+    printCosts(out, "Cost per tenant (USD):", ledger.totals(CostLedger.Dimension.TENANT, from, to));
+    printCosts(out, "Cost per agent (USD):", ledger.totals(CostLedger.Dimension.AGENT, from, to));
+    printCosts(out, "Cost per model (USD):", ledger.totals(CostLedger.Dimension.MODEL, from, to));
+    out.printf("  %-34s %14s%n", "total", ledger.total(from, to).toPlainString());
+    out.printf("  unpriced calls (no price known, not counted above): %d%n", unpriced.get());
     out.println();
     out.printf("Retries: %d   Fallbacks: %d   Cache hits: %d   Model substitutions: %s%n", retries.get(),
         fallbacks.get(), cacheHits.get(), substitutions.isEmpty() ? "none" : String.join(", ", substitutions));

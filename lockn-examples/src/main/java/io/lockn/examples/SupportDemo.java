@@ -5,7 +5,14 @@ import io.lockn.core.LlmCall;
 import io.lockn.core.LlmCallSpec;
 import io.lockn.core.LockN;
 import io.lockn.core.LockNScope;
+import io.lockn.core.AttributionKeys;
 import io.lockn.core.sdk.CostAwareSampler;
+import io.lockn.pricing.CostLedger;
+import io.lockn.pricing.PriceCatalog;
+import io.lockn.pricing.SelfHostedTco;
+import io.lockn.pricing.sdk.CostSpanProcessor;
+import java.math.BigDecimal;
+import java.time.Instant;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -42,8 +49,11 @@ import java.util.concurrent.TimeUnit;
  * @AgentTask}, its first call rate-limited with a 429 and retried), a resolver agent (tools declared with {@code
  * @AgentTool}, an embeddings call inside a tool, an Anthropic call that writes the prompt cache for the first tenant
  * and reads it for the second, and a nested refund agent on a reasoning model), and a reply writer (its model
- * overloaded, falling back to a cheaper one; for the second tenant a gateway substitutes another model). Tenant, cost
- * center, workflow, feature, plan and user travel in W3C Baggage and land on every span.
+ * overloaded, falling back to a cheaper one; for the second tenant a gateway substitutes another model). A
+ * self-hosted model on vLLM, priced from its total cost of ownership, screens every ticket for personal data, and the
+ * first tenant's fine-tuned tone model is unknown to the catalog, so its calls show as unpriced. Tenant, cost center,
+ * workflow, feature, plan and user travel in W3C Baggage and land on every span, and every model call carries its
+ * exact cost, rolled up to the agents and workflows above it.
  *
  * <p>Every span and metric is written as OTLP JSON lines, the OpenTelemetry Collector file-exporter format, to
  * {@code target/lockn-demo/traces.jsonl} and {@code metrics.jsonl} under the working directory. With {@code
@@ -100,7 +110,9 @@ public final class SupportDemo {
     }
     Path traces = outputDirectory.resolve("traces.jsonl");
     Path metrics = outputDirectory.resolve("metrics.jsonl");
-    DemoSummary summary = new DemoSummary();
+    CostLedger ledger = CostLedger.create();
+    DemoSummary summary = new DemoSummary(ledger);
+    Instant started = Instant.now();
     boolean otlp = otlpEndpoint != null && !otlpEndpoint.isBlank();
     boolean grpc = otlp && "grpc".equalsIgnoreCase(otlpProtocol);
 
@@ -112,26 +124,36 @@ public final class SupportDemo {
                   .put("service.name", "lockn-demo")
                   .put("deployment.environment.name", "demo")
                   .build()));
-      SdkTracerProviderBuilder tracing =
-          SdkTracerProvider.builder()
-              .setResource(resource)
-              // Keep every GenAI span even if the rest of the application were sampled at 1%.
-              .setSampler(CostAwareSampler.wrap(Sampler.parentBased(Sampler.traceIdRatioBased(0.01))))
-              .addSpanProcessor(summary)
-              .addSpanProcessor(BatchSpanProcessor.builder(OtlpJsonLines.spans(traceFile)).build());
       SdkMeterProviderBuilder metering =
           SdkMeterProvider.builder()
               .setResource(resource)
               .registerMetricReader(
                   PeriodicMetricReader.builder(OtlpJsonLines.metrics(metricFile)).setInterval(Duration.ofHours(1)).build());
       if (otlp) {
-        tracing.addSpanProcessor(BatchSpanProcessor.builder(otlpSpanExporter(otlpEndpoint, grpc)).build());
         metering.registerMetricReader(
             PeriodicMetricReader.builder(otlpMetricExporter(otlpEndpoint, grpc)).setInterval(Duration.ofHours(1))
                 .build());
       }
+      SdkMeterProvider meters = metering.build();
+      SdkTracerProviderBuilder tracing =
+          SdkTracerProvider.builder()
+              .setResource(resource)
+              // Keep every GenAI span even if the rest of the application were sampled at 1%.
+              .setSampler(CostAwareSampler.wrap(Sampler.parentBased(Sampler.traceIdRatioBased(0.01))))
+              // Prices every model call as its span ends and rolls the cost up to agents and workflows.
+              .addSpanProcessor(
+                  CostSpanProcessor.builder(catalog())
+                      .setMeterProvider(meters)
+                      .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY)
+                      .setLedger(ledger, AttributionKeys.defaults())
+                      .build())
+              .addSpanProcessor(summary)
+              .addSpanProcessor(BatchSpanProcessor.builder(OtlpJsonLines.spans(traceFile)).build());
+      if (otlp) {
+        tracing.addSpanProcessor(BatchSpanProcessor.builder(otlpSpanExporter(otlpEndpoint, grpc)).build());
+      }
       OpenTelemetrySdk sdk =
-          OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).setMeterProvider(metering.build()).build();
+          OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).setMeterProvider(meters).build();
       try {
         LockN lockn = LockN.builder().setOpenTelemetry(sdk).addListener(summary).build();
         SupportDemo demo = new SupportDemo(lockn);
@@ -148,7 +170,7 @@ public final class SupportDemo {
       throw new UncheckedIOException("cannot write the demo's telemetry to " + outputDirectory, e);
     }
     console.println();
-    summary.print(console);
+    summary.print(console, started, Instant.now().plusSeconds(1));
     console.println();
     console.println("Traces:  " + traces);
     console.println("Metrics: " + metrics);
@@ -156,6 +178,24 @@ public final class SupportDemo {
       console.println("Also exported over OTLP (" + (grpc ? "grpc" : "http/protobuf") + ") to " + otlpEndpoint);
     }
     return summary;
+  }
+
+  /** The self-hosted model's total cost of ownership: one rented H100 running vLLM. */
+  static final SelfHostedTco LLAMA_TCO =
+      SelfHostedTco.builder()
+          .gpuRental(new BigDecimal("2.49"), 1)
+          .power(new BigDecimal("700"), new BigDecimal("0.15"), new BigDecimal("1.3"))
+          .staffPerMonth(new BigDecimal("1500"))
+          .throughput(new BigDecimal("12000"), new BigDecimal("1800"))
+          .utilization(new BigDecimal("0.6"))
+          .build();
+
+  /** The bundled prices plus the self-hosted model priced by its TCO. */
+  static PriceCatalog catalog() {
+    return PriceCatalog.builder()
+        .addAll(PriceCatalog.bundled())
+        .add(LLAMA_TCO.toModelPrice("vllm", "llama-3.1-8b-instruct"))
+        .build();
   }
 
   void handle(Ticket t, PrintStream console) {
@@ -169,11 +209,20 @@ public final class SupportDemo {
         .run(
             () ->
                 lockn.workflow("customer-support").conversationId(t.id()).run(() -> {
+                  screenForPersonalData(t);
                   String category = agents.classify(t.id(), t.text());
                   String answer = resolve(t, category);
                   String reply = draftReply(t, answer);
                   console.printf(Locale.ROOT, "  %s [%s] %s -> %s%n", t.id(), t.tenant(), category, reply);
                 }));
+  }
+
+  /** A guard agent on the self-hosted model (priced by TCO) that screens the ticket for personal data. */
+  private void screenForPersonalData(Ticket t) {
+    lockn.agent("pii-guard").task("screen").run(() ->
+        lockn.chat("vllm", "llama-3.1-8b-instruct").server("vllm.internal", 8000).maxTokens(8).run(() ->
+            record(lockn.currentLlmCall(), models.openAi("llama-3.1-8b-instruct", "llama-3.1-8b-instruct", "clean",
+                "stop", 380, 0, 3, 0))));
   }
 
   /** The triage agent's work: a small model, whose first call is rate-limited for the first tenant. */
@@ -261,6 +310,12 @@ public final class SupportDemo {
                 record(lockn.currentLlmCall(), c);
                 return c.text();
               });
+      if (t.tenant().equals("acme")) {
+        // The tenant's own fine-tuned tone model: the catalog has no price for it, so it is shown as unpriced.
+        lockn.chat(GenAiProvider.OPENAI, "ft:gpt-4o-mini:acme:tone:v2").server("api.openai.com", 443).maxTokens(8)
+            .run(() -> record(lockn.currentLlmCall(), models.openAi("ft:gpt-4o-mini:acme:tone:v2",
+                "ft:gpt-4o-mini:acme:tone:v2", "warm", "stop", 260, 0, 2, 0)));
+      }
       if (t.tenant().equals("globex")) {
         // A gateway in front of the provider answers gpt-4 requests with gpt-3.5-turbo: LockN flags it.
         lockn.chat(GenAiProvider.OPENAI, "gpt-4").server("llm-gateway.internal", 8443).maxTokens(8).run(() ->

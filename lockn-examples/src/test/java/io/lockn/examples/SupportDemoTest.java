@@ -101,7 +101,7 @@ class SupportDemoTest {
 
   @Test
   void traces_holdTheFullHierarchyForBothTenants() {
-    assertThat(spans).hasSize(25);
+    assertThat(spans).hasSize(30);
     List<JsonNode> workflows = named("invoke_workflow customer-support");
     assertThat(workflows).hasSize(2);
     assertThat(workflows).extracting(SupportDemoTest::tenant).containsExactlyInAnyOrder("acme", "globex");
@@ -109,7 +109,7 @@ class SupportDemoTest {
       assertThat(workflow.path("parentSpanId").asText()).isEmpty();
       assertThat(workflow.get("kind").asInt()).isEqualTo(1); // INTERNAL
     }
-    for (String agent : List.of("triage-agent", "resolver-agent", "reply-writer")) {
+    for (String agent : List.of("pii-guard", "triage-agent", "resolver-agent", "reply-writer")) {
       List<JsonNode> agentSpans = named("invoke_agent " + agent);
       assertThat(agentSpans).hasSize(2);
       assertThat(agentSpans).allSatisfy(s -> assertThat(parent(s).get("name").asText())
@@ -226,6 +226,69 @@ class SupportDemoTest {
   }
 
   @Test
+  void run_printsCostTablesPerTenantAndAgent() {
+    assertThat(console)
+        .contains("Cost per tenant (USD):")
+        .containsPattern("acme\\s+0\\.019106922")
+        .containsPattern("globex\\s+0\\.004604322")
+        .contains("Cost per agent (USD):")
+        .containsPattern("resolver-agent\\s+0\\.015435360")
+        .containsPattern("pii-guard\\s+0\\.000144484")
+        .containsPattern("total\\s+0\\.023711244")
+        .contains("unpriced calls (no price known, not counted above): 1");
+  }
+
+  @Test
+  void inferenceSpans_carryExactCost() {
+    // o3 after its 2025-06-10 price cut: 950 x $2 + 128 x $8 + 512 reasoning x $8, per 1M tokens.
+    assertThat(attributes(named("chat o3").get(0)))
+        .containsEntry("lockn.cost.total_nanos", 7_020_000L)
+        .containsEntry("lockn.cost.input", 0.0019)
+        .containsEntry("lockn.cost.output", 0.001024)
+        .containsEntry("lockn.cost.reasoning", 0.004096)
+        .containsEntry("lockn.cost.currency", "USD")
+        .containsEntry("lockn.cost.source", "local")
+        .containsEntry("lockn.pricing.id", "openai/o3@2025-06-10");
+    // Every priced inference span has a cost; the parts add up to the total.
+    for (JsonNode s : spans) {
+      Map<String, Object> a = attributes(s);
+      if (a.containsKey("lockn.cost.total_nanos")) {
+        double parts = (double) a.get("lockn.cost.input") + (double) a.get("lockn.cost.output")
+            + (double) a.get("lockn.cost.cache_read") + (double) a.get("lockn.cost.cache_write")
+            + (double) a.get("lockn.cost.reasoning");
+        assertThat(parts).isCloseTo((double) (long) a.get("lockn.cost.total_nanos") / 1e9,
+            org.assertj.core.data.Offset.offset(1e-12));
+      }
+    }
+  }
+
+  @Test
+  void selfHostedModel_isPricedByTco_unknownModelIsUnpriced() {
+    assertThat(named("chat llama-3.1-8b-instruct")).hasSize(2).allSatisfy(s -> assertThat(attributes(s))
+        .containsEntry("gen_ai.provider.name", "vllm")
+        .containsEntry("lockn.pricing.id", "vllm/llama-3.1-8b-instruct")
+        // 380 x $0.180605 + 3 x $1.204037 per 1M tokens (the TCO prices), rounded per part to the nano-USD
+        .containsEntry("lockn.cost.total_nanos", 68_630L + 3_612L));
+    JsonNode fineTuned = named("chat ft:gpt-4o-mini:acme:tone:v2").get(0);
+    assertThat(attributes(fineTuned)).containsEntry("lockn.cost.unpriced", true)
+        .doesNotContainKey("lockn.cost.total_nanos")
+        .containsEntry("gen_ai.usage.input_tokens", 260L);
+  }
+
+  @Test
+  void rollups_onAgentsAndWorkflows() {
+    JsonNode acme = named("invoke_workflow customer-support").stream().filter(s -> tenant(s).equals("acme"))
+        .findFirst().orElseThrow();
+    assertThat(attributes(acme))
+        .containsEntry("lockn.cost.rollup.total_nanos", 19_106_922L)
+        .containsEntry("lockn.cost.rollup.unpriced_calls", 1L);
+    JsonNode resolver = named("invoke_agent resolver-agent").stream().filter(s -> tenant(s).equals("acme"))
+        .findFirst().orElseThrow();
+    // Claude (with the cache write), the embeddings call and the nested refund agent's o3 call.
+    assertThat(attributes(resolver)).containsEntry("lockn.cost.rollup.calls", 3L);
+  }
+
+  @Test
   void metrics_haveSemconvNamesUnitsAndBuckets() {
     JsonNode tokens = metric("gen_ai.client.token.usage");
     assertThat(tokens.get("unit").asText()).isEqualTo("{token}");
@@ -240,13 +303,19 @@ class SupportDemoTest {
       }
     }
     // Both tenants' input tokens: the listener-based summary and the metric agree.
-    assertThat(inputTokens).isEqualTo(4814 + 4074);
+    assertThat(inputTokens).isEqualTo(5454 + 4454);
     JsonNode duration = metric("gen_ai.client.operation.duration");
     assertThat(duration.get("unit").asText()).isEqualTo("s");
     assertThat(bounds(duration.get("histogram").get("dataPoints").get(0)))
         .containsExactly(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
     assertThat(metric("lockn.client.retries").toString()).contains("\"asInt\":\"1\"");
     assertThat(metric("lockn.client.model_substitutions").toString()).contains("gpt-3.5-turbo-0125");
+    long costNanos = 0;
+    for (JsonNode p : metric("lockn.client.cost").get("sum").get("dataPoints")) {
+      costNanos += p.get("asInt").asLong();
+    }
+    assertThat(costNanos).isEqualTo(23_711_244L);
+    assertThat(metric("lockn.client.unpriced_calls").toString()).contains("ft:gpt-4o-mini:acme:tone:v2");
   }
 
   @Test
