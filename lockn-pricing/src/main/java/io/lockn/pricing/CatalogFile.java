@@ -124,7 +124,13 @@ final class CatalogFile {
           throw new PriceCatalogException(m.where() + ": prices must be a non-empty array (or give same_as)");
         }
         for (int i = 0; i < prices.size(); i++) {
-          b.addPeriod(period(new JsonFields(prices.get(i), m.where() + ": prices[" + i + "]")));
+          String where = m.where() + ": prices[" + i + "]";
+          PricePeriod period = period(new JsonFields(prices.get(i), where));
+          try {
+            b.addPeriod(period);
+          } catch (IllegalArgumentException e) {
+            throw new PriceCatalogException(where + ": " + e.getMessage(), e);
+          }
         }
       }
       JsonNode aliases = m.get("aliases");

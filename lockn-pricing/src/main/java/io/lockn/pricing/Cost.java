@@ -82,7 +82,8 @@ public final class Cost {
       long reasoningNanos,
       long listTotalNanos,
       String pricingId) {
-    long total = inputNanos + outputNanos + cacheReadNanos + cacheWriteNanos + reasoningNanos;
+    long total = Decimals.add(Decimals.add(Decimals.add(inputNanos, outputNanos), Decimals.add(cacheReadNanos,
+        cacheWriteNanos)), reasoningNanos);
     return new Cost(true, inputNanos, outputNanos, cacheReadNanos, cacheWriteNanos, reasoningNanos, total,
         listTotalNanos < 0 ? total : listTotalNanos, CostSource.LOCAL, pricingId);
   }

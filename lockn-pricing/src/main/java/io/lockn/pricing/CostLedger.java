@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Costs are kept in time buckets (one minute by default) for a retention window (24 hours by default); a record
  * older than the window is not kept. Totals are exact sums of nano-USD. Memory is bounded: a fixed ring of buckets,
  * and at most {@value #MAX_VALUES_PER_BUCKET} distinct values per dimension per bucket, beyond which values count as
- * {@code _OTHER}. Thread-safe; recording allocates only when a bucket or a value is new.
+ * {@code _OTHER}. Sums saturate at {@link Long#MAX_VALUE} nano-USD. Thread-safe; recording allocates only when a
+ * bucket or a value is new.
  */
 public final class CostLedger {
 
@@ -57,9 +58,9 @@ public final class CostLedger {
 
   private static final class Bucket {
     final long index;
-    final LongAdder total = new LongAdder();
+    final AtomicLong total = new AtomicLong();
     @SuppressWarnings("unchecked")
-    final ConcurrentHashMap<String, LongAdder>[] byDimension = new ConcurrentHashMap[DIMENSIONS];
+    final ConcurrentHashMap<String, AtomicLong>[] byDimension = new ConcurrentHashMap[DIMENSIONS];
 
     Bucket(long index) {
       this.index = index;
@@ -130,7 +131,7 @@ public final class CostLedger {
     if (bucket == null) {
       return;
     }
-    bucket.total.add(nanos);
+    add(bucket.total, nanos);
     add(bucket, Dimension.TENANT, tenant, nanos);
     add(bucket, Dimension.COST_CENTER, costCenter, nanos);
     add(bucket, Dimension.AGENT, agent, nanos);
@@ -148,7 +149,7 @@ public final class CostLedger {
   public BigDecimal total(Instant from, Instant to) {
     long sum = 0;
     for (Bucket b : buckets(from, to)) {
-      sum += b.total.sum();
+      sum = Decimals.add(sum, b.total.get());
     }
     return Decimals.usd(sum);
   }
@@ -164,7 +165,7 @@ public final class CostLedger {
   public Map<String, BigDecimal> totals(Dimension dimension, Instant from, Instant to) {
     Map<String, Long> sums = new TreeMap<>();
     for (Bucket b : buckets(from, to)) {
-      b.byDimension[dimension.ordinal()].forEach((value, adder) -> sums.merge(value, adder.sum(), Long::sum));
+      b.byDimension[dimension.ordinal()].forEach((value, amount) -> sums.merge(value, amount.get(), Decimals::add));
     }
     Map<String, BigDecimal> result = new LinkedHashMap<>();
     sums.entrySet().stream()
@@ -174,8 +175,8 @@ public final class CostLedger {
   }
 
   private java.util.List<Bucket> buckets(Instant from, Instant to) {
-    long first = Math.floorDiv(from.toEpochMilli(), bucketMillis);
-    long last = Math.floorDiv(to.toEpochMilli() - 1, bucketMillis);
+    long first = Math.floorDiv(epochMillis(from), bucketMillis);
+    long last = Math.floorDiv(epochMillis(to) - 1, bucketMillis);
     java.util.List<Bucket> result = new java.util.ArrayList<>();
     for (int i = 0; i < ring.length(); i++) {
       Bucket b = ring.get(i);
@@ -184,6 +185,18 @@ public final class CostLedger {
       }
     }
     return result;
+  }
+
+  /** Milliseconds since the epoch, clamped so that {@code Instant.MIN}/{@code MAX} select everything. */
+  private static long epochMillis(Instant instant) {
+    Objects.requireNonNull(instant, "instant");
+    if (instant.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE / 2))) {
+      return Long.MIN_VALUE / 2;
+    }
+    if (instant.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
+      return Long.MAX_VALUE / 2;
+    }
+    return instant.toEpochMilli();
   }
 
   private @Nullable Bucket bucketFor(long index) {
@@ -204,15 +217,20 @@ public final class CostLedger {
   }
 
   private static void add(Bucket bucket, Dimension dimension, @Nullable String value, long nanos) {
-    ConcurrentHashMap<String, LongAdder> map = bucket.byDimension[dimension.ordinal()];
+    ConcurrentHashMap<String, AtomicLong> map = bucket.byDimension[dimension.ordinal()];
     String key = value == null || value.isEmpty() ? NONE : value;
-    LongAdder adder = map.get(key);
-    if (adder == null) {
+    AtomicLong amount = map.get(key);
+    if (amount == null) {
       if (map.size() >= MAX_VALUES_PER_BUCKET) {
         key = "_OTHER";
       }
-      adder = map.computeIfAbsent(key, k -> new LongAdder());
+      amount = map.computeIfAbsent(key, k -> new AtomicLong());
     }
-    adder.add(nanos);
+    add(amount, nanos);
+  }
+
+  /** Saturating: hostile amounts cap at Long.MAX_VALUE nano-USD rather than wrapping into negative money. */
+  private static void add(AtomicLong amount, long nanos) {
+    amount.accumulateAndGet(nanos, Decimals::add);
   }
 }

@@ -91,7 +91,11 @@ final class LiteLlmFile {
     boolean embedding = "embedding".equals(mode);
     BigDecimal output = f.optionalDecimal("output_cost_per_token");
     if (output == null && !embedding) {
-      throw new PriceCatalogException(f.where() + ": output_cost_per_token is missing");
+      if (mode == null || mode.equals("chat") || mode.equals("completion") || mode.equals("responses")) {
+        throw new PriceCatalogException(f.where() + ": output_cost_per_token is missing");
+      }
+      // Image, audio, moderation and rerank entries priced partly per token: not model calls LockN prices.
+      return null;
     }
     Rates base = rates(f, "", input, output == null ? BigDecimal.ZERO : output);
     Map<Long, String> thresholds = new TreeMap<>();
@@ -124,6 +128,8 @@ final class LiteLlmFile {
       String source = f.optionalString("source");
       b.setSource(source != null ? source : "LiteLLM model_prices_and_context_window.json", null);
       return b.build();
+    } catch (PriceCatalogException e) {
+      throw e;
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new PriceCatalogException(f.where() + ": " + e.getMessage(), e);
     }

@@ -233,11 +233,17 @@ final class ModelResolver {
     String stripped = id;
     Matcher vendor = BEDROCK_VENDOR.matcher(stripped);
     boolean bedrockId = vendor.find();
-    for (Pattern suffix : SUFFIXES) {
-      Matcher m = suffix.matcher(stripped);
-      if (m.find()) {
-        stripped = stripped.substring(0, m.start());
-        out.add(new Candidate(p, stripped, region, "suffix"));
+    // Suffixes stack in any order ("-v2@20241022", "-20241022-v2:0"): strip until none is left.
+    boolean changed = true;
+    for (int round = 0; changed && round < 6; round++) {
+      changed = false;
+      for (Pattern suffix : SUFFIXES) {
+        Matcher m = suffix.matcher(stripped);
+        if (m.find() && m.start() > 0) {
+          stripped = stripped.substring(0, m.start());
+          out.add(new Candidate(p, stripped, region, "suffix"));
+          changed = true;
+        }
       }
     }
     if (bedrockId) {

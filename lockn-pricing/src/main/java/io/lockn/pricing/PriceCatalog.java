@@ -144,7 +144,14 @@ public final class PriceCatalog {
    * @return the cost, or {@link Cost#UNPRICED}
    */
   public Cost cost(String provider, String model, TokenUsage usage, Instant at, @Nullable String serviceTier) {
-    return cost(provider, model, usage, at.toEpochMilli(), serviceTier);
+    long epochMillis;
+    try {
+      epochMillis = at.toEpochMilli();
+    } catch (RuntimeException e) {
+      io.lockn.core.internal.ApiUsageLogger.warn("cannot price a call dated " + at + "; it is unpriced");
+      return Cost.UNPRICED;
+    }
+    return cost(provider, model, usage, epochMillis, serviceTier);
   }
 
   /**
@@ -159,7 +166,7 @@ public final class PriceCatalog {
    */
   public Cost cost(String provider, String model, TokenUsage usage, long epochMillis, @Nullable String serviceTier) {
     ModelMatch match = resolve(provider, model);
-    if (match == null) {
+    if (match == null || usage == null) {
       return Cost.UNPRICED;
     }
     return cost(match, usage, epochMillis, serviceTier);
@@ -195,18 +202,18 @@ public final class PriceCatalog {
       long output = Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), effective);
       long cacheRead = Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), effective);
       long cacheWrite =
-          Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), effective)
-              + Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), effective);
+          Decimals.add(
+              Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), effective),
+              Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), effective));
       long reasoning = Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), effective);
       long listTotal = -1;
       if (!Objects.equals(effective, list)) {
-        listTotal =
-            Decimals.costNanos(usage.uncachedInputTokens(), r.input(), list)
-                + Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), list)
-                + Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), list)
-                + Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), list)
-                + Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), list)
-                + Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), list);
+        listTotal = Decimals.costNanos(usage.uncachedInputTokens(), r.input(), list);
+        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), list));
+        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), list));
+        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), list));
+        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), list));
+        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), list));
       }
       return Cost.local(input, output, cacheRead, cacheWrite, reasoning, listTotal, pricingId(match, period));
     } catch (RuntimeException e) {

@@ -115,6 +115,18 @@ public final class Decimals {
   }
 
   /**
+   * Adds two non-negative amounts, saturating at {@link Long#MAX_VALUE} instead of overflowing into negative money.
+   *
+   * @param a an amount
+   * @param b an amount
+   * @return the sum, at most {@code Long.MAX_VALUE}
+   */
+  public static long add(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? (r < 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : r;
+  }
+
+  /**
    * Nano-USD as an exact USD decimal with 9 decimal places.
    *
    * @param nanos nano-USD

@@ -9,6 +9,7 @@ import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.CostLedger;
 import io.lockn.pricing.PriceCatalog;
+import io.lockn.pricing.internal.Decimals;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -152,7 +153,12 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       boolean priced = false;
       boolean unpriced = false;
       if (isModelCall(operation)) {
-        Cost cost = price(span, startMillis);
+        Cost cost = null;
+        try {
+          cost = price(span, startMillis);
+        } catch (Throwable t) {
+          ApiUsageLogger.failed("pricing a span", t);
+        }
         if (cost != null) {
           priced = cost.isPriced();
           unpriced = !priced;
@@ -162,7 +168,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       if (node == null) {
         return;
       }
-      long rollup = node.rollupNanos.get() + ownNanos;
+      long rollup = Decimals.add(node.rollupNanos.get(), ownNanos);
       long calls = node.calls.get() + (priced ? 1 : 0);
       long unpricedCalls = node.unpricedCalls.get() + (unpriced ? 1 : 0);
       if ((calls > 0 || unpricedCalls > 0) && carriesRollup(span, operation, node)) {
@@ -175,7 +181,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       }
       Node parent = node.parent;
       if (parent != null) {
-        parent.rollupNanos.addAndGet(rollup);
+        parent.rollupNanos.accumulateAndGet(rollup, Decimals::add);
         parent.calls.addAndGet(calls);
         parent.unpricedCalls.addAndGet(unpricedCalls);
       }
@@ -220,8 +226,12 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       span.setAttribute(CostAttributes.UNPRICED, true);
       ApiUsageLogger.warn("LockN has no price for " + provider + "/" + model
           + "; its calls are marked lockn.cost.unpriced=true and their cost is not recorded");
-      Instruments i = instruments();
-      i.unpriced.add(1, metricAttributes(span, provider, requestModel, responseModel, null), Context.current());
+      try {
+        instruments().unpriced.add(1, metricAttributes(span, provider, requestModel, responseModel, null),
+            Context.current());
+      } catch (Throwable t) {
+        ApiUsageLogger.failed("recording lockn.client.unpriced_calls", t);
+      }
     }
     return cost;
   }
@@ -247,19 +257,6 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     span.setAttribute(CostAttributes.SOURCE, cost.source().value());
     span.setAttribute(CostAttributes.PRICING_ID, cost.pricingId());
 
-    Instruments i = instruments();
-    Context context = Context.current().with(span);
-    long[] parts = {cost.inputNanos(), cost.outputNanos(), cost.cacheReadNanos(), cost.cacheWriteNanos(),
-        cost.reasoningNanos()};
-    if (cost.source() == io.lockn.pricing.CostSource.PROVIDER) {
-      i.cost.add(cost.totalNanos(), metricAttributes(span, provider, requestModel, responseModel, "total"), context);
-    } else {
-      for (int p = 0; p < parts.length; p++) {
-        if (parts[p] > 0) {
-          i.cost.add(parts[p], metricAttributes(span, provider, requestModel, responseModel, COST_TYPES[p]), context);
-        }
-      }
-    }
     CostLedger l = ledger;
     if (l != null) {
       String agent = span.getAttribute(LockNAttributes.AGENT_NAME);
@@ -274,6 +271,23 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
           agent,
           span.getAttribute(AttributeKey.stringKey(attributionKeys.workflowIdKey())),
           responseModel != null ? responseModel : requestModel);
+    }
+    try {
+      Instruments i = instruments();
+      Context context = Context.current().with(span);
+      long[] parts = {cost.inputNanos(), cost.outputNanos(), cost.cacheReadNanos(), cost.cacheWriteNanos(),
+          cost.reasoningNanos()};
+      if (cost.source() == io.lockn.pricing.CostSource.PROVIDER) {
+        i.cost.add(cost.totalNanos(), metricAttributes(span, provider, requestModel, responseModel, "total"), context);
+      } else {
+        for (int p = 0; p < parts.length; p++) {
+          if (parts[p] > 0) {
+            i.cost.add(parts[p], metricAttributes(span, provider, requestModel, responseModel, COST_TYPES[p]), context);
+          }
+        }
+      }
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("recording lockn.client.cost", t);
     }
   }
 
