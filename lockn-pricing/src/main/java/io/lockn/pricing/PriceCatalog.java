@@ -1,6 +1,7 @@
 package io.lockn.pricing;
 
 import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.internal.Decimals;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,7 +129,7 @@ public final class PriceCatalog {
     try {
       return resolver.resolve(provider == null ? "" : provider, model == null ? "" : model);
     } catch (RuntimeException e) {
-      io.lockn.core.internal.ApiUsageLogger.failed("resolving " + provider + "/" + model, e);
+      UsageLogger.failed("resolving " + provider + "/" + model, e);
       return null;
     }
   }
@@ -148,7 +149,7 @@ public final class PriceCatalog {
     try {
       epochMillis = at.toEpochMilli();
     } catch (RuntimeException e) {
-      io.lockn.core.internal.ApiUsageLogger.warn("cannot price a call dated " + at + "; it is unpriced");
+      UsageLogger.warn("cannot price a call dated " + at + "; it is unpriced");
       return Cost.UNPRICED;
     }
     return cost(provider, model, usage, epochMillis, serviceTier);
@@ -217,7 +218,7 @@ public final class PriceCatalog {
       }
       return Cost.local(input, output, cacheRead, cacheWrite, reasoning, listTotal, pricingId(match, period));
     } catch (RuntimeException e) {
-      io.lockn.core.internal.ApiUsageLogger.failed("pricing " + match.entry().id(), e);
+      UsageLogger.failed("pricing " + match.entry().id(), e);
       return Cost.UNPRICED;
     }
   }

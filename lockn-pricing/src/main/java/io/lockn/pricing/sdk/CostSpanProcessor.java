@@ -4,7 +4,7 @@ import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockNAttributes;
 import io.lockn.core.TokenUsage;
-import io.lockn.core.internal.ApiUsageLogger;
+import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.CostLedger;
@@ -134,7 +134,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       Node parentNode = parent instanceof ReadableSpan ? open.get(parent) : null;
       open.put(span, new Node(parentNode, now));
     } catch (Throwable t) {
-      ApiUsageLogger.failed("CostSpanProcessor.onStart", t);
+      UsageLogger.failed("CostSpanProcessor.onStart", t);
     }
   }
 
@@ -157,7 +157,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
         try {
           cost = price(span, startMillis);
         } catch (Throwable t) {
-          ApiUsageLogger.failed("pricing a span", t);
+          UsageLogger.failed("pricing a span", t);
         }
         if (cost != null) {
           priced = cost.isPriced();
@@ -186,7 +186,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
         parent.unpricedCalls.addAndGet(unpricedCalls);
       }
     } catch (Throwable t) {
-      ApiUsageLogger.failed("CostSpanProcessor.onEnding", t);
+      UsageLogger.failed("CostSpanProcessor.onEnding", t);
     }
   }
 
@@ -224,13 +224,13 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       record(span, cost, provider, requestModel, responseModel, startMillis);
     } else {
       span.setAttribute(CostAttributes.UNPRICED, true);
-      ApiUsageLogger.warn("LockN has no price for " + provider + "/" + model
+      UsageLogger.warn("LockN has no price for " + provider + "/" + model
           + "; its calls are marked lockn.cost.unpriced=true and their cost is not recorded");
       try {
         instruments().unpriced.add(1, metricAttributes(span, provider, requestModel, responseModel, null),
             Context.current());
       } catch (Throwable t) {
-        ApiUsageLogger.failed("recording lockn.client.unpriced_calls", t);
+        UsageLogger.failed("recording lockn.client.unpriced_calls", t);
       }
     }
     return cost;
@@ -287,7 +287,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
         }
       }
     } catch (Throwable t) {
-      ApiUsageLogger.failed("recording lockn.client.cost", t);
+      UsageLogger.failed("recording lockn.client.cost", t);
     }
   }
 
