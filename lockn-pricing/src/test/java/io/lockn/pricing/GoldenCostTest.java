@@ -233,6 +233,14 @@ class GoldenCostTest {
   }
 
   @Test
+  void bedrockCohereAndMistral_atBedrockPrices() {
+    TokenUsage million = TokenUsage.of(1_000_000, 1_000_000);
+    assertThat(cost("aws.bedrock", "cohere.command-r-v1:0", million).totalUsd()).isEqualTo(usd("2.00"));
+    assertThat(cost("aws.bedrock", "cohere.command-r-plus-v1:0", million).totalUsd()).isEqualTo(usd("18.00"));
+    assertThat(cost("aws.bedrock", "mistral.mistral-large-2407-v1:0", million).totalUsd()).isEqualTo(usd("8.00"));
+  }
+
+  @Test
   void embeddings_inputOnly() {
     assertThat(cost("openai", "text-embedding-3-small", TokenUsage.of(1_000_000, 0)).totalUsd()).isEqualTo(usd("0.02"));
     assertThat(cost("azure.ai.openai", "text-embedding-3-large", TokenUsage.of(1_000_000, 0)).totalUsd())
