@@ -3,12 +3,12 @@ package io.lockn.pricing.sdk;
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockNAttributes;
-import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.CostLedger;
 import io.lockn.pricing.PriceCatalog;
+import io.lockn.pricing.SpanPricing;
 import io.lockn.pricing.internal.Decimals;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -67,10 +67,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CostSpanProcessor implements ExtendedSpanProcessor {
 
-  private static final AttributeKey<String> RESPONSE_SERVICE_TIER =
-      AttributeKey.stringKey("openai.response.service_tier");
-  private static final AttributeKey<String> REQUEST_SERVICE_TIER =
-      AttributeKey.stringKey("openai.request.service_tier");
   private static final String USD = "USD";
   private static final String[] COST_TYPES = {"input", "output", "cache_read", "cache_write", "reasoning"};
 
@@ -152,7 +148,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       long ownNanos = 0;
       boolean priced = false;
       boolean unpriced = false;
-      if (isModelCall(operation)) {
+      if (SpanPricing.isModelCall(operation)) {
         Cost cost = null;
         try {
           cost = price(span, startMillis);
@@ -191,35 +187,26 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
   }
 
   private @Nullable Cost price(ReadWriteSpan span, long startMillis) {
-    String provider = span.getAttribute(GenAiAttributes.GEN_AI_PROVIDER_NAME);
-    if (provider == null) {
-      provider = span.getAttribute(SpanUsage.SYSTEM);
+    SpanPricing.SpanAttributes attributes =
+        new SpanPricing.SpanAttributes() {
+          @Override
+          public long count(AttributeKey<Long> key) {
+            return SpanUsage.count(span, key);
+          }
+
+          @Override
+          public @Nullable String string(AttributeKey<String> key) {
+            return span.getAttribute(key);
+          }
+        };
+    Cost cost = SpanPricing.price(catalog, attributes, startMillis);
+    if (cost == null) {
+      return null;
     }
+    String provider = SpanPricing.provider(attributes);
     String requestModel = span.getAttribute(GenAiAttributes.GEN_AI_REQUEST_MODEL);
     String responseModel = span.getAttribute(GenAiAttributes.GEN_AI_RESPONSE_MODEL);
     String model = responseModel != null ? responseModel : requestModel;
-    long reported = SpanUsage.count(span, LockNAttributes.COST_REPORTED_NANOS);
-    Cost cost;
-    if (reported >= 0) {
-      cost = Cost.providerReported(java.math.BigDecimal.valueOf(reported, 9), (provider == null ? "" : provider)
-          + "/reported");
-    } else {
-      TokenUsage usage = SpanUsage.read(span);
-      if (usage == null) {
-        return null;
-      }
-      String tier = span.getAttribute(RESPONSE_SERVICE_TIER);
-      if (tier == null) {
-        tier = span.getAttribute(REQUEST_SERVICE_TIER);
-      }
-      cost = model == null ? Cost.UNPRICED : catalog.cost(provider == null ? "" : provider, model, usage, startMillis,
-          tier);
-      if (!cost.isPriced() && requestModel != null && !requestModel.equals(model)) {
-        // A response model the catalog does not know (a new snapshot, a deployment name) may still be priced by the
-        // request model.
-        cost = catalog.cost(provider == null ? "" : provider, requestModel, usage, startMillis, tier);
-      }
-    }
     if (cost.isPriced()) {
       record(span, cost, provider, requestModel, responseModel, startMillis);
     } else {
@@ -332,12 +319,6 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     return "_OTHER";
   }
 
-  private static boolean isModelCall(@Nullable String operation) {
-    return operation != null
-        && (operation.equals("chat") || operation.equals("text_completion") || operation.equals("generate_content")
-            || operation.equals("embeddings"));
-  }
-
   private static boolean carriesRollup(ReadableSpan span, @Nullable String operation, Node node) {
     if (operation != null) {
       switch (operation) {
@@ -352,7 +333,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       return true;
     }
     SpanContext parent = span.getParentSpanContext();
-    return node.parent == null && (!parent.isValid() || parent.isRemote()) && !isModelCall(operation);
+    return node.parent == null && (!parent.isValid() || parent.isRemote()) && !SpanPricing.isModelCall(operation);
   }
 
   private boolean evictAbandoned(long now) {

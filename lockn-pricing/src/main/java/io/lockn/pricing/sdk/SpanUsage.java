@@ -9,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 /** {@link UsageAttributes} over a live SDK span. */
 final class SpanUsage {
 
-  static final AttributeKey<String> SYSTEM = UsageAttributes.SYSTEM;
 
   private SpanUsage() {}
 

@@ -1,0 +1,101 @@
+package io.lockn.pricing;
+
+import io.lockn.core.GenAiAttributes;
+import io.lockn.core.LockNAttributes;
+import io.lockn.core.TokenUsage;
+import io.opentelemetry.api.common.AttributeKey;
+import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Prices a GenAI span from its attributes: the rules shared by the in-process cost processor and the offline audit.
+ *
+ * <p>The provider is {@code gen_ai.provider.name}, else the deprecated {@code gen_ai.system}; the model is {@code
+ * gen_ai.response.model}, else {@code gen_ai.request.model}, and the request model when the catalog does not know the
+ * response model; the service tier is {@code openai.response.service_tier}, else {@code openai.request.service_tier};
+ * a provider-reported cost ({@code lockn.cost.reported_nanos}) wins over the catalog.
+ */
+public final class SpanPricing {
+
+  /** {@code openai.response.service_tier}. */
+  public static final AttributeKey<String> RESPONSE_SERVICE_TIER =
+      AttributeKey.stringKey("openai.response.service_tier");
+
+  /** {@code openai.request.service_tier}. */
+  public static final AttributeKey<String> REQUEST_SERVICE_TIER =
+      AttributeKey.stringKey("openai.request.service_tier");
+
+  /** Read access to one span's attributes. */
+  public interface SpanAttributes extends UsageAttributes.Counts {
+    /**
+     * A string attribute.
+     *
+     * @param key the attribute
+     * @return the value, or {@code null}
+     */
+    @Nullable String string(AttributeKey<String> key);
+  }
+
+  private SpanPricing() {}
+
+  /**
+   * Whether an operation is a model call LockN prices.
+   *
+   * @param operation {@code gen_ai.operation.name}, or {@code null}
+   * @return {@code true} for chat, text completion, content generation and embeddings
+   */
+  public static boolean isModelCall(@Nullable String operation) {
+    return operation != null
+        && (operation.equals("chat") || operation.equals("text_completion") || operation.equals("generate_content")
+            || operation.equals("embeddings"));
+  }
+
+  /**
+   * The provider a span reports.
+   *
+   * @param span the span
+   * @return the provider, or {@code ""}
+   */
+  public static String provider(SpanAttributes span) {
+    String provider = span.string(GenAiAttributes.GEN_AI_PROVIDER_NAME);
+    if (provider == null) {
+      provider = span.string(UsageAttributes.SYSTEM);
+    }
+    return provider == null ? "" : provider;
+  }
+
+  /**
+   * Prices a span.
+   *
+   * @param catalog the prices
+   * @param span the span's attributes
+   * @param startEpochMillis when the span started
+   * @return the cost; {@code null} when the span reports no usage (nothing to price); {@link Cost#UNPRICED} when it
+   *     does but no price is known
+   */
+  public static @Nullable Cost price(PriceCatalog catalog, SpanAttributes span, long startEpochMillis) {
+    String provider = provider(span);
+    long reported = span.count(LockNAttributes.COST_REPORTED_NANOS);
+    if (reported >= 0) {
+      return Cost.providerReported(BigDecimal.valueOf(reported, 9), provider + "/reported");
+    }
+    TokenUsage usage = UsageAttributes.read(span);
+    if (usage == null) {
+      return null;
+    }
+    String requestModel = span.string(GenAiAttributes.GEN_AI_REQUEST_MODEL);
+    String responseModel = span.string(GenAiAttributes.GEN_AI_RESPONSE_MODEL);
+    String model = responseModel != null ? responseModel : requestModel;
+    String tier = span.string(RESPONSE_SERVICE_TIER);
+    if (tier == null) {
+      tier = span.string(REQUEST_SERVICE_TIER);
+    }
+    Cost cost = model == null ? Cost.UNPRICED : catalog.cost(provider, model, usage, startEpochMillis, tier);
+    if (!cost.isPriced() && requestModel != null && !requestModel.equals(model)) {
+      // A response model the catalog does not know (a new snapshot, a deployment name) may still be priced by the
+      // request model.
+      cost = catalog.cost(provider, requestModel, usage, startEpochMillis, tier);
+    }
+    return cost;
+  }
+}
