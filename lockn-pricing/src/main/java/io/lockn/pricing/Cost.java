@@ -73,6 +73,37 @@ public final class Cost {
         true, 0, 0, 0, 0, 0, nanos, nanos, CostSource.PROVIDER, Objects.requireNonNull(pricingId, "pricingId"));
   }
 
+  /**
+   * A cost recorded earlier, for example read back from a span's {@code lockn.cost.*} attributes by the offline
+   * audit. The total is given, not recomputed: it is the amount that was recorded.
+   *
+   * @param inputNanos uncached input
+   * @param outputNanos non-reasoning output
+   * @param cacheReadNanos cache reads
+   * @param cacheWriteNanos cache writes
+   * @param reasoningNanos reasoning
+   * @param totalNanos the recorded total
+   * @param source where it came from
+   * @param pricingId the recorded {@code lockn.pricing.id}, or empty
+   * @return the cost
+   * @throws IllegalArgumentException if an amount is negative
+   */
+  public static Cost recorded(
+      long inputNanos,
+      long outputNanos,
+      long cacheReadNanos,
+      long cacheWriteNanos,
+      long reasoningNanos,
+      long totalNanos,
+      CostSource source,
+      String pricingId) {
+    if ((inputNanos | outputNanos | cacheReadNanos | cacheWriteNanos | reasoningNanos | totalNanos) < 0) {
+      throw new IllegalArgumentException("cost < 0");
+    }
+    return new Cost(true, inputNanos, outputNanos, cacheReadNanos, cacheWriteNanos, reasoningNanos, totalNanos,
+        totalNanos, Objects.requireNonNull(source, "source"), Objects.requireNonNull(pricingId, "pricingId"));
+  }
+
   /** A locally computed cost; the total is the sum of the parts. */
   static Cost local(
       long inputNanos,
