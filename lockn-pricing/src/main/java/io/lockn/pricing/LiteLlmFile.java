@@ -25,26 +25,6 @@ import org.jspecify.annotations.Nullable;
 final class LiteLlmFile {
 
   private static final Pattern ABOVE = Pattern.compile("^(.+)_above_(\\d+)k_tokens$");
-  private static final Map<String, String> PROVIDERS =
-      Map.ofEntries(
-          Map.entry("openai", "openai"),
-          Map.entry("text-completion-openai", "openai"),
-          Map.entry("azure", "azure.ai.openai"),
-          Map.entry("azure_ai", "azure.ai.inference"),
-          Map.entry("anthropic", "anthropic"),
-          Map.entry("bedrock", "aws.bedrock"),
-          Map.entry("bedrock_converse", "aws.bedrock"),
-          Map.entry("gemini", "gcp.gemini"),
-          Map.entry("vertex_ai", "gcp.vertex_ai"),
-          Map.entry("mistral", "mistral_ai"),
-          Map.entry("deepseek", "deepseek"),
-          Map.entry("xai", "x_ai"),
-          Map.entry("cohere", "cohere"),
-          Map.entry("cohere_chat", "cohere"),
-          Map.entry("groq", "groq"),
-          Map.entry("perplexity", "perplexity"),
-          Map.entry("watsonx", "ibm.watsonx.ai"));
-
   private LiteLlmFile() {}
 
   static List<ModelPrice> read(InputStream in, String name) {
@@ -79,7 +59,7 @@ final class LiteLlmFile {
       return null;
     }
     String litellmProvider = f.string("litellm_provider");
-    String provider = provider(litellmProvider);
+    String provider = ModelResolver.fromGatewayName(litellmProvider);
     String model = key;
     String prefix = litellmProvider + "/";
     if (model.startsWith(prefix)) {
@@ -170,16 +150,5 @@ final class LiteLlmFile {
     } catch (ArithmeticException e) {
       throw new PriceCatalogException(f.where() + ": " + field + " is out of range: " + usdPerToken.toPlainString());
     }
-  }
-
-  private static String provider(String litellmProvider) {
-    String mapped = PROVIDERS.get(litellmProvider);
-    if (mapped != null) {
-      return mapped;
-    }
-    if (litellmProvider.startsWith("vertex_ai")) {
-      return "gcp.vertex_ai";
-    }
-    return litellmProvider;
   }
 }

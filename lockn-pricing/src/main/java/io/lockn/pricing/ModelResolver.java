@@ -47,7 +47,10 @@ final class ModelResolver {
           Map.entry("xai", "x_ai"),
           Map.entry("cohere", "cohere"),
           Map.entry("cohere_chat", "cohere"),
-          Map.entry("groq", "groq"));
+          Map.entry("groq", "groq"),
+          Map.entry("text-completion-openai", "openai"),
+          Map.entry("perplexity", "perplexity"),
+          Map.entry("watsonx", "ibm.watsonx.ai"));
   private static final Map<String, String> PROVIDER_NAMES =
       Map.ofEntries(
           Map.entry("azure", "azure.ai.openai"),
@@ -127,6 +130,11 @@ final class ModelResolver {
   }
 
   @Nullable ModelMatch resolveUncached(String reportedProvider, String reportedModel) {
+    return resolve(reportedProvider, reportedModel, true);
+  }
+
+  /** The stages; configured aliases are followed once (an alias's target is resolved without aliases). */
+  private @Nullable ModelMatch resolve(String reportedProvider, String reportedModel, boolean followAliases) {
     if (reportedModel == null || reportedModel.isBlank()) {
       return null;
     }
@@ -134,34 +142,15 @@ final class ModelResolver {
     if (model.length() > MAX_ID_LENGTH) {
       return null;
     }
-    String provider = canonicalProvider(reportedProvider);
-    List<Candidate> candidates = candidates(provider, model);
+    List<Candidate> candidates = candidates(canonicalProvider(reportedProvider), model);
     for (Candidate c : candidates) {
-      Alias alias = lookup(aliases, c.provider(), c.id());
+      Alias alias = followAliases ? lookup(aliases, c.provider(), c.id()) : null;
       if (alias != null) {
-        ModelMatch target = resolveWithoutAliases(alias.provider(), alias.model());
+        ModelMatch target = resolve(alias.provider(), alias.model(), false);
         if (target != null) {
           return match(target.entry(), alias.region() != null ? alias.region() : target.region(), "alias");
         }
       }
-      ModelPrice entry = lookup(byProvider, c.provider(), c.id());
-      if (entry != null) {
-        return match(entry, c.region(), c.stage());
-      }
-    }
-    for (Candidate c : candidates) {
-      ModelPrice entry = anyProvider.get(c.id());
-      if (entry != null) {
-        return match(entry, c.region(), "cross-provider");
-      }
-    }
-    return null;
-  }
-
-  private @Nullable ModelMatch resolveWithoutAliases(String provider, String model) {
-    String p = canonicalProvider(provider);
-    List<Candidate> candidates = candidates(p, model.strip().toLowerCase(Locale.ROOT));
-    for (Candidate c : candidates) {
       ModelPrice entry = lookup(byProvider, c.provider(), c.id());
       if (entry != null) {
         return match(entry, c.region(), c.stage());
@@ -257,6 +246,18 @@ final class ModelResolver {
       out.add(new Candidate(p, dotted, region, "dotted"));
     }
     return out;
+  }
+
+  /**
+   * The {@code gen_ai.provider.name} of a provider as LiteLLM and gateways name it in model paths and {@code
+   * litellm_provider} ({@code azure}, {@code bedrock}, {@code vertex_ai-language-models}, ...).
+   */
+  static String fromGatewayName(String name) {
+    String mapped = PROVIDER_PREFIXES.get(name);
+    if (mapped != null) {
+      return mapped;
+    }
+    return name.startsWith("vertex_ai") ? "gcp.vertex_ai" : name;
   }
 
   static String canonicalProvider(@Nullable String provider) {
