@@ -83,6 +83,7 @@ public final class Cost {
    * @param cacheWriteNanos cache writes
    * @param reasoningNanos reasoning
    * @param totalNanos the recorded total
+   * @param listTotalNanos the recorded total at list prices (the total itself when no discount applied)
    * @param source where it came from
    * @param pricingId the recorded {@code lockn.pricing.id}, or empty
    * @return the cost
@@ -95,13 +96,15 @@ public final class Cost {
       long cacheWriteNanos,
       long reasoningNanos,
       long totalNanos,
+      long listTotalNanos,
       CostSource source,
       String pricingId) {
-    if ((inputNanos | outputNanos | cacheReadNanos | cacheWriteNanos | reasoningNanos | totalNanos) < 0) {
+    if ((inputNanos | outputNanos | cacheReadNanos | cacheWriteNanos | reasoningNanos | totalNanos | listTotalNanos)
+        < 0) {
       throw new IllegalArgumentException("cost < 0");
     }
     return new Cost(true, inputNanos, outputNanos, cacheReadNanos, cacheWriteNanos, reasoningNanos, totalNanos,
-        totalNanos, Objects.requireNonNull(source, "source"), Objects.requireNonNull(pricingId, "pricingId"));
+        listTotalNanos, Objects.requireNonNull(source, "source"), Objects.requireNonNull(pricingId, "pricingId"));
   }
 
   /** A locally computed cost; the total is the sum of the parts. */

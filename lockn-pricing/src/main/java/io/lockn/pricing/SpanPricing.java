@@ -38,6 +38,32 @@ public final class SpanPricing {
 
   private SpanPricing() {}
 
+  /** {@code llm.request.type}: Python OpenLLMetry's operation attribute, written instead of the conventions'. */
+  public static final AttributeKey<String> LLM_REQUEST_TYPE = AttributeKey.stringKey("llm.request.type");
+
+  /**
+   * A span's operation in the conventions' spelling: {@code gen_ai.operation.name}, with Spring AI's {@code
+   * embedding} read as {@code embeddings}; else OpenLLMetry's {@code llm.request.type} ({@code chat}, {@code
+   * completion} as {@code text_completion}, {@code embedding} as {@code embeddings}).
+   *
+   * @param operationName {@code gen_ai.operation.name}, or {@code null}
+   * @param llmRequestType {@code llm.request.type}, or {@code null}
+   * @return the operation, or {@code null}
+   */
+  public static @Nullable String operation(@Nullable String operationName, @Nullable String llmRequestType) {
+    String operation = operationName;
+    if (operation == null) {
+      operation = llmRequestType;
+      if (operation == null) {
+        return null;
+      }
+      if (operation.equals("completion")) {
+        return "text_completion";
+      }
+    }
+    return operation.equals("embedding") ? "embeddings" : operation;
+  }
+
   /**
    * Whether an operation is a model call LockN prices.
    *

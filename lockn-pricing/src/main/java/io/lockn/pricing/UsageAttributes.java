@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * Reads the token usage a GenAI span reports, whoever wrote it: LockN, the OpenTelemetry Java agent, Spring AI's
  * observations bridged to OpenTelemetry, Python OpenLLMetry, or hand-written code. It understands the v1.41 names,
  * the latest experimental names ({@code cache_write}), the deprecated {@code gen_ai.usage.prompt_tokens} and {@code
- * completion_tokens}, and LockN's 1-hour cache-write count. Per the conventions, input tokens include cache reads and
+ * completion_tokens}, Python OpenLLMetry's names ({@code gen_ai.usage.cache_read_input_tokens}, {@code
+ * cache_creation_input_tokens}, {@code reasoning_tokens}), and LockN's 1-hour cache-write count. Per the conventions, input tokens include cache reads and
  * writes and output tokens include reasoning; inconsistent parts are clamped to their totals.
  *
  * <p>The one place span attributes become a {@link TokenUsage}: the in-process cost processor and the offline audit
@@ -26,6 +27,17 @@ public final class UsageAttributes {
 
   /** The deprecated provider attribute, read when {@code gen_ai.provider.name} is absent. */
   public static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("gen_ai.system");
+
+  /** OpenLLMetry's name for cache reads, read when the conventions' name is absent. */
+  public static final AttributeKey<Long> OPENLLMETRY_CACHE_READ =
+      AttributeKey.longKey("gen_ai.usage.cache_read_input_tokens");
+
+  /** OpenLLMetry's name for cache writes. */
+  public static final AttributeKey<Long> OPENLLMETRY_CACHE_CREATION =
+      AttributeKey.longKey("gen_ai.usage.cache_creation_input_tokens");
+
+  /** OpenLLMetry's name for reasoning tokens. */
+  public static final AttributeKey<Long> OPENLLMETRY_REASONING = AttributeKey.longKey("gen_ai.usage.reasoning_tokens");
 
   /** Reads one count of a span; the source decides how (typed attribute, string, JSON value). */
   @FunctionalInterface
@@ -61,14 +73,17 @@ public final class UsageAttributes {
     }
     input = Math.max(0, input);
     output = Math.max(0, output);
-    long cacheRead = Math.max(0, counts.count(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS));
-    long cacheWrite = counts.count(GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS);
+    long cacheRead =
+        Math.max(0, first(counts, GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, OPENLLMETRY_CACHE_READ));
+    long cacheWrite = first(counts, GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+        GenAiAttributes.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS);
     if (cacheWrite < 0) {
-      cacheWrite = counts.count(GenAiAttributes.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS);
+      cacheWrite = counts.count(OPENLLMETRY_CACHE_CREATION);
     }
     cacheWrite = Math.max(0, cacheWrite);
     long write1h = Math.max(0, counts.count(LockNAttributes.USAGE_CACHE_WRITE_1H_INPUT_TOKENS));
-    long reasoning = Math.min(output, Math.max(0, counts.count(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)));
+    long reasoning = Math.min(output,
+        Math.max(0, first(counts, GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, OPENLLMETRY_REASONING)));
     cacheRead = Math.min(cacheRead, input);
     cacheWrite = Math.min(cacheWrite, input - cacheRead);
     write1h = Math.min(write1h, cacheWrite);
@@ -80,6 +95,11 @@ public final class UsageAttributes {
         .nonReasoningOutputTokens(output - reasoning)
         .reasoningTokens(reasoning)
         .build();
+  }
+
+  private static long first(Counts counts, AttributeKey<Long> preferred, AttributeKey<Long> fallback) {
+    long value = counts.count(preferred);
+    return value >= 0 ? value : counts.count(fallback);
   }
 
   /**

@@ -144,7 +144,8 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     try {
       Node node = open.remove(span);
       long startMillis = node != null ? node.startMillis : clock.millis();
-      String operation = span.getAttribute(GenAiAttributes.GEN_AI_OPERATION_NAME);
+      String operation = SpanPricing.operation(span.getAttribute(GenAiAttributes.GEN_AI_OPERATION_NAME),
+          span.getAttribute(SpanPricing.LLM_REQUEST_TYPE));
       long ownNanos = 0;
       boolean priced = false;
       boolean unpriced = false;

@@ -1,0 +1,458 @@
+package io.lockn.cli.audit;
+
+import io.lockn.core.AttributionKeys;
+import io.lockn.core.LockNAttributes;
+import io.lockn.core.ModelIds;
+import io.lockn.core.TokenUsage;
+import io.lockn.pricing.Cost;
+import io.lockn.pricing.CostAttributes;
+import io.lockn.pricing.CostSource;
+import io.lockn.pricing.PriceCatalog;
+import io.lockn.pricing.SpanPricing;
+import io.lockn.pricing.UsageAttributes;
+import io.opentelemetry.api.common.AttributeKey;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The audit engine: takes spans as they are read, assembles them into traces, and when a trace is complete prices
+ * its model calls, recovers their attribution and agent, and looks for waste.
+ *
+ * <pre>{@code
+ * Audit audit = Audit.builder(PriceCatalog.bundled()).setGroupBy(List.of("app.feature")).build();
+ * reader.read(file, audit::accept);          // or audit.accept(spans) from anywhere, in-process
+ * AuditReport report = audit.finish();
+ * }</pre>
+ *
+ * <p><b>Attribution.</b> A span's tenant, cost center, workflow and {@code --group-by} values are its own attributes,
+ * else the nearest ancestor's in the same trace, else its resource's. Its agent is the nearest {@code invoke_agent}
+ * ancestor's {@code gen_ai.agent.name}, else its own {@code lockn.agent.name}.
+ *
+ * <p><b>Conventions.</b> A model call is a span whose {@code gen_ai.operation.name} is {@code chat}, {@code
+ * text_completion}, {@code generate_content} or {@code embeddings} (Spring AI's {@code embedding} included); spans
+ * from Python OpenLLMetry, which carry no operation name, are recognised by their {@code llm.request.type} ({@link
+ * SpanPricing#operation}). Usage is read by {@link UsageAttributes}, which also knows OpenLLMetry's names.
+ *
+ * <p><b>Cost.</b> Each inference and embeddings span is priced at its start time with {@link SpanPricing}, the rules
+ * LockN uses in-process. A cost already on the span ({@code lockn.cost.total_nanos}, or a provider-reported {@code
+ * lockn.cost.reported_nanos}) is kept unless repricing is asked for. A model call that reports no usage costs
+ * nothing if its model is known (a rejected request is not billed), and is unpriced otherwise.
+ *
+ * <p><b>Memory.</b> A trace is held until its root span has been read and {@value #SETTLE_BATCHES} more batches have
+ * passed without a span of it (exports write a trace's spans close together, root last); at most {@code
+ * maxOpenTraces} are held, the oldest analysed first when more arrive. Memory is therefore bounded by the traces
+ * still open, whatever the input's size. Not thread-safe.
+ */
+public final class Audit {
+
+  /** Batches (lines) a trace waits after its last span, once its root is read, before it is analysed. */
+  public static final int SETTLE_BATCHES = 8;
+
+  private static final String INVOKE_AGENT = "invoke_agent";
+
+  private final PriceCatalog catalog;
+  private final boolean reprice;
+  private final AttributionKeys keys;
+  private final List<String> groupBy;
+  private final @Nullable Consumer<PricedSpan> onSpan;
+  private final int maxOpenTraces;
+  private final AuditReport report;
+  private final LinkedHashMap<String, Trace> open = new LinkedHashMap<>();
+  private final Deque<Settling> settling = new ArrayDeque<>();
+  private long batch;
+  private boolean finished;
+
+  private static final class Trace {
+    final List<AuditSpan> spans = new ArrayList<>();
+    boolean rootSeen;
+    long lastBatch;
+  }
+
+  private record Settling(String traceId, long batch) {}
+
+  private Audit(Builder b) {
+    this.catalog = b.catalog;
+    this.reprice = b.reprice;
+    this.keys = b.keys;
+    this.groupBy = List.copyOf(b.groupBy);
+    this.onSpan = b.onSpan;
+    this.maxOpenTraces = b.maxOpenTraces;
+    this.report = new AuditReport(b.pricingVersion, groupBy);
+  }
+
+  /**
+   * A builder.
+   *
+   * @param catalog the prices
+   * @return the builder
+   */
+  public static Builder builder(PriceCatalog catalog) {
+    return new Builder(catalog);
+  }
+
+  /**
+   * Takes one batch of spans (one line of an export, or any group); traces that are complete are analysed.
+   *
+   * @param spans the spans
+   */
+  public void accept(List<AuditSpan> spans) {
+    if (finished) {
+      throw new IllegalStateException("the audit is finished");
+    }
+    batch++;
+    for (AuditSpan span : spans) {
+      Trace trace = open.computeIfAbsent(span.traceId(), id -> new Trace());
+      trace.spans.add(span);
+      trace.lastBatch = batch;
+      if (span.parentSpanId() == null && !trace.rootSeen) {
+        trace.rootSeen = true;
+        settling.add(new Settling(span.traceId(), batch));
+      }
+    }
+    while (!settling.isEmpty() && settling.peekFirst().batch() <= batch - SETTLE_BATCHES) {
+      Settling s = settling.pollFirst();
+      Trace trace = open.get(s.traceId());
+      if (trace == null) {
+        continue;
+      }
+      if (trace.lastBatch <= batch - SETTLE_BATCHES) {
+        analyse(s.traceId(), open.remove(s.traceId()));
+      } else {
+        settling.addLast(new Settling(s.traceId(), trace.lastBatch));
+      }
+    }
+    Iterator<Map.Entry<String, Trace>> eldest = open.entrySet().iterator();
+    while (open.size() > maxOpenTraces && eldest.hasNext()) {
+      Map.Entry<String, Trace> e = eldest.next();
+      eldest.remove();
+      analyse(e.getKey(), e.getValue());
+    }
+  }
+
+  /**
+   * How many traces are held, waiting to be complete.
+   *
+   * @return the count
+   */
+  public int openTraces() {
+    return open.size();
+  }
+
+  /**
+   * Analyses every trace still held and returns the report.
+   *
+   * @return the report
+   */
+  public AuditReport finish() {
+    if (!finished) {
+      finished = true;
+      for (Map.Entry<String, Trace> e : open.entrySet()) {
+        analyse(e.getKey(), e.getValue());
+      }
+      open.clear();
+      settling.clear();
+      report.addUnpricedFindings();
+    }
+    return report;
+  }
+
+  private void analyse(String traceId, Trace trace) {
+    Map<String, AuditSpan> byId = new HashMap<>();
+    for (AuditSpan s : trace.spans) {
+      byId.put(s.spanId(), s);
+    }
+    List<PricedSpan> calls = new ArrayList<>();
+    for (AuditSpan s : trace.spans) {
+      String operation = operation(s);
+      if (!SpanPricing.isModelCall(operation)) {
+        continue;
+      }
+      PricedSpan priced = price(s, operation, byId);
+      calls.add(priced);
+      report.add(priced);
+      if (onSpan != null) {
+        onSpan.accept(priced);
+      }
+    }
+    findings(traceId, calls);
+  }
+
+  /** The span's operation in the conventions' spelling (see {@link SpanPricing#operation}). */
+  static @Nullable String operation(AuditSpan s) {
+    return SpanPricing.operation(s.string("gen_ai.operation.name"), s.string(SpanPricing.LLM_REQUEST_TYPE.getKey()));
+  }
+
+  private PricedSpan price(AuditSpan s, String operation, Map<String, AuditSpan> byId) {
+    SpanPricing.SpanAttributes attributes =
+        new SpanPricing.SpanAttributes() {
+          @Override
+          public long count(AttributeKey<Long> key) {
+            if (reprice && key.equals(LockNAttributes.COST_REPORTED_NANOS)) {
+              return -1;
+            }
+            return s.count(key.getKey());
+          }
+
+          @Override
+          public @Nullable String string(AttributeKey<String> key) {
+            return s.string(key.getKey());
+          }
+        };
+    TokenUsage usage = UsageAttributes.read(attributes);
+    Cost cost = reprice ? null : recordedCost(s);
+    if (cost == null) {
+      long startMillis = s.startEpochNanos() / 1_000_000L;
+      cost = SpanPricing.price(catalog, attributes, startMillis);
+      if (cost == null) {
+        // No usage reported (typically a rejected request): free if the model is known, else unpriced.
+        String model = s.string("gen_ai.response.model");
+        if (model == null) {
+          model = s.string("gen_ai.request.model");
+        }
+        cost = model == null ? Cost.UNPRICED
+            : catalog.cost(SpanPricing.provider(attributes), model, TokenUsage.EMPTY, startMillis, null);
+      }
+    }
+    Map<String, String> groups = new LinkedHashMap<>();
+    for (String key : groupBy) {
+      String v = inherited(s, key, byId);
+      if (v != null) {
+        groups.put(key, v);
+      }
+    }
+    return new PricedSpan(
+        s,
+        operation,
+        SpanPricing.provider(attributes),
+        s.string("gen_ai.request.model"),
+        s.string("gen_ai.response.model"),
+        usage != null ? usage : TokenUsage.EMPTY,
+        cost,
+        inherited(s, keys.tenantKey(), byId),
+        inherited(s, keys.costCenterKey(), byId),
+        inherited(s, keys.workflowIdKey(), byId),
+        agent(s, byId),
+        groups);
+  }
+
+  /** The cost an instrumentation already put on the span, if any. */
+  private static @Nullable Cost recordedCost(AuditSpan s) {
+    long total = s.count(CostAttributes.TOTAL_NANOS.getKey());
+    if (total < 0) {
+      return null;
+    }
+    CostSource source = "provider".equals(s.string(CostAttributes.SOURCE.getKey())) ? CostSource.PROVIDER
+        : CostSource.LOCAL;
+    String id = s.string(CostAttributes.PRICING_ID.getKey());
+    long list = s.count(CostAttributes.LIST_TOTAL_NANOS.getKey());
+    return Cost.recorded(nanos(s, CostAttributes.INPUT), nanos(s, CostAttributes.OUTPUT),
+        nanos(s, CostAttributes.CACHE_READ), nanos(s, CostAttributes.CACHE_WRITE), nanos(s, CostAttributes.REASONING),
+        total, list >= 0 ? list : total, source, id == null ? "" : id);
+  }
+
+  /** A USD part written as a double for display, back to nano-USD; exact for the 9-decimal values LockN writes. */
+  private static long nanos(AuditSpan s, AttributeKey<Double> key) {
+    Object v = s.attributes().get(key.getKey());
+    if (v instanceof Double d && d >= 0 && d < 9e9) {
+      return Math.round(d * 1e9);
+    }
+    return 0;
+  }
+
+  private @Nullable String inherited(AuditSpan span, String key, Map<String, AuditSpan> byId) {
+    int hops = 0;
+    for (AuditSpan s = span; s != null && hops < 1000; s = parent(s, byId), hops++) {
+      Object v = s.attributes().get(key);
+      if (v != null) {
+        return String.valueOf(v);
+      }
+    }
+    Object v = span.resource().get(key);
+    return v == null ? null : String.valueOf(v);
+  }
+
+  private static @Nullable String agent(AuditSpan span, Map<String, AuditSpan> byId) {
+    int hops = 0;
+    for (AuditSpan s = parent(span, byId); s != null && hops < 1000; s = parent(s, byId), hops++) {
+      if (INVOKE_AGENT.equals(s.string("gen_ai.operation.name"))) {
+        String name = s.string("gen_ai.agent.name");
+        if (name != null) {
+          return name;
+        }
+      }
+    }
+    return span.string(LockNAttributes.AGENT_NAME.getKey());
+  }
+
+  private static @Nullable AuditSpan parent(AuditSpan s, Map<String, AuditSpan> byId) {
+    return s.parentSpanId() == null ? null : byId.get(s.parentSpanId());
+  }
+
+  private void findings(String traceId, List<PricedSpan> calls) {
+    Map<String, List<PricedSpan>> siblings = new LinkedHashMap<>();
+    for (PricedSpan c : calls) {
+      if (c.requestModel() != null && c.responseModel() != null
+          && !ModelIds.sameFamily(c.requestModel(), c.responseModel())) {
+        report.add(new Finding(Finding.MODEL_SUBSTITUTION, traceId, List.of(c.span().spanId()), cost(c),
+            c.provider() + " was asked for " + c.requestModel() + " and answered with " + c.responseModel()));
+      }
+      if (c.span().flag(LockNAttributes.CACHE_HIT_INFERRED.getKey())) {
+        report.add(new Finding(Finding.INFERRED_CACHE_HIT, traceId, List.of(c.span().spanId()), cost(c),
+            c.model() + " used far fewer input tokens (" + c.usage().inputTokens()
+                + ") than usual for the same prompt, without a reported cache hit"));
+      }
+      String parent = Objects.requireNonNullElse(c.span().parentSpanId(), "");
+      siblings.computeIfAbsent(parent, p -> new ArrayList<>()).add(c);
+    }
+    for (List<PricedSpan> group : siblings.values()) {
+      group.sort(Comparator.comparingLong(c -> c.span().startEpochNanos()));
+      int i = 0;
+      while (i < group.size()) {
+        PricedSpan first = group.get(i);
+        if (!first.span().error()) {
+          i++;
+          continue;
+        }
+        int j = i;
+        long wasted = 0;
+        List<String> ids = new ArrayList<>();
+        while (j < group.size() && group.get(j).span().error() && sameRequest(group.get(j), first)) {
+          wasted += cost(group.get(j));
+          ids.add(group.get(j).span().spanId());
+          j++;
+        }
+        if (j < group.size()) {
+          PricedSpan next = group.get(j);
+          ids.add(next.span().spanId());
+          if (sameRequest(next, first)) {
+            report.add(new Finding(Finding.RETRY_CHAIN, traceId, ids, wasted, (ids.size() - 1)
+                + " failed attempt(s) of " + first.requestModel() + " before attempt " + ids.size()
+                + (errorType(first) != null ? " (" + errorType(first) + ")" : "")));
+          } else {
+            report.add(new Finding(Finding.FALLBACK, traceId, ids, wasted, first.requestModel() + " failed"
+                + (errorType(first) != null ? " (" + errorType(first) + ")" : "") + "; fell back to "
+                + next.requestModel()));
+          }
+          i = j + 1;
+        } else {
+          i = j;
+        }
+      }
+    }
+  }
+
+  private static boolean sameRequest(PricedSpan a, PricedSpan b) {
+    return Objects.equals(a.requestModel(), b.requestModel()) && a.provider().equals(b.provider());
+  }
+
+  private static @Nullable String errorType(PricedSpan c) {
+    return c.span().string("error.type");
+  }
+
+  private static long cost(PricedSpan c) {
+    return c.cost().isPriced() ? c.cost().totalNanos() : 0;
+  }
+
+  /** Builds an {@link Audit}. */
+  public static final class Builder {
+    private final PriceCatalog catalog;
+    private boolean reprice;
+    private AttributionKeys keys = AttributionKeys.defaults();
+    private List<String> groupBy = List.of();
+    private @Nullable Consumer<PricedSpan> onSpan;
+    private int maxOpenTraces = 100_000;
+    private String pricingVersion = "lockn-bundled";
+
+    private Builder(PriceCatalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+    }
+
+    /**
+     * Whether to price every span anew, ignoring costs already recorded on it. Defaults to {@code false}.
+     *
+     * @param reprice whether to reprice
+     * @return this builder
+     */
+    public Builder setReprice(boolean reprice) {
+      this.reprice = reprice;
+      return this;
+    }
+
+    /**
+     * Which attributes hold tenant, cost center and workflow.
+     *
+     * @param keys the keys
+     * @return this builder
+     */
+    public Builder setAttributionKeys(AttributionKeys keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /**
+     * Extra attribute keys to total by, e.g. {@code app.feature}.
+     *
+     * @param keys the keys
+     * @return this builder
+     */
+    public Builder setGroupBy(List<String> keys) {
+      this.groupBy = List.copyOf(keys);
+      return this;
+    }
+
+    /**
+     * Receives every model-call span as it is priced, for streaming writers.
+     *
+     * @param onSpan the consumer
+     * @return this builder
+     */
+    public Builder setSpanConsumer(Consumer<PricedSpan> onSpan) {
+      this.onSpan = Objects.requireNonNull(onSpan, "onSpan");
+      return this;
+    }
+
+    /**
+     * How many incomplete traces are held at most. Defaults to 100,000.
+     *
+     * @param max at least 1
+     * @return this builder
+     */
+    public Builder setMaxOpenTraces(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("max < 1");
+      }
+      this.maxOpenTraces = max;
+      return this;
+    }
+
+    /**
+     * Names the prices used, for the report.
+     *
+     * @param pricingVersion e.g. {@code lockn-bundled+prices.json}
+     * @return this builder
+     */
+    public Builder setPricingVersion(String pricingVersion) {
+      this.pricingVersion = Objects.requireNonNull(pricingVersion, "pricingVersion");
+      return this;
+    }
+
+    /**
+     * Builds the audit.
+     *
+     * @return the audit
+     */
+    public Audit build() {
+      return new Audit(this);
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package io.lockn.cli.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lockn.pricing.PriceCatalog;
+import io.lockn.pricing.PriceCatalogException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lockn audit}: prices and attributes an OTLP JSON trace export offline, and writes the reports. */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Price and attribute the GenAI calls of an OTLP JSON trace export.",
+      "",
+      "Reads the OpenTelemetry Collector file exporter's JSON lines or OTLP/HTTP JSON bodies (.gz accepted; a",
+      "directory means every file in it), prices every GenAI call at the time it was made, recovers tenant, cost",
+      "center, workflow and agent, reports waste (retries, fallbacks, substitutions, unpriced models), and writes",
+      "showback and chargeback reports.",
+      "",
+      "Exit codes: 0 success; 1 nothing could be read; 2 a usage error or an unreadable input or price file."
+    })
+public final class AuditCommand implements Callable<Integer> {
+
+  @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",
+      description = "The export: a file, a .gz file, or a directory of them.")
+  private Path input;
+
+  @Option(names = "--prices", paramLabel = "FILE", split = ",",
+      description = "Extra price files (LockN's catalog format or LiteLLM's model_prices_and_context_window.json),"
+          + " applied over the bundled catalog in order.")
+  private List<Path> prices = new ArrayList<>();
+
+  @Option(names = "--reprice", description = "Price every span anew, ignoring costs already recorded on it.")
+  private boolean reprice;
+
+  @Option(names = "--json", paramLabel = "OUT", description = "Write the full result as JSON (schema lockn.audit/v1).")
+  private Path json;
+
+  @Option(names = "--csv", paramLabel = "OUT", description = "Write one CSV row per priced span.")
+  private Path csv;
+
+  @Option(names = "--focus", paramLabel = "OUT",
+      description = "Write a FOCUS 1.2 cost export (CSV), one row per span and token class.")
+  private Path focus;
+
+  @Option(names = "--html", paramLabel = "OUT", description = "Write a self-contained HTML report.")
+  private Path html;
+
+  @Option(names = "--group-by", paramLabel = "KEYS", split = ",",
+      description = "Extra attribute keys to total by, e.g. app.feature,app.plan.")
+  private List<String> groupBy = new ArrayList<>();
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.exists(input)) {
+      err.println("lockn audit: cannot read " + input + ": no such file or directory");
+      return 2;
+    }
+    if (!Files.isReadable(input)) {
+      err.println("lockn audit: cannot read " + input + ": permission denied");
+      return 2;
+    }
+    PriceCatalog catalog;
+    try {
+      catalog = catalog();
+    } catch (PriceCatalogException e) {
+      err.println("lockn audit: " + e.getMessage());
+      return 2;
+    }
+    List<Path> files = OtlpJsonReader.files(input);
+    long totalBytes = 0;
+    for (Path f : files) {
+      totalBytes += Files.size(f);
+    }
+    List<ReportWriter> writers = new ArrayList<>();
+    try {
+      JsonReportWriter jsonWriter = json == null ? null : new JsonReportWriter(json);
+      if (jsonWriter != null) {
+        jsonWriter.start(pricingVersion());
+        writers.add(jsonWriter);
+      }
+      ReportWriters.add(writers, csv, focus, html);
+      Audit audit =
+          Audit.builder(catalog)
+              .setReprice(reprice)
+              .setGroupBy(groupBy)
+              .setPricingVersion(pricingVersion())
+              .setSpanConsumer(span -> {
+                for (ReportWriter w : writers) {
+                  try {
+                    w.span(span);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                }
+              })
+              .build();
+      long[] problems = {0};
+      OtlpJsonReader reader =
+          new OtlpJsonReader((file, line, message) -> {
+            problems[0]++;
+            err.println("lockn audit: " + file + (line > 0 ? ":" + line : "") + ": " + message + " (skipped)");
+          });
+      Progress progress = new Progress(System.err, totalBytes);
+      for (Path file : files) {
+        try {
+          reader.read(file, new OtlpJsonReader.Sink() {
+            @Override
+            public void accept(List<AuditSpan> spans) {
+              audit.accept(spans);
+            }
+
+            @Override
+            public void progress(long bytes) {
+              progress.update(bytes);
+            }
+          });
+        } catch (IOException e) {
+          problems[0]++;
+          err.println("lockn audit: cannot read " + file + ": " + e.getMessage() + " (skipped)");
+        }
+      }
+      progress.done();
+      AuditReport report = audit.finish();
+      for (ReportWriter w : writers) {
+        w.finish(report);
+      }
+      summary(out, report, problems[0]);
+      if (reader.valuesRead() == 0) {
+        err.println("lockn audit: nothing could be read from " + input);
+        return 1;
+      }
+      return 0;
+    } catch (UncheckedIOException e) {
+      err.println("lockn audit: cannot write a report: " + e.getCause().getMessage());
+      return 2;
+    } finally {
+      for (ReportWriter w : writers) {
+        try {
+          w.close();
+        } catch (IOException e) {
+          err.println("lockn audit: cannot close a report: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private PriceCatalog catalog() {
+    PriceCatalog.Builder b = PriceCatalog.builder().addAll(PriceCatalog.bundled());
+    for (Path p : prices) {
+      if (!Files.isReadable(p)) {
+        throw new PriceCatalogException(p + ": cannot read the price file");
+      }
+      if (isLockNFormat(p)) {
+        b.addJson(p);
+      } else {
+        b.addLiteLlm(p);
+      }
+    }
+    return b.build();
+  }
+
+  /** LockN's format has a schema_version; LiteLLM's is an object keyed by model id. */
+  private static boolean isLockNFormat(Path p) {
+    try (InputStream raw = Files.newInputStream(p);
+        InputStream in = p.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+      JsonNode root = new ObjectMapper().readTree(in);
+      return root != null && root.has("schema_version");
+    } catch (IOException e) {
+      throw new PriceCatalogException(p + ": not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private String pricingVersion() {
+    StringBuilder sb = new StringBuilder("lockn-bundled");
+    for (Path p : prices) {
+      sb.append('+').append(p.getFileName());
+    }
+    return sb.toString();
+  }
+
+  private static void summary(PrintWriter out, AuditReport r, long problems) {
+    out.printf("Priced %,d GenAI call(s): $%s USD%s%n", r.pricedSpans(), AuditReport.usd(r.totalNanos())
+        .toPlainString(), r.unpricedSpans() > 0 ? "; " + r.unpricedSpans() + " unpriced call(s) left out" : "");
+    table(out, "By tenant", r.byTenant());
+    table(out, "By agent", r.byAgent());
+    table(out, "By model", r.byModel());
+    if (!r.findingCounts().isEmpty()) {
+      out.println("Findings:");
+      r.findingCounts().forEach((type, count) -> out.printf("  %-20s %5d   $%s%n", type, count,
+          AuditReport.usd(r.findingCost().getOrDefault(type, 0L)).toPlainString()));
+    }
+    if (problems > 0) {
+      out.printf("%d problem(s) in the input were reported on stderr and skipped.%n", problems);
+    }
+    out.flush();
+  }
+
+  private static void table(PrintWriter out, String title, Map<String, Long> amounts) {
+    if (amounts.isEmpty()) {
+      return;
+    }
+    out.println(title + ":");
+    amounts.entrySet().stream()
+        .filter(e -> e.getValue() > 0) // calls that cost nothing (rejected requests) are in the reports, not here
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> out.printf("  %-36s $%s%n", e.getKey(), AuditReport.usd(e.getValue()).toPlainString()));
+  }
+}

@@ -1,0 +1,192 @@
+package io.lockn.cli.audit;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes the audit as JSON, schema {@value #SCHEMA}, streaming the spans as they are priced:
+ *
+ * <pre>{@code
+ * {"schema":"lockn.audit/v1", "pricingVersion":"...",
+ *  "spans":[{"traceId","spanId","startTime","operation","provider","requestModel","responseModel",
+ *            "inputTokens","outputTokens","cacheReadTokens","cacheWriteTokens","reasoningTokens",
+ *            "costUsd","priced","pricingId","tenant","costCenter","workflow","agent","groups":{...}}, ...],
+ *  "totals":{"costUsd","pricedSpans","unpricedSpans","inputTokens","outputTokens",
+ *            "byTenant":{...},"byAgent":{...},"byModel":{...},"byCostCenter":{...},"byWorkflow":{...},
+ *            "byGroup":{"key":{...}},"byTokenClass":{...},"byHour":{"2026-11-01T12:00:00Z":"..."},
+ *            "unpricedModels":{"provider/model":calls},"findingCounts":{...},"findingCostUsd":{...}},
+ *  "findings":[{"type","traceId","spanIds":[...],"costUsd","detail"}, ...]}
+ * }</pre>
+ *
+ * <p>Every money value is a decimal string with 9 decimal places, exact. An unpriced span has {@code "priced": false}
+ * and {@code "costUsd": null}, and is left out of every money total (it is counted in {@code unpricedSpans}).
+ */
+public final class JsonReportWriter implements ReportWriter {
+
+  /** The schema id written in every file. */
+  public static final String SCHEMA = "lockn.audit/v1";
+
+  private final OutputStream out;
+  private final JsonGenerator json;
+  private boolean headerWritten;
+
+  /**
+   * Opens the file.
+   *
+   * @param file where to write
+   * @throws IOException if it cannot be created
+   */
+  public JsonReportWriter(Path file) throws IOException {
+    this.out = Files.newOutputStream(file);
+    this.json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
+  }
+
+  private void header(String pricingVersion) throws IOException {
+    if (!headerWritten) {
+      headerWritten = true;
+      json.writeStartObject();
+      json.writeStringField("schema", SCHEMA);
+      json.writeStringField("pricingVersion", pricingVersion);
+      json.writeArrayFieldStart("spans");
+    }
+  }
+
+  /**
+   * Sets the pricing version written in the header; call before the first span.
+   *
+   * @param pricingVersion the version
+   * @throws IOException if writing fails
+   */
+  public void start(String pricingVersion) throws IOException {
+    header(pricingVersion);
+  }
+
+  @Override
+  public void span(PricedSpan s) throws IOException {
+    header("unknown");
+    json.writeStartObject();
+    json.writeStringField("traceId", s.span().traceId());
+    json.writeStringField("spanId", s.span().spanId());
+    json.writeStringField("startTime", instant(s.span().startEpochNanos()));
+    json.writeStringField("operation", s.operation());
+    json.writeStringField("provider", s.provider());
+    nullable("requestModel", s.requestModel());
+    nullable("responseModel", s.responseModel());
+    json.writeNumberField("inputTokens", s.usage().inputTokens());
+    json.writeNumberField("outputTokens", s.usage().outputTokens());
+    json.writeNumberField("cacheReadTokens", s.usage().cacheReadTokens());
+    json.writeNumberField("cacheWriteTokens", s.usage().cacheWriteTokens());
+    json.writeNumberField("reasoningTokens", s.usage().reasoningTokens());
+    if (s.cost().isPriced()) {
+      json.writeStringField("costUsd", s.cost().totalUsd().toPlainString());
+    } else {
+      json.writeNullField("costUsd");
+    }
+    json.writeBooleanField("priced", s.cost().isPriced());
+    nullable("pricingId", s.cost().isPriced() ? s.cost().pricingId() : null);
+    nullable("tenant", s.tenant());
+    nullable("costCenter", s.costCenter());
+    nullable("workflow", s.workflow());
+    nullable("agent", s.agent());
+    if (!s.groups().isEmpty()) {
+      json.writeObjectFieldStart("groups");
+      for (Map.Entry<String, String> e : s.groups().entrySet()) {
+        json.writeStringField(e.getKey(), e.getValue());
+      }
+      json.writeEndObject();
+    }
+    json.writeEndObject();
+  }
+
+  @Override
+  public void finish(AuditReport r) throws IOException {
+    header(r.pricingVersion());
+    json.writeEndArray();
+    json.writeObjectFieldStart("totals");
+    json.writeStringField("costUsd", AuditReport.usd(r.totalNanos()).toPlainString());
+    json.writeNumberField("pricedSpans", r.pricedSpans());
+    json.writeNumberField("unpricedSpans", r.unpricedSpans());
+    json.writeNumberField("inputTokens", r.inputTokens());
+    json.writeNumberField("outputTokens", r.outputTokens());
+    money("byTenant", r.byTenant());
+    money("byAgent", r.byAgent());
+    money("byModel", r.byModel());
+    money("byCostCenter", r.byCostCenter());
+    money("byWorkflow", r.byWorkflow());
+    json.writeObjectFieldStart("byGroup");
+    for (Map.Entry<String, Map<String, Long>> e : r.byGroup().entrySet()) {
+      money(e.getKey(), e.getValue());
+    }
+    json.writeEndObject();
+    money("byTokenClass", r.byTokenClass());
+    json.writeObjectFieldStart("byHour");
+    for (Map.Entry<Long, Long> e : r.byHour().entrySet()) {
+      json.writeStringField(Instant.ofEpochMilli(e.getKey()).toString(), AuditReport.usd(e.getValue()).toPlainString());
+    }
+    json.writeEndObject();
+    json.writeObjectFieldStart("unpricedModels");
+    for (Map.Entry<String, Long> e : r.unpricedModels().entrySet()) {
+      json.writeNumberField(e.getKey(), e.getValue());
+    }
+    json.writeEndObject();
+    json.writeObjectFieldStart("findingCounts");
+    for (Map.Entry<String, Long> e : r.findingCounts().entrySet()) {
+      json.writeNumberField(e.getKey(), e.getValue());
+    }
+    json.writeEndObject();
+    money("findingCostUsd", r.findingCost());
+    json.writeEndObject();
+    json.writeArrayFieldStart("findings");
+    for (Finding f : r.findings()) {
+      json.writeStartObject();
+      json.writeStringField("type", f.type());
+      json.writeStringField("traceId", f.traceId());
+      json.writeArrayFieldStart("spanIds");
+      for (String id : f.spanIds()) {
+        json.writeString(id);
+      }
+      json.writeEndArray();
+      json.writeStringField("costUsd", AuditReport.usd(f.costNanos()).toPlainString());
+      json.writeStringField("detail", f.detail());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+    json.flush();
+  }
+
+  private void money(String field, Map<String, Long> amounts) throws IOException {
+    json.writeObjectFieldStart(field);
+    for (Map.Entry<String, Long> e : amounts.entrySet()) {
+      json.writeStringField(e.getKey(), AuditReport.usd(e.getValue()).toPlainString());
+    }
+    json.writeEndObject();
+  }
+
+  private void nullable(String field, @Nullable String value) throws IOException {
+    if (value == null) {
+      json.writeNullField(field);
+    } else {
+      json.writeStringField(field, value);
+    }
+  }
+
+  static String instant(long epochNanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L))
+        .toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    json.close();
+    out.close();
+  }
+}
