@@ -66,6 +66,8 @@ public final class Audit {
   private final List<String> groupBy;
   private final @Nullable Consumer<PricedSpan> onSpan;
   private final int maxOpenTraces;
+  private final int runawayRepeats;
+  private final int runawayMaxCalls;
   private final AuditReport report;
   private final LinkedHashMap<String, Trace> open = new LinkedHashMap<>();
   private final Deque<Settling> settling = new ArrayDeque<>();
@@ -87,6 +89,8 @@ public final class Audit {
     this.groupBy = List.copyOf(b.groupBy);
     this.onSpan = b.onSpan;
     this.maxOpenTraces = b.maxOpenTraces;
+    this.runawayRepeats = b.runawayRepeats;
+    this.runawayMaxCalls = b.runawayMaxCalls;
     this.report = new AuditReport(b.pricingVersion, groupBy);
   }
 
@@ -185,6 +189,73 @@ public final class Audit {
       }
     }
     findings(traceId, calls);
+    runaways(traceId, trace.spans, byId, calls);
+  }
+
+  /**
+   * Runaway agents: within one agent invocation, the same tool called with the same arguments {@code runawayRepeats}
+   * times in a row (tool calls only: the model calls between them are the loop's turns), or more than {@code
+   * runawayMaxCalls} model and tool calls in all. Calls made by nested
+   * agents count for the nested agent.
+   */
+  private void runaways(String traceId, List<AuditSpan> spans, Map<String, AuditSpan> byId, List<PricedSpan> calls) {
+    Map<String, Long> costBySpan = new HashMap<>();
+    for (PricedSpan c : calls) {
+      costBySpan.put(c.span().spanId(), cost(c));
+    }
+    Map<String, List<AuditSpan>> byAgent = new LinkedHashMap<>();
+    for (AuditSpan s : spans) {
+      String op = operation(s);
+      if (!"execute_tool".equals(op) && !SpanPricing.isModelCall(op)) {
+        continue;
+      }
+      AuditSpan agent = agentSpan(s, byId);
+      if (agent != null) {
+        byAgent.computeIfAbsent(agent.spanId(), a -> new ArrayList<>()).add(s);
+      }
+    }
+    for (Map.Entry<String, List<AuditSpan>> e : byAgent.entrySet()) {
+      AuditSpan agent = byId.get(e.getKey());
+      List<AuditSpan> work = e.getValue();
+      work.sort(Comparator.comparingLong(AuditSpan::startEpochNanos));
+      long cost = 0;
+      for (AuditSpan s : work) {
+        cost += costBySpan.getOrDefault(s.spanId(), 0L);
+      }
+      String name = Objects.requireNonNullElse(agent.string("gen_ai.agent.name"), agent.name());
+      if (work.size() > runawayMaxCalls) {
+        report.add(new Finding(Finding.RUNAWAY_AGENT, traceId, List.of(agent.spanId()), cost, name + " made "
+            + work.size() + " model and tool calls in one invocation (more than " + runawayMaxCalls + ")"));
+        continue;
+      }
+      int run = 0;
+      String previous = null;
+      for (AuditSpan s : work) {
+        if (!"execute_tool".equals(operation(s))) {
+          continue; // the model calls between tool calls are the loop's own turns
+        }
+        String key = s.string("gen_ai.tool.name") + "\u0000" + s.string("gen_ai.tool.call.arguments");
+        run = key.equals(previous) ? run + 1 : 1;
+        previous = key;
+        if (run == runawayRepeats) {
+          String args = s.string("gen_ai.tool.call.arguments");
+          report.add(new Finding(Finding.RUNAWAY_AGENT, traceId, List.of(agent.spanId(), s.spanId()), cost, name
+              + " called " + s.string("gen_ai.tool.name") + " " + run + " times in a row with the same arguments"
+              + (args == null ? " (arguments not recorded; same tool name)" : "")));
+          break;
+        }
+      }
+    }
+  }
+
+  private static @Nullable AuditSpan agentSpan(AuditSpan span, Map<String, AuditSpan> byId) {
+    int hops = 0;
+    for (AuditSpan s = parent(span, byId); s != null && hops < 1000; s = parent(s, byId), hops++) {
+      if (INVOKE_AGENT.equals(s.string("gen_ai.operation.name"))) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /** The span's operation in the conventions' spelling (see {@link SpanPricing#operation}). */
@@ -371,6 +442,8 @@ public final class Audit {
     private List<String> groupBy = List.of();
     private @Nullable Consumer<PricedSpan> onSpan;
     private int maxOpenTraces = 100_000;
+    private int runawayRepeats = 5;
+    private int runawayMaxCalls = 100;
     private String pricingVersion = "lockn-bundled";
 
     private Builder(PriceCatalog catalog) {
@@ -432,6 +505,23 @@ public final class Audit {
         throw new IllegalArgumentException("max < 1");
       }
       this.maxOpenTraces = max;
+      return this;
+    }
+
+    /**
+     * Sets the runaway-agent rules: a finding when one agent invocation calls the same tool with the same arguments
+     * {@code repeats} times in a row, or makes more than {@code maxCalls} model and tool calls. Defaults: 5 and 100.
+     *
+     * @param repeats at least 2
+     * @param maxCalls at least 1
+     * @return this builder
+     */
+    public Builder setRunawayRules(int repeats, int maxCalls) {
+      if (repeats < 2 || maxCalls < 1) {
+        throw new IllegalArgumentException("repeats < 2 or maxCalls < 1");
+      }
+      this.runawayRepeats = repeats;
+      this.runawayMaxCalls = maxCalls;
       return this;
     }
 

@@ -65,6 +65,15 @@ public final class AuditCommand implements Callable<Integer> {
       description = "Extra attribute keys to total by, e.g. app.feature,app.plan.")
   private List<String> groupBy = new ArrayList<>();
 
+  @Option(names = "--runaway-repeats", paramLabel = "N", defaultValue = "5",
+      description = "Flag an agent invocation that calls the same tool with the same arguments N times in a row"
+          + " (default: ${DEFAULT-VALUE}).")
+  private int runawayRepeats;
+
+  @Option(names = "--runaway-max-calls", paramLabel = "N", defaultValue = "100",
+      description = "Flag an agent invocation that makes more than N model and tool calls (default: ${DEFAULT-VALUE}).")
+  private int runawayMaxCalls;
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -77,6 +86,10 @@ public final class AuditCommand implements Callable<Integer> {
     }
     if (!Files.isReadable(input)) {
       err.println("lockn audit: cannot read " + input + ": permission denied");
+      return 2;
+    }
+    if (runawayRepeats < 2 || runawayMaxCalls < 1) {
+      err.println("lockn audit: --runaway-repeats must be at least 2 and --runaway-max-calls at least 1");
       return 2;
     }
     PriceCatalog catalog;
@@ -104,6 +117,7 @@ public final class AuditCommand implements Callable<Integer> {
               .setReprice(reprice)
               .setGroupBy(groupBy)
               .setPricingVersion(pricingVersion())
+              .setRunawayRules(runawayRepeats, runawayMaxCalls)
               .setSpanConsumer(span -> {
                 for (ReportWriter w : writers) {
                   try {

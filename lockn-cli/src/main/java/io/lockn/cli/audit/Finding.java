@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Something in the traces a FinOps lead should look at, with the cost it involves.
  *
- * @param type {@code model_substitution}, {@code retry_chain}, {@code fallback}, {@code inferred_cache_hit} or {@code
- *     unpriced_model}
+ * @param type {@code model_substitution}, {@code retry_chain}, {@code fallback}, {@code inferred_cache_hit}, {@code
+ *     runaway_agent} or {@code unpriced_model}
  * @param traceId the trace, or empty for findings across traces (unpriced models)
  * @param spanIds the spans involved
  * @param costNanos the cost involved, in nano-USD: the wasted cost of failed attempts for retries and fallbacks, the
@@ -23,6 +23,8 @@ public record Finding(String type, String traceId, List<String> spanIds, long co
   public static final String FALLBACK = "fallback";
   /** A call whose input tokens suggest a cache hit the provider did not report. */
   public static final String INFERRED_CACHE_HIT = "inferred_cache_hit";
+  /** An agent invocation that loops on one tool or makes far too many calls. */
+  public static final String RUNAWAY_AGENT = "runaway_agent";
   /** A model LockN has no price for. */
   public static final String UNPRICED_MODEL = "unpriced_model";
 
