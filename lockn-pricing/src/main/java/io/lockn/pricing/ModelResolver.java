@@ -57,6 +57,7 @@ final class ModelResolver {
           Map.entry("azure_openai", "azure.ai.openai"),
           Map.entry("bedrock", "aws.bedrock"),
           Map.entry("aws_bedrock", "aws.bedrock"),
+          Map.entry("aws", "aws.bedrock"),
           Map.entry("vertex_ai", "gcp.vertex_ai"),
           Map.entry("vertexai", "gcp.vertex_ai"),
           Map.entry("gemini", "gcp.gemini"),

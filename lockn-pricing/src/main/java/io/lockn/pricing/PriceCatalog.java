@@ -110,6 +110,18 @@ public final class PriceCatalog {
   }
 
   /**
+   * The {@code gen_ai.provider.name} for other spellings of a provider: deprecated {@code gen_ai.system} values and
+   * gateway names ({@code azure}, {@code bedrock}, {@code vertex_ai}, {@code gemini}, {@code mistral}, ...); lower
+   * case; unknown names are returned lower-cased.
+   *
+   * @param provider the provider as reported, or {@code null}
+   * @return the canonical name, or {@code ""}
+   */
+  public static String canonicalProvider(@Nullable String provider) {
+    return ModelResolver.canonicalProvider(provider);
+  }
+
+  /**
    * Every entry.
    *
    * @return the entries, in the order they were added

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lockn.core.ModelIds;
 import io.lockn.core.TokenUsage;
 import io.lockn.pricing.Cost;
+import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.CostSource;
 import io.lockn.pricing.SpanPricing;
 import java.io.IOException;
@@ -195,22 +196,6 @@ public final class FocusReportWriter implements ReportWriter {
           Map.entry("perplexity", new String[] {"Perplexity", "Perplexity API"}),
           Map.entry("x_ai", new String[] {"xAI", "xAI API"}),
           Map.entry("openrouter", new String[] {"OpenRouter", "OpenRouter"}));
-
-  /** Other spellings of provider ids (deprecated {@code gen_ai.system} values, OpenLLMetry's vendor names). */
-  private static final Map<String, String> PROVIDER_ALIASES =
-      Map.ofEntries(
-          Map.entry("azure", "azure.ai.openai"),
-          Map.entry("azure_openai", "azure.ai.openai"),
-          Map.entry("aws", "aws.bedrock"),
-          Map.entry("bedrock", "aws.bedrock"),
-          Map.entry("aws_bedrock", "aws.bedrock"),
-          Map.entry("vertex_ai", "gcp.vertex_ai"),
-          Map.entry("vertexai", "gcp.vertex_ai"),
-          Map.entry("gemini", "gcp.gemini"),
-          Map.entry("google", "gcp.gemini"),
-          Map.entry("mistral", "mistral_ai"),
-          Map.entry("mistralai", "mistral_ai"),
-          Map.entry("xai", "x_ai"));
 
   /** Token classes in row order: class, SkuMeter. */
   private static final String[][] CLASSES = {
@@ -484,11 +469,7 @@ public final class FocusReportWriter implements ReportWriter {
 
   /** The canonical provider id, as LockN's catalog spells it. */
   static String providerId(@Nullable String provider) {
-    if (provider == null) {
-      return "";
-    }
-    String p = provider.strip().toLowerCase(Locale.ROOT);
-    return PROVIDER_ALIASES.getOrDefault(p, p);
+    return PriceCatalog.canonicalProvider(provider);
   }
 
   /** The maker of a model, from its id; the provider when the id is not recognised. */
