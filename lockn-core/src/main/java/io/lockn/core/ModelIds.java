@@ -30,6 +30,12 @@ public final class ModelIds {
       Pattern.compile(
           "(-\\d{4}-\\d{2}-\\d{2}|-\\d{8}|-\\d{3,4}|-latest|-preview(-\\d{2}-\\d{2})?|-exp(-\\d{2}-\\d{2})?)$");
 
+  // Families are asked for on every model call (substitution checks) and computing one costs several regex passes;
+  // the handful of distinct model ids an application uses are cached, up to a bound that hostile ids cannot exceed.
+  private static final int MAX_CACHED = 1024;
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> FAMILIES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private ModelIds() {}
 
   /**
@@ -43,6 +49,18 @@ public final class ModelIds {
     if (modelId == null) {
       return "";
     }
+    String cached = FAMILIES.get(modelId);
+    if (cached != null) {
+      return cached;
+    }
+    String family = computeFamily(modelId);
+    if (FAMILIES.size() < MAX_CACHED) {
+      FAMILIES.putIfAbsent(modelId, family);
+    }
+    return family;
+  }
+
+  private static String computeFamily(String modelId) {
     String id = modelId.strip();
     if (id.length() > MAX_MODEL_ID_LENGTH) {
       id = id.substring(0, MAX_MODEL_ID_LENGTH);

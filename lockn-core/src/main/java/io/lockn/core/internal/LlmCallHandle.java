@@ -133,13 +133,16 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
   public LlmCall finishReasons(List<String> finishReasons) {
     try {
       if (finishReasons != null) {
-        List<String> reasons = finishReasons.size() > MAX_FINISH_REASONS
-            ? finishReasons.subList(0, MAX_FINISH_REASONS) : finishReasons;
-        this.finishReasons =
-            reasons.stream()
-                .filter(r -> r != null)
-                .map(r -> Strings.sanitize(r, Limits.MAX_ID_LENGTH))
-                .toList();
+        int n = Math.min(finishReasons.size(), MAX_FINISH_REASONS);
+        String[] reasons = new String[n];
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+          String r = Strings.sanitize(finishReasons.get(i), Limits.MAX_ID_LENGTH);
+          if (r != null) {
+            reasons[kept++] = r;
+          }
+        }
+        this.finishReasons = kept == n ? List.of(reasons) : List.of(java.util.Arrays.copyOf(reasons, kept));
       }
     } catch (Throwable t) {
       ApiUsageLogger.failed("LlmCall.finishReasons", t);
