@@ -111,6 +111,19 @@ public interface LlmCall extends LockNScope {
   String requestModel();
 
   /**
+   * The model to call: the request model, unless the call's admission policy (budgets) throttled it to a cheaper
+   * one. Adapters and applications that honour throttling send this model to the provider.
+   *
+   * <pre>{@code
+   * lockn.chat(GenAiProvider.OPENAI, "gpt-4o").maxTokens(512).supply(() ->
+   *     client.chat(lockn.currentLlmCall().admittedModel(), prompt));
+   * }</pre>
+   *
+   * @return the admitted model, empty for a no-op call
+   */
+  String admittedModel();
+
+  /**
    * The response model recorded so far.
    *
    * @return the response model, or {@code null}

@@ -9,6 +9,12 @@ import java.util.List;
  *
  * <p>Everything a sampler may look at (operation, provider, request model, server address and port, and the
  * attribution from Baggage) is set on the span builder before the span starts. Not thread-safe until started.
+ *
+ * <p>When LockN is built with a {@link io.lockn.core.spi.CallAdmission} (budgets), starting the call asks it for
+ * admission: the call may be throttled to a cheaper model, which the code must then use ({@link
+ * LlmCall#admittedModel()}), or blocked, in which case {@code start()}, {@code startDetached()}, {@code run}, {@code
+ * supply}, {@code call} and {@code callAsync} throw a {@link BudgetExceededException} before the application's code
+ * runs.
  */
 public interface LlmCallSpec extends OperationSpec<LlmCall> {
 
@@ -28,6 +34,17 @@ public interface LlmCallSpec extends OperationSpec<LlmCall> {
    * @return this spec
    */
   LlmCallSpec maxTokens(long maxTokens);
+
+  /**
+   * Sets the number of input tokens the call will send, as counted or estimated before the call. It is not recorded
+   * on the span (the response's usage is); the call's admission policy (budgets) uses it with {@link
+   * #maxTokens(long)} to estimate and reserve the call's maximum cost. Unknown (0) by default; negative values are
+   * recorded as 0.
+   *
+   * @param inputTokens the estimated input tokens
+   * @return this spec
+   */
+  LlmCallSpec estimatedInputTokens(long inputTokens);
 
   /**
    * Sets {@code gen_ai.request.temperature}.

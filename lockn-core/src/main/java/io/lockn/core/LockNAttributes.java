@@ -61,5 +61,35 @@ public final class LockNAttributes {
   /** {@code lockn.finish_reason}: one finish reason, on the {@code lockn.client.finish_reasons} counter. */
   public static final AttributeKey<String> FINISH_REASON = AttributeKey.stringKey("lockn.finish_reason");
 
+  /**
+   * {@code lockn.budget.admitted_model}: the model a budget admitted the call with, set only when it differs from the
+   * request model (the call was throttled to a cheaper model).
+   */
+  public static final AttributeKey<String> BUDGET_ADMITTED_MODEL = AttributeKey.stringKey("lockn.budget.admitted_model");
+
+  /** {@code lockn.budget.name}: the budget that blocked a call, on the {@code lockn.budget.exceeded} event. */
+  public static final AttributeKey<String> BUDGET_NAME = AttributeKey.stringKey("lockn.budget.name");
+
+  /** {@code lockn.budget.scope}: the account a blocked call was charged to, on the {@code lockn.budget.exceeded} event. */
+  public static final AttributeKey<String> BUDGET_SCOPE = AttributeKey.stringKey("lockn.budget.scope");
+
+  /** {@code lockn.budget.unit}: {@code nano_usd} or {@code tokens}, on the {@code lockn.budget.exceeded} event. */
+  public static final AttributeKey<String> BUDGET_UNIT = AttributeKey.stringKey("lockn.budget.unit");
+
+  /** {@code lockn.budget.limit}: the amount the budget blocks at, on the {@code lockn.budget.exceeded} event. */
+  public static final AttributeKey<Long> BUDGET_LIMIT = AttributeKey.longKey("lockn.budget.limit");
+
+  /** {@code lockn.budget.spent}: spent and reserved when the call was blocked, on the {@code lockn.budget.exceeded} event. */
+  public static final AttributeKey<Long> BUDGET_SPENT = AttributeKey.longKey("lockn.budget.spent");
+
+  /** {@code lockn.budget.requested}: what the blocked call would have reserved, on the {@code lockn.budget.exceeded} event. */
+  public static final AttributeKey<Long> BUDGET_REQUESTED = AttributeKey.longKey("lockn.budget.requested");
+
+  /** The name of the span event recorded on a call a budget blocked. */
+  public static final String BUDGET_EXCEEDED_EVENT = "lockn.budget.exceeded";
+
+  /** The {@code error.type} of a call a budget blocked. */
+  public static final String ERROR_TYPE_BUDGET_EXCEEDED = "budget_exceeded";
+
   private LockNAttributes() {}
 }

@@ -2,6 +2,7 @@ package io.lockn.core;
 
 import io.lockn.core.internal.LockNConfig;
 import io.lockn.core.internal.TracingLockN;
+import io.lockn.core.spi.CallAdmission;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,6 +28,7 @@ public final class LockNBuilder {
   private @Nullable ContentCapture contentCapture;
   private final List<LockNListener> listeners = new ArrayList<>();
   private double cacheInferenceRatio = 0.5;
+  private CallAdmission callAdmission = CallAdmission.allowAll();
 
   LockNBuilder() {}
 
@@ -138,6 +140,19 @@ public final class LockNBuilder {
   }
 
   /**
+   * Sets the policy that admits model calls before they reach the provider, for example the budgets of the {@code
+   * lockn-budget} module. It may throttle a call to a cheaper model ({@link LlmCall#admittedModel()}) or block it with
+   * a {@link BudgetExceededException}. Defaults to {@link CallAdmission#allowAll()}, which costs nothing.
+   *
+   * @param callAdmission the policy
+   * @return this builder
+   */
+  public LockNBuilder setCallAdmission(CallAdmission callAdmission) {
+    this.callAdmission = Objects.requireNonNull(callAdmission, "callAdmission");
+    return this;
+  }
+
+  /**
    * Builds the LockN.
    *
    * @return the recording LockN
@@ -163,6 +178,7 @@ public final class LockNBuilder {
             metricCardinalityLimit,
             contentCapture != null ? contentCapture : ContentCapture.fromEnvironment(),
             List.copyOf(listeners),
-            cacheInferenceRatio));
+            cacheInferenceRatio,
+            callAdmission));
   }
 }

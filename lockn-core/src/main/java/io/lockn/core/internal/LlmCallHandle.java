@@ -25,6 +25,7 @@ import io.lockn.core.ModelIds;
 import io.lockn.core.ModelSubstitution;
 import io.lockn.core.SemconvProfile;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.Admission;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -52,6 +53,9 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
   final String firstSpanId;
   final int fallbackDepth;
   final long promptKeyHash;
+  /** Settled exactly once, in {@link #onEnd}: ending is idempotent. */
+  private final Admission admission;
+  private final String admittedModel;
 
   private volatile @Nullable TokenUsage usage;
   private volatile @Nullable String responseModel;
@@ -78,7 +82,9 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
       @Nullable String firstSpanId,
       int fallbackDepth,
       long promptKeyHash,
-      long startNanos) {
+      long startNanos,
+      Admission admission,
+      String admittedModel) {
     super(lockn, span, parent, null, null, agentName, taskName, startNanos);
     this.llmOperation = operation;
     this.provider = provider;
@@ -89,6 +95,8 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     this.firstSpanId = firstSpanId != null ? firstSpanId : span.getSpanContext().getSpanId();
     this.fallbackDepth = fallbackDepth;
     this.promptKeyHash = promptKeyHash;
+    this.admission = admission;
+    this.admittedModel = admittedModel;
   }
 
   @Override
@@ -206,6 +214,11 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
   }
 
   @Override
+  public String admittedModel() {
+    return admittedModel;
+  }
+
+  @Override
   public @Nullable String responseModel() {
     return responseModel;
   }
@@ -231,6 +244,7 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     TokenUsage u = usage;
     String respModel = responseModel;
     String error = errorType;
+    settleAdmission(u, error);
     List<String> reasons = finishReasons;
     CacheType cache = cacheType;
     if (cache == null && u != null && u.cacheReadTokens() > 0) {
@@ -329,6 +343,22 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     List<LockNListener> listeners = lockn.listeners;
     if (!listeners.isEmpty()) {
       notifyListeners(listeners, u, respModel, error, cache, substituted, endNanos);
+    }
+  }
+
+  /** First, and guarded on its own, so that a failure recording the span cannot leak a budget reservation. */
+  private void settleAdmission(@Nullable TokenUsage u, @Nullable String error) {
+    if (admission == Admission.allowed()) {
+      return;
+    }
+    try {
+      if (error == null) {
+        admission.complete(u != null ? u : TokenUsage.EMPTY);
+      } else {
+        admission.release();
+      }
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("settling the call admission " + admission.getClass().getName(), t);
     }
   }
 

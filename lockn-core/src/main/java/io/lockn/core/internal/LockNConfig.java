@@ -4,6 +4,7 @@ import io.lockn.core.AttributionKeys;
 import io.lockn.core.ContentCapture;
 import io.lockn.core.LockNListener;
 import io.lockn.core.SemconvProfile;
+import io.lockn.core.spi.CallAdmission;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
 
@@ -20,6 +21,7 @@ import java.util.List;
  * @param contentCapture the content-capture setting
  * @param listeners the listeners
  * @param cacheInferenceRatio the ratio below which a cache hit is inferred
+ * @param callAdmission the admission policy for model calls
  */
 public record LockNConfig(
     OpenTelemetry openTelemetry,
@@ -29,4 +31,5 @@ public record LockNConfig(
     int metricCardinalityLimit,
     ContentCapture contentCapture,
     List<LockNListener> listeners,
-    double cacheInferenceRatio) {}
+    double cacheInferenceRatio,
+    CallAdmission callAdmission) {}

@@ -30,6 +30,10 @@ enum NoopLlmCallSpec implements LlmCallSpec, NoopTerminals<LlmCall> {
     return this;
   }
   @Override
+  public NoopLlmCallSpec estimatedInputTokens(long inputTokens) {
+    return this;
+  }
+  @Override
   public NoopLlmCallSpec temperature(double temperature) {
     return this;
   }

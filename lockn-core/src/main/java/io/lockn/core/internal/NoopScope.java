@@ -102,6 +102,11 @@ enum NoopScope implements LlmCall, ToolScope {
   }
 
   @Override
+  public String admittedModel() {
+    return "";
+  }
+
+  @Override
   public @Nullable String responseModel() {
     return null;
   }

@@ -23,6 +23,7 @@ import static io.lockn.core.GenAiAttributes.SERVER_ADDRESS;
 import static io.lockn.core.GenAiAttributes.SERVER_PORT;
 
 import io.lockn.core.AgentSpec;
+import io.lockn.core.BudgetExceededException;
 import io.lockn.core.GenAiMessage;
 import io.lockn.core.GenAiOperation;
 import io.lockn.core.LlmCall;
@@ -33,6 +34,9 @@ import io.lockn.core.TaskSpec;
 import io.lockn.core.ToolScope;
 import io.lockn.core.ToolSpec;
 import io.lockn.core.WorkflowSpec;
+import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.CallRequest;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -40,6 +44,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -81,6 +86,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
   private @Nullable String serverAddress;
   private long serverPort;
   private long maxTokens = -1;
+  private long estimatedInputTokens;
   private double temperature = Double.NaN;
   private double topP = Double.NaN;
   private boolean stream;
@@ -173,6 +179,14 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     return self();
   }
 
+  public S estimatedInputTokens(long inputTokens) {
+    if (inputTokens < 0) {
+      ApiUsageLogger.warn("estimatedInputTokens needs a non-negative count; recorded as unknown (0)");
+    }
+    this.estimatedInputTokens = Math.max(0, inputTokens);
+    return self();
+  }
+
   public S temperature(double temperature) {
     this.temperature = temperature;
     return self();
@@ -230,7 +244,10 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
 
   // ---- starting ----
 
-  /** Opens the span; on any internal failure returns the no-op scope, so starting never throws. */
+  /**
+   * Opens the span; on any internal failure returns the no-op scope, so starting never throws, except the {@link
+   * BudgetExceededException} of a model call its admission policy blocked, which is the application's to handle.
+   */
   final LockNScope begin(boolean attach) {
     try {
       OperationHandle handle = open();
@@ -238,6 +255,8 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
         handle.attach();
       }
       return handle;
+    } catch (BudgetExceededException blocked) {
+      throw blocked;
     } catch (Throwable t) {
       ApiUsageLogger.failed("starting a " + kind + " span", t);
       return NoopScope.INSTANCE;
@@ -356,8 +375,96 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     }
     common(b, task, inheritedAgent);
     Span span = b.startSpan();
+    CallAdmission policy = lockn.callAdmission;
+    if (policy == CallAdmission.allowAll()) {
+      return new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress, serverPort,
+          inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(), model);
+    }
+    Admission admission;
+    try {
+      admission = admit(policy, span, parentContext, providerName, model, inheritedAgent, task);
+    } catch (BudgetExceededException blocked) {
+      LlmCallHandle handle = new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress,
+          serverPort, inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(),
+          model);
+      recordBlocked(handle, blocked);
+      throw blocked;
+    }
+    String admitted = admittedModel(admission, model);
+    if (!admitted.equals(model)) {
+      span.setAttribute(LockNAttributes.BUDGET_ADMITTED_MODEL, admitted);
+    }
     return new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress, serverPort,
-        inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start);
+        inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, admission, admitted);
+  }
+
+  /**
+   * Asks the policy; a {@link BudgetExceededException} passes through, any other failure is the policy's own and
+   * admits the call.
+   */
+  private Admission admit(
+      CallAdmission policy,
+      Span span,
+      Context parentContext,
+      String providerName,
+      String model,
+      @Nullable String agent,
+      @Nullable String task) {
+    try {
+      CallRequest request =
+          new CallRequest(
+              providerName,
+              model,
+              estimatedInputTokens,
+              maxTokens >= 0 ? maxTokens : -1,
+              lockn.attribution.toMap(Baggage.fromContext(parentContext)),
+              agent,
+              task,
+              span.getSpanContext().getTraceId());
+      Admission admission = policy.admit(request);
+      if (admission == null) {
+        ApiUsageLogger.warn(policy.getClass().getName() + ".admit returned null; the call is admitted");
+        return Admission.allowed();
+      }
+      return admission;
+    } catch (BudgetExceededException blocked) {
+      throw blocked;
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("call admission " + policy.getClass().getName(), t);
+      return Admission.allowed();
+    }
+  }
+
+  private static String admittedModel(Admission admission, String requestModel) {
+    try {
+      String m = admission.model();
+      String clean = m == null ? null : Strings.sanitize(m, Limits.MAX_MODEL_LENGTH);
+      return clean == null || clean.isEmpty() ? requestModel : clean;
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("Admission.model", t);
+      return requestModel;
+    }
+  }
+
+  /** Records a blocked call on its span and ends it; nothing here may hide the exception from the application. */
+  private static void recordBlocked(LlmCallHandle handle, BudgetExceededException blocked) {
+    try {
+      handle.recordError(LockNAttributes.ERROR_TYPE_BUDGET_EXCEEDED);
+      handle.span.setStatus(StatusCode.ERROR, "budget exceeded: " + blocked.budgetName());
+      handle.span.addEvent(
+          LockNAttributes.BUDGET_EXCEEDED_EVENT,
+          Attributes.builder()
+              .put(LockNAttributes.BUDGET_NAME, blocked.budgetName())
+              .put(LockNAttributes.BUDGET_SCOPE, blocked.scope())
+              .put(LockNAttributes.BUDGET_UNIT, blocked.unit().name().toLowerCase(java.util.Locale.ROOT))
+              .put(LockNAttributes.BUDGET_LIMIT, blocked.limit())
+              .put(LockNAttributes.BUDGET_SPENT, blocked.spent())
+              .put(LockNAttributes.BUDGET_REQUESTED, blocked.requested())
+              .build());
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("recording a blocked call", t);
+    }
+    handle.close();
   }
 
   private SpanBuilder builder(String spanName, SpanKind spanKind, Context parentContext) {

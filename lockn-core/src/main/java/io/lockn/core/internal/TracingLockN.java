@@ -14,6 +14,7 @@ import io.lockn.core.SemconvProfile;
 import io.lockn.core.TaskSpec;
 import io.lockn.core.ToolSpec;
 import io.lockn.core.WorkflowSpec;
+import io.lockn.core.spi.CallAdmission;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.logs.Logger;
@@ -47,6 +48,7 @@ public final class TracingLockN implements LockN {
   final List<LockNListener> listeners;
   final BaggageAttribution attribution;
   final PromptCacheInference cacheInference;
+  final CallAdmission callAdmission;
   private final LockNConfig config;
 
   /**
@@ -90,6 +92,7 @@ public final class TracingLockN implements LockN {
     this.listeners = config.listeners();
     this.attribution = new BaggageAttribution(config.attributionKeys());
     this.cacheInference = new PromptCacheInference(config.cacheInferenceRatio());
+    this.callAdmission = config.callAdmission();
   }
 
   /**

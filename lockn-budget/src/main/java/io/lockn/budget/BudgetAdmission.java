@@ -1,0 +1,47 @@
+package io.lockn.budget;
+
+import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.Admission;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The reservations one call holds on its matching budgets, settled exactly once. */
+final class BudgetAdmission implements Admission {
+
+  private final Budgets owner;
+  final String provider;
+  final String requestModel;
+  final String model;
+  final long epochMillis;
+  final List<Budgets.Charge> charges;
+  private final AtomicBoolean settled = new AtomicBoolean();
+
+  BudgetAdmission(
+      Budgets owner, String provider, String requestModel, String model, long epochMillis, List<Budgets.Charge> charges) {
+    this.owner = owner;
+    this.provider = provider;
+    this.requestModel = requestModel;
+    this.model = model;
+    this.epochMillis = epochMillis;
+    this.charges = charges;
+  }
+
+  @Override
+  public String model() {
+    return model;
+  }
+
+  @Override
+  public void complete(TokenUsage usage) {
+    if (settled.compareAndSet(false, true)) {
+      owner.complete(this, usage == null ? TokenUsage.EMPTY : usage);
+    }
+  }
+
+  @Override
+  public void release() {
+    if (settled.compareAndSet(false, true)) {
+      owner.release(this);
+    }
+  }
+}

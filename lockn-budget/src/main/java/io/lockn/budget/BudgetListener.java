@@ -1,0 +1,32 @@
+package io.lockn.budget;
+
+/**
+ * Receives what budgets do. Called synchronously on the thread of the model call (or of its end, for alerts crossed
+ * when the actual cost is reconciled), so implementations must be fast and must not block; exceptions are logged and
+ * otherwise ignored.
+ */
+@FunctionalInterface
+public interface BudgetListener {
+
+  /**
+   * An {@link Action#ALERT} threshold was reached: once per threshold, account and calendar period (a rolling budget
+   * re-arms the alert once spending falls back below the threshold).
+   *
+   * @param event the alert
+   */
+  void onAlert(BudgetEvent event);
+
+  /**
+   * A call was throttled to a cheaper model.
+   *
+   * @param event the throttle; {@link BudgetEvent#admittedModel()} is the model it was downgraded to
+   */
+  default void onThrottle(BudgetEvent event) {}
+
+  /**
+   * A call was blocked; the application receives a {@link io.lockn.core.BudgetExceededException}.
+   *
+   * @param event the block
+   */
+  default void onBlock(BudgetEvent event) {}
+}

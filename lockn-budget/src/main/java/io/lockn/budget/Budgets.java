@@ -1,0 +1,541 @@
+package io.lockn.budget;
+
+import io.lockn.core.BudgetExceededException;
+import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.CallRequest;
+import io.lockn.core.spi.UsageLogger;
+import io.lockn.pricing.Cost;
+import io.lockn.pricing.ModelMatch;
+import io.lockn.pricing.PriceCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Budgets enforced before model calls: the {@link CallAdmission} to give {@link
+ * io.lockn.core.LockNBuilder#setCallAdmission}.
+ *
+ * <p>Admission of one call, on the calling thread:
+ *
+ * <ol>
+ *   <li>Estimate the call's maximum: {@code estimatedInputTokens x input price + maxOutputTokens x output price} (the
+ *       higher of the output and reasoning prices) from the {@link PriceCatalog}, at the current time, for USD
+ *       budgets; {@code estimatedInputTokens + maxOutputTokens} for token budgets. An unknown {@code max_tokens}
+ *       counts as 0 output tokens. An unpriced model is estimated, and later charged, at $0 (logged once); token
+ *       budgets still apply to it.
+ *   <li>THROTTLE: if a matching budget's spending plus the estimate would pass its throttle threshold, and a cheaper
+ *       model is configured for the request model ({@link Builder#addDowngrade}), the call is admitted with that model
+ *       ({@link io.lockn.core.LlmCall#admittedModel()}) and estimated at its prices. Without a downgrade the call
+ *       proceeds unchanged.
+ *   <li>Reserve the estimate on every matching budget, all or nothing: if any budget refuses, the reservations
+ *       already made are released and a {@link BudgetExceededException} is thrown (BLOCK) before the provider is
+ *       called.
+ *   <li>ALERT: listeners hear of each alert threshold the account reached, once per threshold, account and period.
+ *   <li>When the call ends, the reservation is replaced by the actual cost of its usage with the admitted model
+ *       ({@link Admission#complete}), or released if it failed ({@link Admission#release()}).
+ * </ol>
+ *
+ * <p><b>Overshoot bound.</b> The ledger grants a reservation only if {@code spent + reserved + estimate <= limit},
+ * atomically, so concurrent calls can never together reserve past the limit, whatever their number. Spending can
+ * exceed the limit only when a call's actual cost is above its reservation, and then by no more than the sum of those
+ * excesses: at every instant of a period,
+ *
+ * <pre>{@code
+ * spent + reserved  <=  limit + SUM over calls c committed so far in the period of max(0, actual(c) - reserved(c))
+ * }</pre>
+ *
+ * (by induction: a grant keeps the left side at most {@code limit}; a commit adds {@code actual - reserved}; a release
+ * only lowers it). Once the limit is reached every further call is refused, so in practice the excess comes from the
+ * calls in flight when it was reached. In particular, when every estimate is an upper bound of the actual cost (the
+ * input tokens are counted, {@code max_tokens} is set, the model is priced and the admitted model is the one called),
+ * spending never exceeds the limit, under any concurrency. This holds per ledger: with the {@link
+ * InMemoryBudgetLedger}, per JVM.
+ *
+ * <p>Thread-safe; build once and share.
+ */
+public final class Budgets implements CallAdmission {
+
+  private static final int MAX_TRACKED_ACCOUNTS = 10_000;
+
+  private final List<Budget> budgets;
+  private final PriceCatalog catalog;
+  private final BudgetLedger ledger;
+  private final Clock clock;
+  private final Map<String, String> downgrades;
+  private final List<BudgetListener> listeners;
+  // budget|scope -> (budget, scope): the accounts status() reports.
+  private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
+  // budget|scope|threshold -> period start (epoch millis) of the last alert; Long.MIN_VALUE re-arms a rolling alert.
+  private final ConcurrentHashMap<String, Long> alerted = new ConcurrentHashMap<>();
+
+  private Budgets(Builder b) {
+    this.budgets = List.copyOf(b.budgets.values());
+    this.catalog = b.catalog;
+    this.ledger = b.ledger;
+    this.clock = b.clock;
+    this.downgrades = Map.copyOf(b.downgrades);
+    this.listeners = List.copyOf(b.listeners);
+    for (Budget budget : budgets) {
+      Scope s = budget.scope();
+      if (budget.period().kind() != Period.Kind.PER_CALL
+          && (s.kind() == Scope.Kind.GLOBAL || s.value() != null)) {
+        String scope = s.kind() == Scope.Kind.GLOBAL ? "global" : s.key() + '=' + s.value();
+        tracked.put(budget.name() + '|' + scope, new Tracked(budget, scope));
+      }
+    }
+  }
+
+  /**
+   * A builder.
+   *
+   * @param catalog the prices used to estimate and reconcile USD budgets
+   * @return the builder
+   */
+  public static Builder builder(PriceCatalog catalog) {
+    return new Builder(Objects.requireNonNull(catalog, "catalog"));
+  }
+
+  /**
+   * The budgets, in the order they were added.
+   *
+   * @return the budgets
+   */
+  public List<Budget> budgets() {
+    return budgets;
+  }
+
+  @Override
+  public Admission admit(CallRequest request) {
+    Instant now = clock.instant();
+    long nowMillis = now.toEpochMilli();
+    @Nullable List<Charge> charges = null;
+    for (Budget budget : budgets) {
+      String scope = budget.scope().accountOf(request);
+      if (scope != null) {
+        if (charges == null) {
+          charges = new ArrayList<>(budgets.size());
+        }
+        charges.add(new Charge(budget, scope, account(budget, scope, now)));
+      }
+    }
+    if (charges == null) {
+      return Admission.allowed();
+    }
+    String requestModel = request.requestModel();
+    long in = request.estimatedInputTokens();
+    long out = Math.max(0, request.maxOutputTokens());
+    long tokens = saturatedAdd(in, out);
+    long usd = estimateNanos(request.provider(), requestModel, in, out, nowMillis);
+
+    String model = requestModel;
+    @Nullable Charge throttledBy = null;
+    for (Charge c : charges) {
+      long amount = c.budget.unit() == BudgetUnit.USD ? usd : tokens;
+      if (c.budget.throttleAt() != Long.MAX_VALUE && used(c) + amount > c.budget.throttleAt()) {
+        throttledBy = c;
+        break;
+      }
+    }
+    if (throttledBy != null) {
+      String cheaper = downgrades.get(requestModel);
+      if (cheaper != null) {
+        model = cheaper;
+        usd = estimateNanos(request.provider(), model, in, out, nowMillis);
+      }
+      Threshold t = threshold(throttledBy.budget, Action.THROTTLE);
+      notify(BudgetListener::onThrottle, event(throttledBy, Action.THROTTLE, t, used(throttledBy),
+          amount(throttledBy.budget, usd, tokens), requestModel, model), "onThrottle");
+    }
+
+    int granted = 0;
+    try {
+      for (Charge c : charges) {
+        long amount = amount(c.budget, usd, tokens);
+        long limit = c.budget.blockAt();
+        long used;
+        boolean ok;
+        if (c.budget.period().kind() == Period.Kind.PER_CALL) {
+          used = amount;
+          ok = amount <= limit;
+        } else {
+          BudgetLedger.Reservation r = ledger.reserve(c.account, amount, limit);
+          ok = r.granted();
+          used = r.used();
+        }
+        if (!ok) {
+          long before = c.budget.period().kind() == Period.Kind.PER_CALL ? 0 : used;
+          rollback(charges, granted);
+          notify(BudgetListener::onBlock,
+              event(c, Action.BLOCK, threshold(c.budget, Action.BLOCK), before, amount, requestModel, model),
+              "onBlock");
+          throw new BudgetExceededException(c.budget.name(), c.scope,
+              c.budget.unit() == BudgetUnit.USD
+                  ? BudgetExceededException.Unit.NANO_USD : BudgetExceededException.Unit.TOKENS,
+              limit, before, amount);
+        }
+        c.reserved = amount;
+        granted++;
+        track(c);
+        checkAlerts(c, used, amount, requestModel, model);
+      }
+    } catch (BudgetExceededException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A failing ledger must not leak the reservations already made; LockN logs the failure and admits the call.
+      rollback(charges, granted);
+      throw e;
+    }
+    return new BudgetAdmission(this, request.provider(), requestModel, model, nowMillis, charges);
+  }
+
+  /**
+   * The balances of every account seen so far (and of every single-account budget), now. Per-call budgets keep no
+   * balance and are not listed.
+   *
+   * @return one status per budget and scope value
+   */
+  public List<BudgetStatus> status() {
+    Instant now = clock.instant();
+    List<BudgetStatus> result = new ArrayList<>();
+    for (Tracked t : tracked.values()) {
+      result.add(status(t.budget, t.scope, now));
+    }
+    result.sort(java.util.Comparator.comparing(BudgetStatus::budget).thenComparing(BudgetStatus::scope));
+    return result;
+  }
+
+  /**
+   * The balance of one account now.
+   *
+   * @param budgetName the budget's name
+   * @param scope the account's scope: {@code global} or {@code key=value}, for example {@code app.tenant_id=acme}
+   * @return the status
+   * @throws IllegalArgumentException if there is no such budget, or it is per call
+   */
+  public BudgetStatus status(String budgetName, String scope) {
+    for (Budget b : budgets) {
+      if (b.name().equals(budgetName)) {
+        if (b.period().kind() == Period.Kind.PER_CALL) {
+          throw new IllegalArgumentException("budget " + budgetName + " is per call and keeps no balance");
+        }
+        return status(b, Objects.requireNonNull(scope, "scope"), clock.instant());
+      }
+    }
+    throw new IllegalArgumentException("no budget named " + budgetName);
+  }
+
+  private BudgetStatus status(Budget budget, String scope, Instant now) {
+    BudgetAccount account = account(budget, scope, now);
+    BudgetLedger.Balance b = ledger.snapshot(account);
+    long remaining = Math.max(0, budget.limit() - b.spent() - b.reserved());
+    return new BudgetStatus(budget.name(), scope, budget.unit(), budget.limit(), b.spent(), b.reserved(), remaining,
+        account.periodStart(), account.periodEnd());
+  }
+
+  // ---- internals shared with BudgetAdmission ----
+
+  void complete(BudgetAdmission a, TokenUsage usage) {
+    long usd = 0;
+    boolean needUsd = false;
+    for (Charge c : a.charges) {
+      needUsd |= c.budget.unit() == BudgetUnit.USD;
+    }
+    if (needUsd) {
+      Cost cost = catalog.cost(a.provider, a.model, usage, a.epochMillis, null);
+      usd = cost.isPriced() ? cost.totalNanos() : 0;
+    }
+    long tokens = usage.totalTokens();
+    for (Charge c : a.charges) {
+      if (c.budget.period().kind() == Period.Kind.PER_CALL) {
+        continue;
+      }
+      long actual = c.budget.unit() == BudgetUnit.USD ? usd : tokens;
+      try {
+        ledger.commit(c.account, c.reserved, actual);
+        if (hasAlerts(c.budget)) {
+          checkAlerts(c, ledger.snapshot(c.account).used(), actual, a.requestModel, a.model);
+        }
+      } catch (RuntimeException e) {
+        UsageLogger.failed("committing budget " + c.budget.name() + " for " + c.scope, e);
+      }
+    }
+  }
+
+  void release(BudgetAdmission a) {
+    for (Charge c : a.charges) {
+      if (c.budget.period().kind() != Period.Kind.PER_CALL) {
+        try {
+          ledger.release(c.account, c.reserved);
+        } catch (RuntimeException e) {
+          UsageLogger.failed("releasing budget " + c.budget.name() + " for " + c.scope, e);
+        }
+      }
+    }
+  }
+
+  private void rollback(List<Charge> charges, int granted) {
+    for (int i = 0; i < granted; i++) {
+      Charge c = charges.get(i);
+      if (c.budget.period().kind() != Period.Kind.PER_CALL) {
+        try {
+          ledger.release(c.account, c.reserved);
+        } catch (RuntimeException e) {
+          UsageLogger.failed("releasing budget " + c.budget.name() + " for " + c.scope, e);
+        }
+      }
+    }
+  }
+
+  private long used(Charge c) {
+    return c.budget.period().kind() == Period.Kind.PER_CALL ? 0 : ledger.snapshot(c.account).used();
+  }
+
+  private static long amount(Budget budget, long usd, long tokens) {
+    return budget.unit() == BudgetUnit.USD ? usd : tokens;
+  }
+
+  private static boolean hasAlerts(Budget budget) {
+    for (Threshold t : budget.thresholds()) {
+      if (t.action() == Action.ALERT) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static @Nullable Threshold threshold(Budget budget, Action action) {
+    for (Threshold t : budget.thresholds()) {
+      if (t.action() == action) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private void checkAlerts(Charge c, long used, long requested, String requestModel, String model) {
+    List<Threshold> thresholds = c.budget.thresholds();
+    boolean rolling = c.budget.period().kind() == Period.Kind.ROLLING;
+    for (int i = 0; i < thresholds.size(); i++) {
+      Threshold t = thresholds.get(i);
+      if (t.action() != Action.ALERT) {
+        continue;
+      }
+      String key = c.budget.name() + '|' + c.scope + '|' + i;
+      long amount = t.amountOf(c.budget.limit());
+      if (used < amount) {
+        if (rolling) {
+          alerted.remove(key);
+        }
+        continue;
+      }
+      if (c.budget.period().kind() == Period.Kind.PER_CALL) {
+        notify(BudgetListener::onAlert, event(c, Action.ALERT, t, used, requested, requestModel, model), "onAlert");
+        continue;
+      }
+      long period = rolling ? 0 : c.account.periodStart().toEpochMilli();
+      Long previous = alerted.get(key);
+      boolean fire;
+      if (previous == null) {
+        fire = alerted.putIfAbsent(key, period) == null;
+      } else {
+        fire = previous != period && alerted.replace(key, previous, period);
+      }
+      if (fire) {
+        notify(BudgetListener::onAlert, event(c, Action.ALERT, t, used, requested, requestModel, model), "onAlert");
+      }
+    }
+  }
+
+  private BudgetEvent event(
+      Charge c, Action action, @Nullable Threshold t, long used, long requested, String requestModel, String model) {
+    return new BudgetEvent(c.budget.name(), c.scope, action, t, c.budget.unit(), c.budget.limit(), used, requested,
+        requestModel, model, c.account.periodStart(), c.account.periodEnd());
+  }
+
+  private void notify(java.util.function.BiConsumer<BudgetListener, BudgetEvent> callback, BudgetEvent event,
+      String what) {
+    for (BudgetListener l : listeners) {
+      try {
+        callback.accept(l, event);
+      } catch (RuntimeException e) {
+        UsageLogger.failed("budget listener " + l.getClass().getName() + "." + what, e);
+      }
+    }
+  }
+
+  private void track(Charge c) {
+    if (c.budget.period().kind() == Period.Kind.PER_CALL) {
+      return;
+    }
+    String key = c.budget.name() + '|' + c.scope;
+    if (!tracked.containsKey(key)) {
+      if (tracked.size() >= MAX_TRACKED_ACCOUNTS) {
+        UsageLogger.warn("more than " + MAX_TRACKED_ACCOUNTS + " budget accounts; status() lists only the first");
+        return;
+      }
+      tracked.putIfAbsent(key, new Tracked(c.budget, c.scope));
+    }
+  }
+
+  private long estimateNanos(String provider, String model, long in, long out, long epochMillis) {
+    ModelMatch match = catalog.resolve(provider, model);
+    if (match == null) {
+      UsageLogger.warn("model " + provider + "/" + model + " is unpriced; USD budgets count its calls as $0");
+      return 0;
+    }
+    Cost asOutput = catalog.cost(match, TokenUsage.of(in, out), epochMillis, null);
+    if (!asOutput.isPriced()) {
+      UsageLogger.warn("model " + provider + "/" + model + " has no price in force; USD budgets count its calls as $0");
+      return 0;
+    }
+    Cost asReasoning = catalog.cost(
+        match, TokenUsage.builder().uncachedInputTokens(in).reasoningTokens(out).build(), epochMillis, null);
+    return Math.max(asOutput.totalNanos(), asReasoning.totalNanos());
+  }
+
+  static BudgetAccount account(Budget budget, String scope, Instant now) {
+    Period period = budget.period();
+    Period.Window w = period.windowAt(now);
+    if (period.kind() == Period.Kind.ROLLING) {
+      long bucket = Math.floorDiv(now.toEpochMilli(), period.bucketMillis());
+      return new BudgetAccount(budget.name() + '|' + scope, w.start(), w.end(), Period.ROLLING_BUCKETS, bucket);
+    }
+    return new BudgetAccount(budget.name() + '|' + scope + '|' + w.start().toEpochMilli(), w.start(), w.end(), 1, 0);
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+
+  /** One budget's part in one call. */
+  static final class Charge {
+    final Budget budget;
+    final String scope;
+    final BudgetAccount account;
+    long reserved;
+
+    Charge(Budget budget, String scope, BudgetAccount account) {
+      this.budget = budget;
+      this.scope = scope;
+      this.account = account;
+    }
+  }
+
+  private record Tracked(Budget budget, String scope) {}
+
+  /** Builds {@link Budgets}; fails fast, naming the field. Not thread-safe. */
+  public static final class Builder {
+    private final PriceCatalog catalog;
+    private final Map<String, Budget> budgets = new LinkedHashMap<>();
+    private BudgetLedger ledger = new InMemoryBudgetLedger();
+    private Clock clock = Clock.systemUTC();
+    private final Map<String, String> downgrades = new LinkedHashMap<>();
+    private final List<BudgetListener> listeners = new ArrayList<>();
+
+    private Builder(PriceCatalog catalog) {
+      this.catalog = catalog;
+    }
+
+    /**
+     * Adds a budget.
+     *
+     * @param budget the budget
+     * @return this builder
+     * @throws IllegalArgumentException if a budget with the same name was added
+     */
+    public Builder addBudget(Budget budget) {
+      Objects.requireNonNull(budget, "budget");
+      if (budgets.putIfAbsent(budget.name(), budget) != null) {
+        throw new IllegalArgumentException("name: a budget named " + budget.name() + " was already added");
+      }
+      return this;
+    }
+
+    /**
+     * Sets the ledger. Defaults to a new {@link InMemoryBudgetLedger}.
+     *
+     * @param ledger the ledger
+     * @return this builder
+     */
+    public Builder setLedger(BudgetLedger ledger) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    /**
+     * Sets the clock that dates calls and periods. Defaults to {@link Clock#systemUTC()}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder setClock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Configures the cheaper model a throttled call to {@code requestModel} is admitted with.
+     *
+     * @param requestModel the model as callers request it, for example {@code gpt-4o}
+     * @param cheaperModel the model to use instead, for example {@code gpt-4o-mini}
+     * @return this builder
+     * @throws IllegalArgumentException if a model is blank or both are the same
+     */
+    public Builder addDowngrade(String requestModel, String cheaperModel) {
+      Objects.requireNonNull(requestModel, "requestModel");
+      Objects.requireNonNull(cheaperModel, "cheaperModel");
+      if (requestModel.isBlank() || cheaperModel.isBlank()) {
+        throw new IllegalArgumentException("downgrade: a model is blank");
+      }
+      if (requestModel.equals(cheaperModel)) {
+        throw new IllegalArgumentException("downgrade: " + requestModel + " downgrades to itself");
+      }
+      downgrades.put(requestModel, cheaperModel);
+      return this;
+    }
+
+    /**
+     * Configures every downgrade of a map from request model to cheaper model.
+     *
+     * @param downgrades the downgrades
+     * @return this builder
+     */
+    public Builder addDowngrades(Map<String, String> downgrades) {
+      Objects.requireNonNull(downgrades, "downgrades").forEach(this::addDowngrade);
+      return this;
+    }
+
+    /**
+     * Adds a listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder addListener(BudgetListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Builds the budgets.
+     *
+     * @return the budgets
+     * @throws IllegalStateException if no budget was added
+     */
+    public Budgets build() {
+      if (budgets.isEmpty()) {
+        throw new IllegalStateException("budgets: at least one budget is required");
+      }
+      return new Budgets(this);
+    }
+  }
+}

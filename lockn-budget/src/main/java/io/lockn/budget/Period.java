@@ -1,0 +1,219 @@
+package io.lockn.budget;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How long a budget's spending accumulates before it starts again.
+ *
+ * <ul>
+ *   <li>{@link #perCall()}: every call is checked on its own; nothing accumulates.
+ *   <li>{@link #rolling(Duration)}: the spending of the last {@code window}, kept in {@value #ROLLING_BUCKETS}
+ *       buckets of {@code window / }{@value #ROLLING_BUCKETS} each, so the rolling sum is exact and memory is
+ *       bounded; spending leaves the window one whole bucket at a time.
+ *   <li>{@link #day}, {@link #week} (ISO: starts Monday) and {@link #month}: calendar periods in a time zone. They
+ *       start at the first instant of their first day in that zone (midnight, or the first valid time after a
+ *       daylight-saving gap), so they reset exactly then, and a period may be 23 or 25 hours long.
+ * </ul>
+ *
+ * Immutable.
+ */
+public final class Period {
+
+  /** How many buckets a rolling window keeps. */
+  public static final int ROLLING_BUCKETS = 60;
+
+  /** The kind of period. */
+  public enum Kind {
+    /** Each call on its own. */
+    PER_CALL,
+    /** A rolling duration. */
+    ROLLING,
+    /** A calendar day. */
+    DAY,
+    /** An ISO calendar week, from Monday. */
+    WEEK,
+    /** A calendar month. */
+    MONTH
+  }
+
+  private static final Period PER_CALL = new Period(Kind.PER_CALL, null, null);
+
+  private final Kind kind;
+  private final @Nullable Duration window;
+  private final @Nullable ZoneId zone;
+
+  private Period(
+      Kind kind,
+      @Nullable Duration window,
+      @Nullable ZoneId zone) {
+    this.kind = kind;
+    this.window = window;
+    this.zone = zone;
+  }
+
+  /**
+   * Each call checked on its own against the limit.
+   *
+   * @return the period
+   */
+  public static Period perCall() {
+    return PER_CALL;
+  }
+
+  /**
+   * The last {@code window}, rolling.
+   *
+   * @param window the window, at least {@value #ROLLING_BUCKETS} milliseconds and a whole number of milliseconds
+   *     per bucket
+   * @return the period
+   * @throws IllegalArgumentException if the window is too short or does not divide into whole-millisecond buckets
+   */
+  public static Period rolling(Duration window) {
+    Objects.requireNonNull(window, "window");
+    long millis;
+    try {
+      millis = window.toMillis();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("period window is too long: " + window);
+    }
+    if (window.isNegative() || millis < ROLLING_BUCKETS || millis % ROLLING_BUCKETS != 0
+        || !Duration.ofMillis(millis).equals(window)) {
+      throw new IllegalArgumentException(
+          "period window must be a positive multiple of " + ROLLING_BUCKETS + " ms: " + window);
+    }
+    return new Period(Kind.ROLLING, window, null);
+  }
+
+  /**
+   * The calendar day in {@code zone}, from midnight.
+   *
+   * @param zone the time zone
+   * @return the period
+   */
+  public static Period day(ZoneId zone) {
+    return new Period(Kind.DAY, null, Objects.requireNonNull(zone, "zone"));
+  }
+
+  /**
+   * The ISO calendar week in {@code zone}, from Monday midnight.
+   *
+   * @param zone the time zone
+   * @return the period
+   */
+  public static Period week(ZoneId zone) {
+    return new Period(Kind.WEEK, null, Objects.requireNonNull(zone, "zone"));
+  }
+
+  /**
+   * The calendar month in {@code zone}, from midnight on the 1st.
+   *
+   * @param zone the time zone
+   * @return the period
+   */
+  public static Period month(ZoneId zone) {
+    return new Period(Kind.MONTH, null, Objects.requireNonNull(zone, "zone"));
+  }
+
+  /**
+   * The kind of period.
+   *
+   * @return the kind
+   */
+  public Kind kind() {
+    return kind;
+  }
+
+  /**
+   * The rolling window.
+   *
+   * @return the window, or {@code null} unless {@link Kind#ROLLING}
+   */
+  public @Nullable Duration window() {
+    return window;
+  }
+
+  /**
+   * The time zone of a calendar period.
+   *
+   * @return the zone, or {@code null} for per-call and rolling periods
+   */
+  public @Nullable ZoneId zone() {
+    return zone;
+  }
+
+  /**
+   * The period containing {@code now}: {@code [start, end)}. A per-call period is the instant itself; a rolling
+   * period ends at the end of the current bucket and starts a window earlier.
+   *
+   * @param now the instant
+   * @return the start and end
+   */
+  public Window windowAt(Instant now) {
+    switch (kind) {
+      case PER_CALL:
+        return new Window(now, now);
+      case ROLLING: {
+        long width = bucketMillis();
+        long bucket = Math.floorDiv(now.toEpochMilli(), width);
+        Instant end = Instant.ofEpochMilli((bucket + 1) * width);
+        return new Window(end.minus(window), end);
+      }
+      default: {
+        ZoneId z = Objects.requireNonNull(zone);
+        LocalDate date = now.atZone(z).toLocalDate();
+        LocalDate first;
+        LocalDate next;
+        if (kind == Kind.DAY) {
+          first = date;
+          next = date.plusDays(1);
+        } else if (kind == Kind.WEEK) {
+          first = date.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+          next = first.plusWeeks(1);
+        } else {
+          first = date.withDayOfMonth(1);
+          next = first.plusMonths(1);
+        }
+        return new Window(first.atStartOfDay(z).toInstant(), next.atStartOfDay(z).toInstant());
+      }
+    }
+  }
+
+  /** The width of one rolling bucket in milliseconds; 0 for other periods. */
+  long bucketMillis() {
+    return window == null ? 0 : window.toMillis() / ROLLING_BUCKETS;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof Period p && p.kind == kind && Objects.equals(p.window, window) && Objects.equals(p.zone, zone);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, window, zone);
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case PER_CALL -> "per call";
+      case ROLLING -> "rolling " + window;
+      default -> kind.name().toLowerCase(java.util.Locale.ROOT) + " in " + zone;
+    };
+  }
+
+  /**
+   * A period's bounds: {@code [start, end)}.
+   *
+   * @param start the first instant
+   * @param end the first instant after the period
+   */
+  public record Window(Instant start, Instant end) {}
+}

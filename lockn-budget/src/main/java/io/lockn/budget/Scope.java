@@ -1,0 +1,211 @@
+package io.lockn.budget;
+
+import io.lockn.core.spi.CallRequest;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which calls a budget counts, and how they are grouped into accounts.
+ *
+ * <ul>
+ *   <li>{@link #global()}: every call, one account.
+ *   <li>{@link #attribute(String, String)}: calls whose attribution (from Baggage) has the key with the value, for
+ *       example tenant {@code acme}; one account.
+ *   <li>{@link #each(String)}: calls that carry the attribution key, one account per value: every tenant gets its own
+ *       budget.
+ *   <li>{@link #agent(String)} / {@link #eachAgent()}: calls inside the named agent, or one account per agent.
+ *   <li>{@link #model(String)} / {@link #eachModel()}: calls requesting the model, or one account per request model.
+ * </ul>
+ *
+ * Immutable.
+ */
+public final class Scope {
+
+  /** The kind of scope. */
+  public enum Kind {
+    /** Every call. */
+    GLOBAL,
+    /** One attribution value. */
+    ATTRIBUTE,
+    /** Each value of an attribution key. */
+    EACH_ATTRIBUTE,
+    /** One agent. */
+    AGENT,
+    /** Each agent. */
+    EACH_AGENT,
+    /** One request model. */
+    MODEL,
+    /** Each request model. */
+    EACH_MODEL
+  }
+
+  private static final String AGENT_KEY = "agent";
+  private static final String MODEL_KEY = "model";
+  private static final Scope GLOBAL = new Scope(Kind.GLOBAL, "", null);
+  private static final Scope EACH_AGENT = new Scope(Kind.EACH_AGENT, AGENT_KEY, null);
+  private static final Scope EACH_MODEL = new Scope(Kind.EACH_MODEL, MODEL_KEY, null);
+
+  private final Kind kind;
+  private final String key;
+  private final @Nullable String value;
+
+  private Scope(Kind kind, String key, @Nullable String value) {
+    this.kind = kind;
+    this.key = key;
+    this.value = value;
+  }
+
+  /**
+   * Every call.
+   *
+   * @return the global scope
+   */
+  public static Scope global() {
+    return GLOBAL;
+  }
+
+  /**
+   * Calls whose attribution has {@code key} equal to {@code value}, for example {@code attribute("app.tenant_id",
+   * "acme")}.
+   *
+   * @param key an attribution key (see {@link io.lockn.core.AttributionKeys})
+   * @param value the value
+   * @return the scope
+   * @throws IllegalArgumentException if the key or value is blank
+   */
+  public static Scope attribute(String key, String value) {
+    return new Scope(Kind.ATTRIBUTE, nonBlank(key, "scope key"), nonBlank(value, "scope value"));
+  }
+
+  /**
+   * Calls that carry the attribution {@code key}, one account per value.
+   *
+   * @param key an attribution key, for example {@code app.tenant_id}
+   * @return the scope
+   * @throws IllegalArgumentException if the key is blank
+   */
+  public static Scope each(String key) {
+    return new Scope(Kind.EACH_ATTRIBUTE, nonBlank(key, "scope key"), null);
+  }
+
+  /**
+   * Calls made inside the agent {@code name}.
+   *
+   * @param name the agent name
+   * @return the scope
+   */
+  public static Scope agent(String name) {
+    return new Scope(Kind.AGENT, AGENT_KEY, nonBlank(name, "scope agent"));
+  }
+
+  /**
+   * Calls made inside an agent, one account per agent.
+   *
+   * @return the scope
+   */
+  public static Scope eachAgent() {
+    return EACH_AGENT;
+  }
+
+  /**
+   * Calls requesting {@code model}.
+   *
+   * @param model the request model, as the caller names it
+   * @return the scope
+   */
+  public static Scope model(String model) {
+    return new Scope(Kind.MODEL, MODEL_KEY, nonBlank(model, "scope model"));
+  }
+
+  /**
+   * Calls requesting a model, one account per request model.
+   *
+   * @return the scope
+   */
+  public static Scope eachModel() {
+    return EACH_MODEL;
+  }
+
+  /**
+   * The kind of scope.
+   *
+   * @return the kind
+   */
+  public Kind kind() {
+    return kind;
+  }
+
+  /**
+   * The attribution key, {@code agent} or {@code model}; empty for the global scope.
+   *
+   * @return the key
+   */
+  public String key() {
+    return key;
+  }
+
+  /**
+   * The fixed value of a single-account scope.
+   *
+   * @return the value, or {@code null} for global and "each" scopes
+   */
+  public @Nullable String value() {
+    return value;
+  }
+
+  /**
+   * The account of {@code request} under this scope: {@code global}, or {@code key=value}.
+   *
+   * @param request the call
+   * @return the account's scope, or {@code null} when the scope does not match the call
+   */
+  @Nullable String accountOf(CallRequest request) {
+    String actual;
+    switch (kind) {
+      case GLOBAL:
+        return "global";
+      case ATTRIBUTE:
+      case EACH_ATTRIBUTE:
+        actual = request.attribution().get(key);
+        break;
+      case AGENT:
+      case EACH_AGENT:
+        actual = request.agentName();
+        break;
+      default:
+        actual = request.requestModel();
+        break;
+    }
+    if (actual == null || actual.isEmpty() || (value != null && !value.equals(actual))) {
+      return null;
+    }
+    return key + '=' + actual;
+  }
+
+  private static String nonBlank(String s, String field) {
+    Objects.requireNonNull(s, field);
+    if (s.isBlank()) {
+      throw new IllegalArgumentException(field + " is blank");
+    }
+    return s;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof Scope s && s.kind == kind && s.key.equals(key) && Objects.equals(s.value, value);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, key, value);
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case GLOBAL -> "global";
+      case EACH_ATTRIBUTE, EACH_AGENT, EACH_MODEL -> "each " + key;
+      default -> key + '=' + value;
+    };
+  }
+}

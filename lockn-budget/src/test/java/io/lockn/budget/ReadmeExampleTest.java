@@ -1,0 +1,43 @@
+package io.lockn.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lockn.core.BudgetExceededException;
+import io.lockn.core.LlmCall;
+import io.lockn.core.LockN;
+import io.lockn.core.TokenUsage;
+import io.lockn.pricing.PriceCatalog;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+
+/** The README's budget example, as written there, so that the documentation cannot drift from the API. */
+class ReadmeExampleTest {
+
+  @Test
+  void readmeExample_throttlesThenBlocks() {
+    Budgets budgets = Budgets.builder(PriceCatalog.bundled())
+        .addBudget(Budget.builder("tenant-monthly")
+            .scope(Scope.each("app.tenant_id")).limitUsd("100").period(Period.month(ZoneId.of("Europe/Paris")))
+            .alertAt(80).throttleAt(95).blockAt(100)
+            .build())
+        .addDowngrade("gpt-4o", "gpt-4o-mini")
+        .build();
+    LockN lockn = LockN.builder().setOpenTelemetry(OpenTelemetry.noop()).setCallAdmission(budgets).build();
+
+    lockn.attribution().tenant("acme").run(() -> {
+      try (LlmCall call = lockn.chat("openai", "gpt-4o").estimatedInputTokens(1200).maxTokens(512).start()) {
+        assertThat(call.admittedModel()).isEqualTo("gpt-4o");
+        call.recordUsage(TokenUsage.of(1200, 512));
+      }
+      // 50M input tokens of gpt-4o ($125) would cross 95% of $100: throttled to gpt-4o-mini ($7.50) instead.
+      try (LlmCall call = lockn.chat("openai", "gpt-4o").estimatedInputTokens(50_000_000).maxTokens(512).start()) {
+        assertThat(call.admittedModel()).isEqualTo("gpt-4o-mini");
+      }
+      // A model without a cheaper fallback whose estimate exceeds the limit is blocked before the call.
+      assertThatThrownBy(() -> lockn.chat("openai", "o1").estimatedInputTokens(10_000_000).maxTokens(512).start())
+          .isInstanceOf(BudgetExceededException.class);
+    });
+  }
+}

@@ -1,0 +1,63 @@
+package io.lockn.core.spi;
+
+import io.lockn.core.TokenUsage;
+
+/**
+ * The outcome of {@link CallAdmission#admit}: a call that may proceed, possibly with another model, and whatever the
+ * policy reserved for it until it ends.
+ *
+ * <p>LockN calls exactly one of {@link #complete} and {@link #release()}, exactly once, when the call's span ends.
+ * Both may be called on any thread (streamed responses end on callback threads) and must not throw; a failure is
+ * logged through {@link UsageLogger} and otherwise ignored.
+ */
+public interface Admission {
+
+  /**
+   * The admission of a call that may proceed unchanged and holds nothing. Shared and allocation-free.
+   *
+   * @return the shared instance
+   */
+  static Admission allowed() {
+    return Allowed.INSTANCE;
+  }
+
+  /**
+   * The model the caller should use: normally the request model, a cheaper one when the call was throttled. An empty
+   * string means "the request model, unchanged" ({@link #allowed()} returns it, since it knows no model).
+   *
+   * @return the model to call, or {@code ""} for the request model
+   */
+  String model();
+
+  /**
+   * Reconciles the admission with what the call actually used, when it succeeded. A budget replaces its reservation
+   * with the actual cost.
+   *
+   * @param usage the usage recorded on the call, {@link TokenUsage#EMPTY} when none was recorded
+   */
+  void complete(TokenUsage usage);
+
+  /** Frees whatever the admission holds, when the call failed. */
+  void release();
+}
+
+/** The admission behind {@link Admission#allowed()}. */
+enum Allowed implements Admission {
+  INSTANCE;
+
+  @Override
+  public String model() {
+    return "";
+  }
+
+  @Override
+  public void complete(TokenUsage usage) {}
+
+  @Override
+  public void release() {}
+
+  @Override
+  public String toString() {
+    return "Admission.allowed()";
+  }
+}
