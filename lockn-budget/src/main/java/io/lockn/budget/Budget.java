@@ -34,9 +34,11 @@ public final class Budget {
   private final List<Threshold> thresholds;
   private final long blockAt;
   private final long throttleAt;
+  private final long approvalAbove;
 
   private Budget(Builder b, BudgetUnit unit, long limit, Period period, List<Threshold> thresholds) {
     this.name = b.name;
+    this.approvalAbove = b.approvalAbove;
     this.scope = b.scope;
     this.unit = unit;
     this.limit = limit;
@@ -139,6 +141,15 @@ public final class Budget {
     return throttleAt;
   }
 
+  /**
+   * The estimate above which a call needs approval from the {@link ApprovalPolicy}, in the budget's unit.
+   *
+   * @return the amount, or {@link Long#MAX_VALUE} when no call of this budget needs approval
+   */
+  public long approvalAbove() {
+    return approvalAbove;
+  }
+
   @Override
   public String toString() {
     return "Budget{" + name + ", " + scope + ", " + (unit == BudgetUnit.USD
@@ -154,6 +165,8 @@ public final class Budget {
     private long limit = -1;
     private @Nullable Period period;
     private final List<Threshold> thresholds = new ArrayList<>();
+    private long approvalAbove = Long.MAX_VALUE;
+    private @Nullable BudgetUnit approvalUnit;
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name");
@@ -188,15 +201,21 @@ public final class Budget {
       if (usd.signum() < 0) {
         throw new IllegalArgumentException("limit < 0: " + usd.toPlainString());
       }
-      long nanos;
-      try {
-        nanos = usd.movePointRight(9).longValueExact();
-      } catch (ArithmeticException e) {
-        throw new IllegalArgumentException("limit is finer than a nano-USD or too large: " + usd.toPlainString());
-      }
+      long nanos = nanos(usd, "limit");
       this.unit = BudgetUnit.USD;
       this.limit = nanos;
       return this;
+    }
+
+    private static long nanos(BigDecimal usd, String field) {
+      if (usd.signum() < 0) {
+        throw new IllegalArgumentException(field + " < 0: " + usd.toPlainString());
+      }
+      try {
+        return usd.movePointRight(9).longValueExact();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException(field + " is finer than a nano-USD or too large: " + usd.toPlainString());
+      }
     }
 
     /**
@@ -291,11 +310,44 @@ public final class Budget {
     }
 
     /**
+     * Requires approval ({@link Budgets.Builder#setApprovalPolicy}) for calls of a USD budget whose estimated cost is
+     * above {@code usd}.
+     *
+     * @param usd the amount, for example {@code new BigDecimal("2.50")}
+     * @return this builder
+     * @throws IllegalArgumentException if the amount is negative, finer than a nano-USD, or too large
+     */
+    public Builder approvalAboveUsd(BigDecimal usd) {
+      Objects.requireNonNull(usd, "approvalAbove");
+      this.approvalAbove = nanos(usd, "approvalAbove");
+      this.approvalUnit = BudgetUnit.USD;
+      return this;
+    }
+
+    /**
+     * Requires approval ({@link Budgets.Builder#setApprovalPolicy}) for calls of a token budget whose estimated tokens
+     * are above {@code tokens}.
+     *
+     * @param tokens the amount
+     * @return this builder
+     * @throws IllegalArgumentException if the amount is negative
+     */
+    public Builder approvalAboveTokens(long tokens) {
+      if (tokens < 0) {
+        throw new IllegalArgumentException("approvalAbove < 0: " + tokens);
+      }
+      this.approvalAbove = tokens;
+      this.approvalUnit = BudgetUnit.TOKENS;
+      return this;
+    }
+
+    /**
      * Builds the budget. Without thresholds it blocks at 100%.
      *
      * @return the budget
      * @throws IllegalStateException if the limit or the period is missing
-     * @throws IllegalArgumentException if two thresholds repeat the same percentage and action
+     * @throws IllegalArgumentException if two thresholds repeat the same percentage and action, or the approval
+     *     threshold is in another unit than the limit
      */
     public Budget build() {
       if (unit == null) {
@@ -303,6 +355,9 @@ public final class Budget {
       }
       if (period == null) {
         throw new IllegalStateException("period is required");
+      }
+      if (approvalUnit != null && approvalUnit != unit) {
+        throw new IllegalArgumentException("approvalAbove is in " + approvalUnit + " but the limit is in " + unit);
       }
       List<Threshold> sorted = new ArrayList<>(thresholds.isEmpty()
           ? List.of(Threshold.of(100, Action.BLOCK)) : thresholds);

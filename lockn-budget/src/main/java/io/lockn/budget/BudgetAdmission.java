@@ -2,6 +2,8 @@ package io.lockn.budget;
 
 import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.AdmissionEvent;
+import io.opentelemetry.api.common.Attributes;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,16 +16,37 @@ final class BudgetAdmission implements Admission {
   final String model;
   final long epochMillis;
   final List<Budgets.Charge> charges;
+  private final Attributes spanAttributes;
+  private final List<AdmissionEvent> spanEvents;
   private final AtomicBoolean settled = new AtomicBoolean();
 
   BudgetAdmission(
-      Budgets owner, String provider, String requestModel, String model, long epochMillis, List<Budgets.Charge> charges) {
+      Budgets owner,
+      String provider,
+      String requestModel,
+      String model,
+      long epochMillis,
+      List<Budgets.Charge> charges,
+      Attributes spanAttributes,
+      List<AdmissionEvent> spanEvents) {
     this.owner = owner;
     this.provider = provider;
     this.requestModel = requestModel;
     this.model = model;
     this.epochMillis = epochMillis;
     this.charges = charges;
+    this.spanAttributes = spanAttributes;
+    this.spanEvents = spanEvents;
+  }
+
+  @Override
+  public Attributes spanAttributes() {
+    return spanAttributes;
+  }
+
+  @Override
+  public List<AdmissionEvent> spanEvents() {
+    return spanEvents;
   }
 
   @Override

@@ -29,4 +29,13 @@ public interface BudgetListener {
    * @param event the block
    */
   default void onBlock(BudgetEvent event) {}
+
+  /**
+   * A calendar budget's forecast ({@link BudgetForecast#exceedsLimit()}) first ends its period above the limit: once
+   * per account and period, and only after one forecast interval of the period has elapsed, so a single early call
+   * does not alert on its own extrapolation.
+   *
+   * @param forecast the forecast
+   */
+  default void onForecast(BudgetForecast forecast) {}
 }

@@ -1,22 +1,37 @@
 package io.lockn.budget;
 
 import io.lockn.core.BudgetExceededException;
+import io.lockn.core.LockNAttributes;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.AdmissionEvent;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.ModelMatch;
 import io.lockn.pricing.PriceCatalog;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.MeterProvider;
+import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,12 +50,22 @@ import org.jspecify.annotations.Nullable;
  *       model is configured for the request model ({@link Builder#addDowngrade}), the call is admitted with that model
  *       ({@link io.lockn.core.LlmCall#admittedModel()}) and estimated at its prices. Without a downgrade the call
  *       proceeds unchanged.
+ *   <li>APPROVAL: if the estimate is above a matching budget's approval threshold ({@link
+ *       Budget#approvalAbove()}) or the global one ({@link Builder#setApprovalAboveUsd}), the {@link ApprovalPolicy}
+ *       decides, within the configured timeout; a denial throws an {@link ApprovalDeniedException} before anything
+ *       is reserved or the provider called. The decision is set on the span ({@link BudgetAttributes}).
  *   <li>Reserve the estimate on every matching budget, all or nothing: if any budget refuses, the reservations
  *       already made are released and a {@link BudgetExceededException} is thrown (BLOCK) before the provider is
  *       called.
  *   <li>ALERT: listeners hear of each alert threshold the account reached, once per threshold, account and period.
+ *       Alerts and throttles found at admission are also span events ({@link BudgetAttributes#ALERT_EVENT}, {@link
+ *       BudgetAttributes#THROTTLE_EVENT}), and every alert, throttle, block and forecast alert counts on the {@link
+ *       BudgetAttributes#ACTIONS_METRIC} counter.
  *   <li>When the call ends, the reservation is replaced by the actual cost of its usage with the admitted model
- *       ({@link Admission#complete}), or released if it failed ({@link Admission#release()}).
+ *       ({@link Admission#complete}), or released if it failed ({@link Admission#release()}). For calendar periods
+ *       the committed balance then feeds the account's {@link BudgetForecast}; listeners hear once per account and
+ *       period when a forecast first exceeds the limit, after at least one forecast interval of the period has
+ *       elapsed ({@link BudgetListener#onForecast}).
  * </ol>
  *
  * <p><b>Overshoot bound.</b> The ledger grants a reservation only if {@code spent + reserved + estimate <= limit},
@@ -71,6 +96,20 @@ public final class Budgets implements CallAdmission {
   private final Clock clock;
   private final Map<String, String> downgrades;
   private final List<BudgetListener> listeners;
+  private final @Nullable ApprovalPolicy approvalPolicy;
+  private final long approvalTimeoutNanos;
+  private final ApprovalPolicy.Decision onNoDecision;
+  private final long approvalAboveUsd;
+  private final boolean anyApproval;
+  private final Map<Period.Kind, Duration> forecastIntervals;
+  private final BigDecimal smoothing;
+  private final LongCounter actions;
+  // budget|action -> the metric's attributes, built once.
+  private final Map<String, Attributes> actionAttributes = new HashMap<>();
+  // budget|scope -> the forecast state of the account's current period.
+  private final ConcurrentHashMap<String, Forecaster> forecasters = new ConcurrentHashMap<>();
+  // budget|scope -> period start (epoch millis) of the last forecast alert.
+  private final ConcurrentHashMap<String, Long> forecastAlerted = new ConcurrentHashMap<>();
   // budget|scope -> (budget, scope): the accounts status() reports.
   private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
   // budget|scope|threshold -> period start (epoch millis) of the last alert; Long.MIN_VALUE re-arms a rolling alert.
@@ -83,6 +122,25 @@ public final class Budgets implements CallAdmission {
     this.clock = b.clock;
     this.downgrades = Map.copyOf(b.downgrades);
     this.listeners = List.copyOf(b.listeners);
+    this.approvalPolicy = b.approvalPolicy;
+    this.approvalTimeoutNanos = b.approvalTimeout.toNanos();
+    this.onNoDecision = b.onNoDecision;
+    this.approvalAboveUsd = b.approvalAboveUsd;
+    boolean any = b.approvalAboveUsd != Long.MAX_VALUE;
+    for (Budget budget : budgets) {
+      any |= budget.approvalAbove() != Long.MAX_VALUE;
+    }
+    this.anyApproval = any && b.approvalPolicy != null;
+    this.forecastIntervals = new EnumMap<>(b.forecastIntervals);
+    this.smoothing = b.smoothing;
+    this.actions = b.meterProvider.get("io.lockn.budget").counterBuilder(BudgetAttributes.ACTIONS_METRIC)
+        .setDescription("Budget alerts, throttles, blocks and forecast alerts").setUnit("{action}").build();
+    for (Budget budget : budgets) {
+      for (String action : new String[] {"alert", "throttle", "block", "forecast"}) {
+        actionAttributes.put(budget.name() + '|' + action, Attributes.of(
+            LockNAttributes.BUDGET_NAME, budget.name(), BudgetAttributes.ACTION, action));
+      }
+    }
     for (Budget budget : budgets) {
       Scope s = budget.scope();
       if (budget.period().kind() != Period.Kind.PER_CALL
@@ -126,8 +184,12 @@ public final class Budgets implements CallAdmission {
         charges.add(new Charge(budget, scope, account(budget, scope, now)));
       }
     }
+    boolean globalApproval = approvalPolicy != null && approvalAboveUsd != Long.MAX_VALUE;
     if (charges == null) {
-      return Admission.allowed();
+      if (!globalApproval) {
+        return Admission.allowed();
+      }
+      charges = List.of();
     }
     String requestModel = request.requestModel();
     long in = request.estimatedInputTokens();
@@ -136,6 +198,7 @@ public final class Budgets implements CallAdmission {
     long usd = estimateNanos(request.provider(), requestModel, in, out, nowMillis);
 
     String model = requestModel;
+    @Nullable List<AdmissionEvent> spanEvents = null;
     @Nullable Charge throttledBy = null;
     for (Charge c : charges) {
       long amount = c.budget.unit() == BudgetUnit.USD ? usd : tokens;
@@ -151,9 +214,14 @@ public final class Budgets implements CallAdmission {
         usd = estimateNanos(request.provider(), model, in, out, nowMillis);
       }
       Threshold t = threshold(throttledBy.budget, Action.THROTTLE);
-      notify(BudgetListener::onThrottle, event(throttledBy, Action.THROTTLE, t, used(throttledBy),
-          amount(throttledBy.budget, usd, tokens), requestModel, model), "onThrottle");
+      BudgetEvent e = event(throttledBy, Action.THROTTLE, t, used(throttledBy),
+          amount(throttledBy.budget, usd, tokens), requestModel, model);
+      spanEvents = new ArrayList<>(2);
+      spanEvents.add(new AdmissionEvent(BudgetAttributes.THROTTLE_EVENT, BudgetAttributes.event(e)));
+      notify(BudgetListener::onThrottle, e, "onThrottle");
     }
+
+    Attributes approval = anyApproval ? approve(request, charges, model, usd, tokens) : Attributes.empty();
 
     int granted = 0;
     try {
@@ -184,7 +252,7 @@ public final class Budgets implements CallAdmission {
         c.reserved = amount;
         granted++;
         track(c);
-        checkAlerts(c, used, amount, requestModel, model);
+        spanEvents = checkAlerts(c, used, amount, requestModel, model, spanEvents, true);
       }
     } catch (BudgetExceededException e) {
       throw e;
@@ -193,7 +261,63 @@ public final class Budgets implements CallAdmission {
       rollback(charges, granted);
       throw e;
     }
-    return new BudgetAdmission(this, request.provider(), requestModel, model, nowMillis, charges);
+    return new BudgetAdmission(this, request.provider(), requestModel, model, nowMillis, charges, approval,
+        spanEvents == null ? List.of() : List.copyOf(spanEvents));
+  }
+
+  /**
+   * Asks the approval policy when the estimate is above a threshold; returns the span attributes of the decision
+   * (empty when no approval was needed) or throws {@link ApprovalDeniedException}.
+   */
+  private Attributes approve(CallRequest request, List<Charge> charges, String model, long usd, long tokens) {
+    ApprovalPolicy policy = Objects.requireNonNull(approvalPolicy);
+    @Nullable List<String> triggers = null;
+    String firstScope = "global";
+    BudgetUnit firstUnit = BudgetUnit.USD;
+    long firstThreshold = approvalAboveUsd;
+    if (approvalAboveUsd != Long.MAX_VALUE && usd > approvalAboveUsd) {
+      triggers = new ArrayList<>(2);
+      triggers.add("global");
+    }
+    for (Charge c : charges) {
+      long above = c.budget.approvalAbove();
+      if (above != Long.MAX_VALUE && amount(c.budget, usd, tokens) > above) {
+        if (triggers == null) {
+          triggers = new ArrayList<>(2);
+          firstScope = c.scope;
+          firstUnit = c.budget.unit();
+          firstThreshold = above;
+        }
+        triggers.add(c.budget.name());
+      }
+    }
+    if (triggers == null) {
+      return Attributes.empty();
+    }
+    ApprovalPolicy.Decision decision = null;
+    boolean timedOut = false;
+    try {
+      CompletionStage<ApprovalPolicy.Decision> stage =
+          policy.review(new ApprovalPolicy.Request(request, model, usd, tokens, triggers));
+      decision = stage == null ? null : stage.toCompletableFuture().get(approvalTimeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      timedOut = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      timedOut = true;
+    } catch (ExecutionException | RuntimeException e) {
+      UsageLogger.failed("approval policy " + policy.getClass().getName(), e);
+    }
+    if (decision == null) {
+      decision = onNoDecision;
+      timedOut = true;
+    }
+    if (!decision.approved()) {
+      throw new ApprovalDeniedException(triggers.get(0), firstScope,
+          firstUnit == BudgetUnit.USD ? BudgetExceededException.Unit.NANO_USD : BudgetExceededException.Unit.TOKENS,
+          firstThreshold, firstUnit == BudgetUnit.USD ? usd : tokens, decision.reason(), timedOut);
+    }
+    return BudgetAttributes.approval(true, decision.reason(), timedOut);
   }
 
   /**
@@ -260,8 +384,15 @@ public final class Budgets implements CallAdmission {
       long actual = c.budget.unit() == BudgetUnit.USD ? usd : tokens;
       try {
         ledger.commit(c.account, c.reserved, actual);
-        if (hasAlerts(c.budget)) {
-          checkAlerts(c, ledger.snapshot(c.account).used(), actual, a.requestModel, a.model);
+        boolean calendar = c.budget.period().kind() != Period.Kind.ROLLING;
+        if (hasAlerts(c.budget) || calendar) {
+          BudgetLedger.Balance balance = ledger.snapshot(c.account);
+          if (hasAlerts(c.budget)) {
+            checkAlerts(c, balance.used(), actual, a.requestModel, a.model, null, false);
+          }
+          if (calendar) {
+            forecast(c.budget, c.scope, c.account, balance.spent(), clock.instant());
+          }
         }
       } catch (RuntimeException e) {
         UsageLogger.failed("committing budget " + c.budget.name() + " for " + c.scope, e);
@@ -320,7 +451,12 @@ public final class Budgets implements CallAdmission {
     return null;
   }
 
-  private void checkAlerts(Charge c, long used, long requested, String requestModel, String model) {
+  /**
+   * Notifies the alerts {@code used} reached; with {@code collect}, also returns them as span events, added to {@code
+   * sink} (created when null and an alert fired).
+   */
+  private @Nullable List<AdmissionEvent> checkAlerts(Charge c, long used, long requested, String requestModel,
+      String model, @Nullable List<AdmissionEvent> sink, boolean collect) {
     List<Threshold> thresholds = c.budget.thresholds();
     boolean rolling = c.budget.period().kind() == Period.Kind.ROLLING;
     for (int i = 0; i < thresholds.size(); i++) {
@@ -337,7 +473,7 @@ public final class Budgets implements CallAdmission {
         continue;
       }
       if (c.budget.period().kind() == Period.Kind.PER_CALL) {
-        notify(BudgetListener::onAlert, event(c, Action.ALERT, t, used, requested, requestModel, model), "onAlert");
+        sink = alert(event(c, Action.ALERT, t, used, requested, requestModel, model), sink, collect);
         continue;
       }
       long period = rolling ? 0 : c.account.periodStart().toEpochMilli();
@@ -349,9 +485,21 @@ public final class Budgets implements CallAdmission {
         fire = previous != period && alerted.replace(key, previous, period);
       }
       if (fire) {
-        notify(BudgetListener::onAlert, event(c, Action.ALERT, t, used, requested, requestModel, model), "onAlert");
+        sink = alert(event(c, Action.ALERT, t, used, requested, requestModel, model), sink, collect);
       }
     }
+    return sink;
+  }
+
+  private @Nullable List<AdmissionEvent> alert(BudgetEvent e, @Nullable List<AdmissionEvent> sink, boolean collect) {
+    if (collect) {
+      if (sink == null) {
+        sink = new ArrayList<>(2);
+      }
+      sink.add(new AdmissionEvent(BudgetAttributes.ALERT_EVENT, BudgetAttributes.event(e)));
+    }
+    notify(BudgetListener::onAlert, e, "onAlert");
+    return sink;
   }
 
   private BudgetEvent event(
@@ -362,6 +510,7 @@ public final class Budgets implements CallAdmission {
 
   private void notify(java.util.function.BiConsumer<BudgetListener, BudgetEvent> callback, BudgetEvent event,
       String what) {
+    count(event.budget(), event.action().name().toLowerCase(Locale.ROOT));
     for (BudgetListener l : listeners) {
       try {
         callback.accept(l, event);
@@ -369,6 +518,105 @@ public final class Budgets implements CallAdmission {
         UsageLogger.failed("budget listener " + l.getClass().getName() + "." + what, e);
       }
     }
+  }
+
+  private void count(String budget, String action) {
+    try {
+      Attributes attributes = actionAttributes.get(budget + '|' + action);
+      if (attributes != null) {
+        actions.add(1, attributes);
+      }
+    } catch (RuntimeException e) {
+      UsageLogger.failed("counting a budget action", e);
+    }
+  }
+
+  // ---- forecasts ----
+
+  /**
+   * The period-end forecast of one account of a calendar (day, week or month) budget, now. It also observes the
+   * account's committed balance, as each commit does, and may alert listeners ({@link BudgetListener#onForecast}).
+   *
+   * @param budgetName the budget's name
+   * @param scope the account's scope: {@code global} or {@code key=value}
+   * @return the forecast
+   * @throws IllegalArgumentException if there is no such budget, or its period is per call or rolling
+   */
+  public BudgetForecast forecast(String budgetName, String scope) {
+    Objects.requireNonNull(scope, "scope");
+    for (Budget b : budgets) {
+      if (b.name().equals(budgetName)) {
+        Period.Kind kind = b.period().kind();
+        if (kind == Period.Kind.PER_CALL || kind == Period.Kind.ROLLING) {
+          throw new IllegalArgumentException("budget " + budgetName + " has a " + kind.name().toLowerCase(Locale.ROOT)
+              + " period; only day, week and month budgets have forecasts");
+        }
+        Instant now = clock.instant();
+        BudgetAccount account = account(b, scope, now);
+        return forecast(b, scope, account, ledger.snapshot(account).spent(), now);
+      }
+    }
+    throw new IllegalArgumentException("no budget named " + budgetName);
+  }
+
+  /**
+   * The forecasts of every calendar-period account {@link #status()} lists, now.
+   *
+   * @return one forecast per day, week or month budget and scope value
+   */
+  public List<BudgetForecast> forecasts() {
+    List<BudgetForecast> result = new ArrayList<>();
+    for (BudgetStatus s : status()) {
+      for (Budget b : budgets) {
+        if (b.name().equals(s.budget()) && b.period().kind() != Period.Kind.ROLLING) {
+          result.add(forecast(b.name(), s.scope()));
+        }
+      }
+    }
+    return result;
+  }
+
+  private BudgetForecast forecast(Budget budget, String scope, BudgetAccount account, long spent, Instant now) {
+    String key = budget.name() + '|' + scope;
+    long start = account.periodStart().toEpochMilli();
+    @Nullable Forecaster f = forecasters.get(key);
+    if (f == null || f.periodStart() != start) {
+      if (f != null || forecasters.size() < MAX_TRACKED_ACCOUNTS) {
+        // A new period replaces the state of an older one; a stale caller (older period) leaves the newer in place.
+        f = forecasters.compute(key, (k, old) -> old != null && old.periodStart() >= start
+            ? old : new Forecaster(account.periodStart(), account.periodEnd(), interval(budget), smoothing));
+      }
+      if (f == null || f.periodStart() != start) {
+        // Too many accounts, or a stale period: a one-off forecast from the balance alone.
+        f = new Forecaster(account.periodStart(), account.periodEnd(), interval(budget), smoothing);
+      }
+    }
+    BudgetForecast forecast = f.observe(budget, scope, spent, now);
+    if (forecast.exceedsLimit() && f.warmedUp(now)) {
+      Long previous = forecastAlerted.get(key);
+      boolean fire = previous == null
+          ? forecastAlerted.putIfAbsent(key, start) == null
+          : previous != start && forecastAlerted.replace(key, previous, start);
+      if (fire) {
+        count(budget.name(), "forecast");
+        for (BudgetListener l : listeners) {
+          try {
+            l.onForecast(forecast);
+          } catch (RuntimeException e) {
+            UsageLogger.failed("budget listener " + l.getClass().getName() + ".onForecast", e);
+          }
+        }
+      }
+    }
+    return forecast;
+  }
+
+  private long interval(Budget budget) {
+    Duration d = forecastIntervals.get(budget.period().kind());
+    if (d != null) {
+      return d.toMillis();
+    }
+    return budget.period().kind() == Period.Kind.DAY ? 3_600_000L : 86_400_000L;
   }
 
   private void track(Charge c) {
@@ -440,6 +688,13 @@ public final class Budgets implements CallAdmission {
     private Clock clock = Clock.systemUTC();
     private final Map<String, String> downgrades = new LinkedHashMap<>();
     private final List<BudgetListener> listeners = new ArrayList<>();
+    private @Nullable ApprovalPolicy approvalPolicy;
+    private Duration approvalTimeout = Duration.ofSeconds(30);
+    private ApprovalPolicy.Decision onNoDecision = ApprovalPolicy.Decision.deny("no approval decision in time");
+    private long approvalAboveUsd = Long.MAX_VALUE;
+    private final Map<Period.Kind, Duration> forecastIntervals = new EnumMap<>(Period.Kind.class);
+    private BigDecimal smoothing = new BigDecimal("0.3");
+    private MeterProvider meterProvider = MeterProvider.noop();
 
     private Builder(PriceCatalog catalog) {
       this.catalog = catalog;
@@ -526,14 +781,152 @@ public final class Budgets implements CallAdmission {
     }
 
     /**
+     * Sets the policy that decides on calls above an approval threshold. Required when a threshold is configured.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder setApprovalPolicy(ApprovalPolicy policy) {
+      this.approvalPolicy = Objects.requireNonNull(policy, "approvalPolicy");
+      return this;
+    }
+
+    /**
+     * Sets how long a call waits for the approval policy's decision, and the decision that applies when none comes
+     * in time (or the policy fails). Defaults to 30 seconds and a denial. A zero timeout takes only decisions the
+     * policy made synchronously (an already completed stage).
+     *
+     * @param timeout the longest wait, {@code >= 0}
+     * @param onNoDecision the default decision
+     * @return this builder
+     * @throws IllegalArgumentException if the timeout is negative
+     */
+    public Builder setApprovalTimeout(Duration timeout, ApprovalPolicy.Decision onNoDecision) {
+      Objects.requireNonNull(timeout, "approvalTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("approvalTimeout < 0: " + timeout);
+      }
+      try {
+        timeout.toNanos();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("approvalTimeout is too long: " + timeout);
+      }
+      this.approvalTimeout = timeout;
+      this.onNoDecision = Objects.requireNonNull(onNoDecision, "onNoDecision");
+      return this;
+    }
+
+    /**
+     * Requires approval for every call, in a budget's scope or not, whose estimated cost is above {@code usd}.
+     *
+     * @param usd the amount, for example {@code new BigDecimal("5")}
+     * @return this builder
+     * @throws IllegalArgumentException if the amount is negative, finer than a nano-USD, or too large
+     */
+    public Builder setApprovalAboveUsd(BigDecimal usd) {
+      Objects.requireNonNull(usd, "approvalAboveUsd");
+      if (usd.signum() < 0) {
+        throw new IllegalArgumentException("approvalAboveUsd < 0: " + usd.toPlainString());
+      }
+      try {
+        this.approvalAboveUsd = usd.movePointRight(9).longValueExact();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException(
+            "approvalAboveUsd is finer than a nano-USD or too large: " + usd.toPlainString());
+      }
+      return this;
+    }
+
+    /**
+     * Sets the EWMA interval of forecasts for one kind of calendar period. Defaults to 1 hour for days and 24 hours
+     * for weeks and months.
+     *
+     * @param kind {@link Period.Kind#DAY}, {@link Period.Kind#WEEK} or {@link Period.Kind#MONTH}
+     * @param interval the interval, a positive whole number of milliseconds
+     * @return this builder
+     * @throws IllegalArgumentException if the kind is not a calendar period or the interval is not positive
+     */
+    public Builder setForecastInterval(Period.Kind kind, Duration interval) {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(interval, "forecastInterval");
+      if (kind == Period.Kind.PER_CALL || kind == Period.Kind.ROLLING) {
+        throw new IllegalArgumentException("forecastInterval: " + kind + " periods have no forecast");
+      }
+      if (interval.isNegative() || interval.isZero() || interval.toNanos() % 1_000_000 != 0) {
+        throw new IllegalArgumentException("forecastInterval must be a positive whole number of ms: " + interval);
+      }
+      forecastIntervals.put(kind, interval);
+      return this;
+    }
+
+    /**
+     * Sets the EWMA smoothing factor {@code a} of forecasts: the weight of the latest interval. Defaults to 0.3.
+     *
+     * @param alpha the factor, in (0, 1]
+     * @return this builder
+     * @throws IllegalArgumentException if it is out of range
+     */
+    public Builder setForecastSmoothing(BigDecimal alpha) {
+      Objects.requireNonNull(alpha, "forecastSmoothing");
+      if (alpha.signum() <= 0 || alpha.compareTo(BigDecimal.ONE) > 0) {
+        throw new IllegalArgumentException("forecastSmoothing not in (0, 1]: " + alpha.toPlainString());
+      }
+      this.smoothing = alpha;
+      return this;
+    }
+
+    /**
+     * Sets where the {@link BudgetAttributes#ACTIONS_METRIC} counter is recorded. Defaults to no metric.
+     *
+     * @param meterProvider the meter provider, for example {@code openTelemetry.getMeterProvider()}
+     * @return this builder
+     */
+    public Builder setMeterProvider(MeterProvider meterProvider) {
+      this.meterProvider = Objects.requireNonNull(meterProvider, "meterProvider");
+      return this;
+    }
+
+    /**
+     * Adds the budgets, downgrades and approval settings of a JSON file ({@link BudgetConfig} describes the format).
+     * The whole file is validated first: if anything in it is invalid, nothing of it is applied.
+     *
+     * @param file the file
+     * @return this builder
+     * @throws BudgetConfigException if the file is not valid JSON or a definition in it is invalid; the message names
+     *     the file, the budget (index and name) and the field
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     */
+    public Builder addConfig(Path file) {
+      BudgetConfig config = BudgetConfig.read(Objects.requireNonNull(file, "file"));
+      config.applyTo(this);
+      return this;
+    }
+
+    boolean hasBudget(String name) {
+      return budgets.containsKey(name);
+    }
+
+    /**
      * Builds the budgets.
      *
      * @return the budgets
-     * @throws IllegalStateException if no budget was added
+     * @throws IllegalStateException if no budget and no global approval threshold was configured, or an approval
+     *     threshold is configured without an approval policy
      */
     public Budgets build() {
-      if (budgets.isEmpty()) {
+      if (budgets.isEmpty() && approvalAboveUsd == Long.MAX_VALUE) {
         throw new IllegalStateException("budgets: at least one budget is required");
+      }
+      if (approvalPolicy == null) {
+        if (approvalAboveUsd != Long.MAX_VALUE) {
+          throw new IllegalStateException("approvalPolicy: an approval threshold is set but no approval policy");
+        }
+        for (Budget b : budgets.values()) {
+          if (b.approvalAbove() != Long.MAX_VALUE) {
+            throw new IllegalStateException(
+                "approvalPolicy: budget " + b.name() + " has an approval threshold but there is no approval policy");
+          }
+        }
       }
       return new Budgets(this);
     }

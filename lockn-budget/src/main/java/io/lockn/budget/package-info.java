@@ -18,6 +18,11 @@
  *     .build();
  * LockN lockn = LockN.builder().setOpenTelemetry(otel).setCallAdmission(budgets).build();
  * }</pre>
+ *
+ * <p>Calls above an approval threshold go to an {@link io.lockn.budget.ApprovalPolicy} (approve, deny, or decide
+ * later within a timeout); day, week and month accounts have a linear and an EWMA period-end {@link
+ * io.lockn.budget.BudgetForecast}; budgets, downgrades and approval settings can also come from a JSON file ({@link
+ * io.lockn.budget.Budgets.Builder#addConfig}).
  */
 @NullMarked
 package io.lockn.budget;

@@ -1,5 +1,6 @@
 package io.lockn.core;
 
+import io.opentelemetry.api.common.Attributes;
 import java.math.BigDecimal;
 import java.util.Objects;
 
@@ -61,6 +62,16 @@ public class BudgetExceededException extends RuntimeException {
     return unit == Unit.NANO_USD
         ? "$" + BigDecimal.valueOf(amount, 9).stripTrailingZeros().toPlainString()
         : amount + " tokens";
+  }
+
+  /**
+   * Attributes LockN sets on the blocked call's span besides the {@code lockn.budget.exceeded} event, for example the
+   * decision of an approval policy. Subclasses override it; it must not throw.
+   *
+   * @return the attributes; empty by default
+   */
+  public Attributes spanAttributes() {
+    return Attributes.empty();
   }
 
   /**

@@ -252,8 +252,68 @@ class CallAdmissionTest {
     org.assertj.core.api.Assertions.assertThat(exporter.getFinishedSpanItems()).hasSize(1);
   }
 
+  @Test
+  void admissionAttributesAndEvents_areRecordedOnSpan() {
+    io.opentelemetry.api.common.AttributeKey<String> decision =
+        io.opentelemetry.api.common.AttributeKey.stringKey("lockn.budget.approval.decision");
+    LockN lockn = lockn(request -> new RecordingAdmission("gpt-4o") {
+      @Override
+      public io.opentelemetry.api.common.Attributes spanAttributes() {
+        return io.opentelemetry.api.common.Attributes.of(decision, "approved");
+      }
+
+      @Override
+      public List<io.lockn.core.spi.AdmissionEvent> spanEvents() {
+        return List.of(new io.lockn.core.spi.AdmissionEvent(
+            "lockn.budget.alert", io.opentelemetry.api.common.Attributes.of(LockNAttributes.BUDGET_NAME, "m")));
+      }
+    });
+
+    lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> {});
+
+    assertThat(exporter.getFinishedSpanItems().get(0))
+        .hasAttribute(decision, "approved")
+        .hasEventsSatisfyingExactly(e -> e.hasName("lockn.budget.alert")
+            .hasAttributesSatisfyingExactly(equalTo(LockNAttributes.BUDGET_NAME, "m")));
+  }
+
+  @Test
+  void admissionAttributesThrow_callUnaffected() {
+    LockN lockn = lockn(request -> new RecordingAdmission("gpt-4o") {
+      @Override
+      public io.opentelemetry.api.common.Attributes spanAttributes() {
+        throw new IllegalStateException("attributes");
+      }
+    });
+
+    org.assertj.core.api.Assertions.assertThat(lockn.chat(GenAiProvider.OPENAI, "gpt-4o").supply(() -> "ok"))
+        .isEqualTo("ok");
+    org.assertj.core.api.Assertions.assertThat(exporter.getFinishedSpanItems()).hasSize(1);
+  }
+
+  @Test
+  void blockedSubclass_spanAttributesRecorded() {
+    io.opentelemetry.api.common.AttributeKey<String> decision =
+        io.opentelemetry.api.common.AttributeKey.stringKey("lockn.budget.approval.decision");
+    BudgetExceededException ex = new BudgetExceededException(
+        "approval", "global", BudgetExceededException.Unit.NANO_USD, 1, 0, 2) {
+      @Override
+      public io.opentelemetry.api.common.Attributes spanAttributes() {
+        return io.opentelemetry.api.common.Attributes.of(decision, "denied");
+      }
+    };
+    LockN lockn = lockn(request -> {
+      throw ex;
+    });
+
+    assertThatThrownBy(() -> lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> {})).isSameAs(ex);
+    assertThat(exporter.getFinishedSpanItems().get(0))
+        .hasAttribute(decision, "denied")
+        .hasAttribute(GenAiAttributes.ERROR_TYPE, LockNAttributes.ERROR_TYPE_BUDGET_EXCEEDED);
+  }
+
   /** Counts how it was settled. */
-  static final class RecordingAdmission implements Admission {
+  static class RecordingAdmission implements Admission {
     final String model;
     final List<TokenUsage> completed = new CopyOnWriteArrayList<>();
     final AtomicInteger released = new AtomicInteger();

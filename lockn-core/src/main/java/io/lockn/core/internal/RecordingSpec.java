@@ -394,6 +394,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     if (!admitted.equals(model)) {
       span.setAttribute(LockNAttributes.BUDGET_ADMITTED_MODEL, admitted);
     }
+    recordAdmission(admission, span);
     return new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress, serverPort,
         inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, admission, admitted);
   }
@@ -446,6 +447,24 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     }
   }
 
+  /** Copies what the admission asks to record onto the span; never throws. */
+  private static void recordAdmission(Admission admission, Span span) {
+    try {
+      Attributes attributes = admission.spanAttributes();
+      if (attributes != null && !attributes.isEmpty()) {
+        span.setAllAttributes(attributes);
+      }
+      java.util.List<io.lockn.core.spi.AdmissionEvent> events = admission.spanEvents();
+      if (events != null) {
+        for (io.lockn.core.spi.AdmissionEvent e : events) {
+          span.addEvent(e.name(), e.attributes());
+        }
+      }
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("recording the call admission " + admission.getClass().getName(), t);
+    }
+  }
+
   /** Records a blocked call on its span and ends it; nothing here may hide the exception from the application. */
   private static void recordBlocked(LlmCallHandle handle, BudgetExceededException blocked) {
     try {
@@ -461,6 +480,10 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
               .put(LockNAttributes.BUDGET_SPENT, blocked.spent())
               .put(LockNAttributes.BUDGET_REQUESTED, blocked.requested())
               .build());
+      Attributes extra = blocked.spanAttributes();
+      if (extra != null && !extra.isEmpty()) {
+        handle.span.setAllAttributes(extra);
+      }
     } catch (Throwable t) {
       ApiUsageLogger.failed("recording a blocked call", t);
     }

@@ -1,6 +1,8 @@
 package io.lockn.core.spi;
 
 import io.lockn.core.TokenUsage;
+import io.opentelemetry.api.common.Attributes;
+import java.util.List;
 
 /**
  * The outcome of {@link CallAdmission#admit}: a call that may proceed, possibly with another model, and whatever the
@@ -39,6 +41,26 @@ public interface Admission {
 
   /** Frees whatever the admission holds, when the call failed. */
   void release();
+
+  /**
+   * Attributes LockN sets on the call's span right after admission, for example the decision of an approval policy.
+   * Read once, on the calling thread, before the application's code runs; a failure is logged and ignored.
+   *
+   * @return the attributes; empty by default
+   */
+  default Attributes spanAttributes() {
+    return Attributes.empty();
+  }
+
+  /**
+   * Events LockN adds to the call's span right after admission, for example a budget alert or throttle. Read once,
+   * on the calling thread, before the application's code runs; a failure is logged and ignored.
+   *
+   * @return the events; empty by default
+   */
+  default List<AdmissionEvent> spanEvents() {
+    return List.of();
+  }
 }
 
 /** The admission behind {@link Admission#allowed()}. */

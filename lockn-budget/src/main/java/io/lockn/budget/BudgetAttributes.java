@@ -1,0 +1,73 @@
+package io.lockn.budget;
+
+import io.lockn.core.LockNAttributes;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+
+/**
+ * The span attributes, span events and metric that budgets record, under {@code lockn.budget.*}. Event attributes
+ * reuse {@link LockNAttributes#BUDGET_NAME}, {@link LockNAttributes#BUDGET_SCOPE}, {@link LockNAttributes#BUDGET_UNIT},
+ * {@link LockNAttributes#BUDGET_LIMIT} and {@link LockNAttributes#BUDGET_REQUESTED}.
+ */
+public final class BudgetAttributes {
+
+  /** {@code lockn.budget.approval.decision}: {@code approved} or {@code denied}, on a call that needed approval. */
+  public static final AttributeKey<String> APPROVAL_DECISION = AttributeKey.stringKey("lockn.budget.approval.decision");
+
+  /** {@code lockn.budget.approval.reason}: the decision's reason, when it has one. */
+  public static final AttributeKey<String> APPROVAL_REASON = AttributeKey.stringKey("lockn.budget.approval.reason");
+
+  /** {@code lockn.budget.approval.timed_out}: {@code true} when the default decision applied. */
+  public static final AttributeKey<Boolean> APPROVAL_TIMED_OUT = AttributeKey.booleanKey("lockn.budget.approval.timed_out");
+
+  /** {@code lockn.budget.used}: spent plus reserved in the account, on alert and throttle events. */
+  public static final AttributeKey<Long> USED = AttributeKey.longKey("lockn.budget.used");
+
+  /** {@code lockn.budget.threshold_percent}: the threshold reached, as a decimal string, on alert and throttle events. */
+  public static final AttributeKey<String> THRESHOLD_PERCENT = AttributeKey.stringKey("lockn.budget.threshold_percent");
+
+  /** {@code lockn.budget.action}: {@code alert}, {@code throttle}, {@code block} or {@code forecast}, on the metric. */
+  public static final AttributeKey<String> ACTION = AttributeKey.stringKey("lockn.budget.action");
+
+  /** The span event added to a call that reached an {@link Action#ALERT} threshold when it was admitted. */
+  public static final String ALERT_EVENT = "lockn.budget.alert";
+
+  /** The span event added to a call that was throttled. */
+  public static final String THROTTLE_EVENT = "lockn.budget.throttle";
+
+  /**
+   * The counter {@code lockn.budget.actions}: one per alert, throttle, block and forecast alert, with the attributes
+   * {@link LockNAttributes#BUDGET_NAME} and {@link #ACTION} only (never the scope: tenant ids are high-cardinality).
+   */
+  public static final String ACTIONS_METRIC = "lockn.budget.actions";
+
+  private BudgetAttributes() {}
+
+  static Attributes approval(boolean approved, String reason, boolean timedOut) {
+    var b = Attributes.builder().put(APPROVAL_DECISION, approved ? "approved" : "denied");
+    if (!reason.isEmpty()) {
+      b.put(APPROVAL_REASON, reason);
+    }
+    if (timedOut) {
+      b.put(APPROVAL_TIMED_OUT, true);
+    }
+    return b.build();
+  }
+
+  static Attributes event(BudgetEvent e) {
+    var b = Attributes.builder()
+        .put(LockNAttributes.BUDGET_NAME, e.budget())
+        .put(LockNAttributes.BUDGET_SCOPE, e.scope())
+        .put(LockNAttributes.BUDGET_UNIT, e.unit() == BudgetUnit.USD ? "nano_usd" : "tokens")
+        .put(LockNAttributes.BUDGET_LIMIT, e.limit())
+        .put(USED, e.used())
+        .put(LockNAttributes.BUDGET_REQUESTED, e.requested());
+    if (e.threshold() != null) {
+      b.put(THRESHOLD_PERCENT, e.threshold().percent().toPlainString());
+    }
+    if (!e.admittedModel().equals(e.requestModel())) {
+      b.put(LockNAttributes.BUDGET_ADMITTED_MODEL, e.admittedModel());
+    }
+    return b.build();
+  }
+}

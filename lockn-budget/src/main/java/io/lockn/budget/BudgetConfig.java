@@ -1,0 +1,407 @@
+package io.lockn.budget;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads budgets from a JSON file, for {@link Budgets.Builder#addConfig}. Numbers are read as exact decimals. Every
+ * field is checked; an unknown field is an error.
+ *
+ * <pre>{@code
+ * {
+ *   "budgets": [
+ *     {
+ *       "name": "tenant-monthly",
+ *       "scope": "each app.tenant_id",          // global (default) | each KEY | KEY=VALUE | agent=NAME | each agent
+ *                                                // | model=NAME | each model
+ *       "unit": "usd",                           // usd | tokens
+ *       "limit": 100.00,                         // a number or a decimal string; whole tokens for token budgets
+ *       "period": { "kind": "month", "zone": "Europe/Paris" },
+ *                                                // per_call | rolling (+ "window": "PT1H") | day | week | month
+ *                                                // (+ "zone", required)
+ *       "thresholds": [ { "percent": 80, "action": "alert" }, { "percent": 100, "action": "block" } ],
+ *       "approvalAbove": 2.50                    // optional, in the budget's unit
+ *     }
+ *   ],
+ *   "downgrades": { "gpt-4o": "gpt-4o-mini" },
+ *   "approval": { "aboveUsd": 5, "timeout": "PT2M", "onTimeout": "deny" }
+ * }
+ * }</pre>
+ *
+ * The approval policy itself is code: {@link Budgets.Builder#setApprovalPolicy}.
+ */
+final class BudgetConfig {
+
+  private static final JsonMapper MAPPER = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+  private static final Set<String> TOP = Set.of("budgets", "downgrades", "approval");
+  private static final Set<String> BUDGET = Set.of("name", "scope", "unit", "limit", "period", "thresholds",
+      "approvalAbove");
+  private static final Set<String> PERIOD = Set.of("kind", "zone", "window");
+  private static final Set<String> THRESHOLD = Set.of("percent", "action");
+  private static final Set<String> APPROVAL = Set.of("aboveUsd", "timeout", "onTimeout");
+
+  final List<Budget> budgets = new ArrayList<>();
+  final Map<String, String> downgrades = new LinkedHashMap<>();
+  @Nullable BigDecimal approvalAboveUsd;
+  @Nullable Duration approvalTimeout;
+  ApprovalPolicy.Decision onTimeout = ApprovalPolicy.Decision.deny("no approval decision in time");
+  private final String file;
+
+  private BudgetConfig(String file) {
+    this.file = file;
+  }
+
+  /** Reads and validates a file; nothing is applied. */
+  static BudgetConfig read(Path path) {
+    String file = path.toString();
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(Files.readString(path));
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "JSON"
+          : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new BudgetConfigException(file, where, null, "invalid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read budget configuration " + file, e);
+    }
+    BudgetConfig config = new BudgetConfig(file);
+    config.parse(root);
+    return config;
+  }
+
+  /** Applies a validated file to the builder, after checking it against what the builder already holds. */
+  void applyTo(Budgets.Builder builder) {
+    for (int i = 0; i < budgets.size(); i++) {
+      Budget b = budgets.get(i);
+      if (builder.hasBudget(b.name())) {
+        throw fail(budgetLocation(i, b.name()), "name", "a budget named " + b.name() + " was already added");
+      }
+    }
+    budgets.forEach(builder::addBudget);
+    builder.addDowngrades(downgrades);
+    if (approvalAboveUsd != null) {
+      builder.setApprovalAboveUsd(approvalAboveUsd);
+    }
+    if (approvalTimeout != null) {
+      builder.setApprovalTimeout(approvalTimeout, onTimeout);
+    }
+  }
+
+  private void parse(@Nullable JsonNode root) {
+    if (root == null || !root.isObject()) {
+      throw fail("document", null, "the top level must be a JSON object");
+    }
+    checkFields(root, TOP, "document", "");
+    JsonNode list = root.get("budgets");
+    Set<String> names = new HashSet<>();
+    if (list != null) {
+      if (!list.isArray()) {
+        throw fail("document", "budgets", "must be an array");
+      }
+      for (int i = 0; i < list.size(); i++) {
+        Budget b = budget(list.get(i), i);
+        if (!names.add(b.name())) {
+          throw fail(budgetLocation(i, b.name()), "name", "repeats the name of an earlier budget in the file");
+        }
+        budgets.add(b);
+      }
+    }
+    JsonNode down = root.get("downgrades");
+    if (down != null) {
+      if (!down.isObject()) {
+        throw fail("downgrades", null, "must be an object from request model to cheaper model");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = down.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String to = text(e.getValue(), "downgrades", e.getKey());
+        if (e.getKey().isBlank() || to.isBlank()) {
+          throw fail("downgrades", e.getKey(), "a model is blank");
+        }
+        if (e.getKey().equals(to)) {
+          throw fail("downgrades", e.getKey(), "downgrades to itself");
+        }
+        downgrades.put(e.getKey(), to);
+      }
+    }
+    JsonNode approval = root.get("approval");
+    if (approval != null) {
+      if (!approval.isObject()) {
+        throw fail("approval", null, "must be an object");
+      }
+      checkFields(approval, APPROVAL, "approval", "");
+      if (approval.has("aboveUsd")) {
+        BigDecimal above = decimal(approval.get("aboveUsd"), "approval", "aboveUsd");
+        if (above.signum() < 0) {
+          throw fail("approval", "aboveUsd", "must not be negative: " + above.toPlainString());
+        }
+        try {
+          above.movePointRight(9).longValueExact();
+        } catch (ArithmeticException e) {
+          throw fail("approval", "aboveUsd", "is finer than a nano-USD or too large: " + above.toPlainString());
+        }
+        approvalAboveUsd = above;
+      }
+      if (approval.has("onTimeout")) {
+        String d = text(approval.get("onTimeout"), "approval", "onTimeout").toLowerCase(Locale.ROOT);
+        if (!d.equals("approve") && !d.equals("deny")) {
+          throw fail("approval", "onTimeout", "must be approve or deny: " + d);
+        }
+        onTimeout = d.equals("approve")
+            ? ApprovalPolicy.Decision.approve("no approval decision in time")
+            : ApprovalPolicy.Decision.deny("no approval decision in time");
+        approvalTimeout = Duration.ofSeconds(30);
+      }
+      if (approval.has("timeout")) {
+        Duration t = duration(approval.get("timeout"), "approval", "timeout");
+        if (t.isNegative()) {
+          throw fail("approval", "timeout", "must not be negative: " + t);
+        }
+        approvalTimeout = t;
+      }
+    }
+  }
+
+  private Budget budget(JsonNode node, int index) {
+    String where = "budgets[" + index + "]";
+    if (!node.isObject()) {
+      throw fail(where, null, "must be an object");
+    }
+    JsonNode nameNode = node.get("name");
+    if (nameNode == null) {
+      throw fail(where, "name", "is required");
+    }
+    String name = text(nameNode, where, "name");
+    if (name.isBlank()) {
+      throw fail(where, "name", "is blank");
+    }
+    where = budgetLocation(index, name);
+    checkFields(node, BUDGET, where, "");
+    Budget.Builder b = Budget.builder(name);
+    if (node.has("scope")) {
+      b.scope(scope(text(node.get("scope"), where, "scope"), where));
+    }
+    String unit = text(required(node, "unit", where), where, "unit").toLowerCase(Locale.ROOT);
+    JsonNode limit = required(node, "limit", where);
+    try {
+      if (unit.equals("usd")) {
+        b.limitUsd(decimal(limit, where, "limit"));
+      } else if (unit.equals("tokens")) {
+        b.limitTokens(wholeNumber(decimal(limit, where, "limit"), where, "limit"));
+      } else {
+        throw fail(where, "unit", "must be usd or tokens: " + unit);
+      }
+    } catch (BudgetConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw fail(where, "limit", e.getMessage());
+    }
+    b.period(period(required(node, "period", where), where));
+    JsonNode thresholds = node.get("thresholds");
+    if (thresholds != null) {
+      if (!thresholds.isArray()) {
+        throw fail(where, "thresholds", "must be an array");
+      }
+      for (int i = 0; i < thresholds.size(); i++) {
+        String field = "thresholds[" + i + "]";
+        JsonNode t = thresholds.get(i);
+        if (!t.isObject()) {
+          throw fail(where, field, "must be an object with percent and action");
+        }
+        checkFields(t, THRESHOLD, where, field + ".");
+        BigDecimal percent = decimal(required(t, "percent", where, field + ".percent"), where, field + ".percent");
+        String action = text(required(t, "action", where, field + ".action"), where, field + ".action");
+        Action a;
+        try {
+          a = Action.valueOf(action.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          throw fail(where, field + ".action", "must be alert, throttle or block: " + action);
+        }
+        try {
+          b.threshold(new Threshold(percent, a));
+        } catch (IllegalArgumentException e) {
+          throw fail(where, field + ".percent", e.getMessage());
+        }
+      }
+    }
+    if (node.has("approvalAbove")) {
+      BigDecimal above = decimal(node.get("approvalAbove"), where, "approvalAbove");
+      try {
+        if (unit.equals("usd")) {
+          b.approvalAboveUsd(above);
+        } else {
+          b.approvalAboveTokens(wholeNumber(above, where, "approvalAbove"));
+        }
+      } catch (BudgetConfigException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw fail(where, "approvalAbove", e.getMessage());
+      }
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw fail(where, "thresholds", e.getMessage());
+    }
+  }
+
+  private Period period(JsonNode node, String where) {
+    if (!node.isObject()) {
+      throw fail(where, "period", "must be an object with a kind");
+    }
+    checkFields(node, PERIOD, where, "period.");
+    String kind = text(required(node, "kind", where, "period.kind"), where, "period.kind").toLowerCase(Locale.ROOT);
+    switch (kind) {
+      case "per_call":
+        noField(node, "zone", where, kind);
+        noField(node, "window", where, kind);
+        return Period.perCall();
+      case "rolling": {
+        noField(node, "zone", where, kind);
+        Duration window = duration(required(node, "window", where, "period.window"), where, "period.window");
+        try {
+          return Period.rolling(window);
+        } catch (IllegalArgumentException e) {
+          throw fail(where, "period.window", e.getMessage());
+        }
+      }
+      case "day":
+      case "week":
+      case "month": {
+        noField(node, "window", where, kind);
+        String zoneName = text(required(node, "zone", where, "period.zone"), where, "period.zone");
+        ZoneId zone;
+        try {
+          zone = ZoneId.of(zoneName);
+        } catch (DateTimeException e) {
+          throw fail(where, "period.zone", "unknown time zone: " + zoneName);
+        }
+        return kind.equals("day") ? Period.day(zone) : kind.equals("week") ? Period.week(zone) : Period.month(zone);
+      }
+      default:
+        throw fail(where, "period.kind", "unknown period: " + kind + " (per_call, rolling, day, week or month)");
+    }
+  }
+
+  private Scope scope(String s, String where) {
+    String v = s.trim();
+    try {
+      if (v.equals("global")) {
+        return Scope.global();
+      }
+      if (v.startsWith("each ")) {
+        String key = v.substring(5).trim();
+        return key.equals("agent") ? Scope.eachAgent() : key.equals("model") ? Scope.eachModel() : Scope.each(key);
+      }
+      int eq = v.indexOf('=');
+      if (eq > 0) {
+        String key = v.substring(0, eq).trim();
+        String value = v.substring(eq + 1).trim();
+        return key.equals("agent") ? Scope.agent(value)
+            : key.equals("model") ? Scope.model(value) : Scope.attribute(key, value);
+      }
+    } catch (IllegalArgumentException e) {
+      throw fail(where, "scope", e.getMessage());
+    }
+    throw fail(where, "scope", "must be global, each KEY or KEY=VALUE: " + s);
+  }
+
+  private void noField(JsonNode node, String field, String where, String kind) {
+    if (node.has(field)) {
+      throw fail(where, "period." + field, "does not apply to a " + kind + " period");
+    }
+  }
+
+  private void checkFields(JsonNode node, Set<String> allowed, String where, String prefix) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw fail(where, prefix + f, "unknown field (expected one of " + new java.util.TreeSet<>(allowed) + ")");
+      }
+    }
+  }
+
+  private JsonNode required(JsonNode node, String field, String where) {
+    return required(node, field, where, field);
+  }
+
+  private JsonNode required(JsonNode node, String field, String where, String path) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw fail(where, path, "is required");
+    }
+    return v;
+  }
+
+  private String text(JsonNode node, String where, String field) {
+    if (!node.isTextual()) {
+      throw fail(where, field, "must be a string");
+    }
+    return node.textValue();
+  }
+
+  private BigDecimal decimal(JsonNode node, String where, String field) {
+    if (node.isNumber()) {
+      return node.decimalValue();
+    }
+    if (node.isTextual()) {
+      try {
+        return new BigDecimal(node.textValue().trim());
+      } catch (NumberFormatException e) {
+        throw fail(where, field, "is not a decimal: " + node.textValue());
+      }
+    }
+    throw fail(where, field, "must be a number or a decimal string");
+  }
+
+  private long wholeNumber(BigDecimal d, String where, String field) {
+    try {
+      BigInteger i = d.toBigIntegerExact();
+      return i.longValueExact();
+    } catch (ArithmeticException e) {
+      throw fail(where, field, "must be a whole number of tokens: " + d.toPlainString());
+    }
+  }
+
+  private Duration duration(JsonNode node, String where, String field) {
+    String s = text(node, where, field);
+    try {
+      return Duration.parse(s);
+    } catch (DateTimeParseException e) {
+      throw fail(where, field, "is not an ISO-8601 duration such as PT1H: " + s);
+    }
+  }
+
+  private static String budgetLocation(int index, String name) {
+    return "budgets[" + index + "] (" + name + ")";
+  }
+
+  private BudgetConfigException fail(String where, @Nullable String field, @Nullable String problem) {
+    return new BudgetConfigException(file, where, field, problem == null ? "invalid" : problem);
+  }
+}

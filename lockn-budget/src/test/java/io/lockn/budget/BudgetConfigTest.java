@@ -1,0 +1,202 @@
+package io.lockn.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lockn.core.spi.CallRequest;
+import io.lockn.pricing.PriceCatalog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Budgets from a JSON file: every field, and errors that name the file, the budget and the field. */
+class BudgetConfigTest {
+
+  private static final PriceCatalog CATALOG = PriceCatalog.builder().build();
+  private static final ApprovalPolicy APPROVE = r -> CompletableFuture.completedFuture(ApprovalPolicy.Decision.approve());
+
+  @TempDir Path dir;
+
+  private Path write(String json) throws IOException {
+    Path p = dir.resolve("budgets.json");
+    Files.writeString(p, json.replace('\'', '"'));
+    return p;
+  }
+
+  private static final String GOOD = """
+      {
+        'budgets': [
+          { 'name': 'tenant-monthly', 'scope': 'each app.tenant_id', 'unit': 'usd', 'limit': 100.10,
+            'period': { 'kind': 'month', 'zone': 'Europe/Paris' },
+            'thresholds': [ { 'percent': 80, 'action': 'alert' }, { 'percent': 90.5, 'action': 'THROTTLE' },
+                            { 'percent': 100, 'action': 'block' } ],
+            'approvalAbove': '2.50' },
+          { 'name': 'agent-tokens', 'scope': 'agent=triage', 'unit': 'tokens', 'limit': 50000,
+            'period': { 'kind': 'rolling', 'window': 'PT1H' } },
+          { 'name': 'per-call', 'unit': 'usd', 'limit': '0.000000001', 'period': { 'kind': 'per_call' } },
+          { 'name': 'daily-model', 'scope': 'each model', 'unit': 'usd', 'limit': 5,
+            'period': { 'kind': 'day', 'zone': 'UTC' } }
+        ],
+        'downgrades': { 'gpt-4o': 'gpt-4o-mini' },
+        'approval': { 'aboveUsd': 10, 'timeout': 'PT2M', 'onTimeout': 'approve' }
+      }
+      """;
+
+  @Test
+  void addConfig_readsEveryField() throws IOException {
+    Budgets budgets = Budgets.builder(CATALOG).setApprovalPolicy(APPROVE).addConfig(write(GOOD)).build();
+
+    assertThat(budgets.budgets()).extracting(Budget::name)
+        .containsExactly("tenant-monthly", "agent-tokens", "per-call", "daily-model");
+    Budget tenant = budgets.budgets().get(0);
+    assertThat(tenant.scope()).isEqualTo(Scope.each("app.tenant_id"));
+    assertThat(tenant.unit()).isEqualTo(BudgetUnit.USD);
+    assertThat(tenant.limit()).isEqualTo(100_100_000_000L);
+    assertThat(tenant.period()).isEqualTo(Period.month(ZoneId.of("Europe/Paris")));
+    assertThat(tenant.thresholds()).containsExactly(Threshold.of(80, Action.ALERT),
+        new Threshold(new BigDecimal("90.5"), Action.THROTTLE), Threshold.of(100, Action.BLOCK));
+    assertThat(tenant.approvalAbove()).isEqualTo(2_500_000_000L);
+    Budget agent = budgets.budgets().get(1);
+    assertThat(agent.scope()).isEqualTo(Scope.agent("triage"));
+    assertThat(agent.limit()).isEqualTo(50_000);
+    assertThat(agent.period()).isEqualTo(Period.rolling(Duration.ofHours(1)));
+    assertThat(budgets.budgets().get(2).limit()).isEqualTo(1);
+    assertThat(budgets.budgets().get(3).scope()).isEqualTo(Scope.eachModel());
+
+    // The downgrade applies: a throttling budget on gpt-4o admits gpt-4o-mini.
+    Budgets throttling = Budgets.builder(CATALOG).addConfig(write("""
+        { 'budgets': [ { 'name': 't', 'unit': 'tokens', 'limit': 10, 'period': { 'kind': 'per_call' },
+                         'thresholds': [ { 'percent': 1, 'action': 'throttle' } ] } ],
+          'downgrades': { 'gpt-4o': 'gpt-4o-mini' } }
+        """)).build();
+    assertThat(throttling.admit(new CallRequest("openai", "gpt-4o", 5, 0, Map.of(), null, null, "0".repeat(32)))
+        .model()).isEqualTo("gpt-4o-mini");
+  }
+
+  @Test
+  void approvalThresholdsInFile_requireAPolicy() throws IOException {
+    Path p = write(GOOD);
+    assertThatThrownBy(() -> Budgets.builder(CATALOG).addConfig(p).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("approvalPolicy");
+  }
+
+  private void assertInvalid(String json, String location, String field, String problem) throws IOException {
+    Path p = write(json);
+    // Throttles every call, so a downgrade from the bad file would show.
+    Budget existing = Budget.builder("existing").limitTokens(1000).period(Period.perCall()).throttleAt(1).blockAt(100)
+        .build();
+    Budgets.Builder builder = Budgets.builder(CATALOG).addBudget(existing);
+    assertThatThrownBy(() -> builder.addConfig(p))
+        .isInstanceOfSatisfying(BudgetConfigException.class, e -> {
+          assertThat(e.file()).isEqualTo(p.toString());
+          assertThat(e.location()).isEqualTo(location);
+          assertThat(e.field()).isEqualTo(field);
+          assertThat(e.getMessage()).startsWith(p + ": " + location + ": " + field + ": ").contains(problem);
+        });
+    // Nothing of the bad file was applied: no budget, no downgrade.
+    Budgets built = builder.build();
+    assertThat(built.budgets()).extracting(Budget::name).containsExactly("existing");
+    assertThat(built.admit(new CallRequest("p", "gpt-4o", 5, 0, Map.of(), null, null, "0".repeat(32))).model())
+        .isEqualTo("gpt-4o");
+  }
+
+  private static String withSecond(String budget) {
+    return "{ 'budgets': [ { 'name': 'ok', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call' } }, "
+        + budget + " ], 'downgrades': { 'gpt-4o': 'gpt-4o-mini' } }";
+  }
+
+  @Test
+  void negativeLimit() throws IOException {
+    assertInvalid(withSecond("{ 'name': 'neg', 'unit': 'usd', 'limit': -1.5, 'period': { 'kind': 'per_call' } }"),
+        "budgets[1] (neg)", "limit", "limit < 0: -1.5");
+  }
+
+  @Test
+  void unknownPeriod() throws IOException {
+    assertInvalid(withSecond("{ 'name': 'p', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'fortnight' } }"),
+        "budgets[1] (p)", "period.kind", "unknown period: fortnight");
+  }
+
+  @Test
+  void badTimeZone() throws IOException {
+    assertInvalid(withSecond(
+        "{ 'name': 'z', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'day', 'zone': 'Mars/Olympus' } }"),
+        "budgets[1] (z)", "period.zone", "unknown time zone: Mars/Olympus");
+  }
+
+  @Test
+  void missingZone() throws IOException {
+    assertInvalid(withSecond("{ 'name': 'z', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'month' } }"),
+        "budgets[1] (z)", "period.zone", "is required");
+  }
+
+  @Test
+  void unknownField() throws IOException {
+    assertInvalid(withSecond(
+        "{ 'name': 'u', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call' }, 'limt': 2 }"),
+        "budgets[1] (u)", "limt", "unknown field");
+    assertInvalid(withSecond(
+        "{ 'name': 'u', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call', 'tz': 'UTC' } }"),
+        "budgets[1] (u)", "period.tz", "unknown field");
+    assertInvalid("{ 'budget': [] }", "document", "budget", "unknown field");
+  }
+
+  @Test
+  void badThreshold() throws IOException {
+    assertInvalid(withSecond("{ 'name': 't', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call' }, "
+        + "'thresholds': [ { 'percent': 50, 'action': 'alert' }, { 'percent': 150, 'action': 'block' } ] }"),
+        "budgets[1] (t)", "thresholds[1].percent", "not in (0, 100]");
+    assertInvalid(withSecond("{ 'name': 't', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call' }, "
+        + "'thresholds': [ { 'percent': 50, 'action': 'shout' } ] }"),
+        "budgets[1] (t)", "thresholds[0].action", "must be alert, throttle or block");
+  }
+
+  @Test
+  void otherErrors() throws IOException {
+    assertInvalid(withSecond("{ 'name': 'x', 'unit': 'euro', 'limit': 1, 'period': { 'kind': 'per_call' } }"),
+        "budgets[1] (x)", "unit", "must be usd or tokens");
+    assertInvalid(withSecond("{ 'name': 'x', 'unit': 'tokens', 'limit': 1.5, 'period': { 'kind': 'per_call' } }"),
+        "budgets[1] (x)", "limit", "whole number");
+    assertInvalid(withSecond("{ 'name': 'x', 'unit': 'usd', 'limit': 0.0000000001, 'period': { 'kind': 'per_call' } }"),
+        "budgets[1] (x)", "limit", "finer than a nano-USD");
+    assertInvalid(withSecond("{ 'name': 'x', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'rolling', 'window': 'PT7S1' } }"),
+        "budgets[1] (x)", "period.window", "ISO-8601");
+    assertInvalid(withSecond("{ 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call' } }"),
+        "budgets[1]", "name", "is required");
+    assertInvalid(withSecond("{ 'name': 'ok', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call' } }"),
+        "budgets[1] (ok)", "name", "repeats");
+    assertInvalid(withSecond("{ 'name': 'existing', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call' } }"),
+        "budgets[1] (existing)", "name", "already added");
+    assertInvalid(withSecond("{ 'name': 's', 'scope': 'nonsense', 'unit': 'usd', 'limit': 1, "
+        + "'period': { 'kind': 'per_call' } }"), "budgets[1] (s)", "scope", "must be global");
+    assertInvalid("{ 'downgrades': { 'a': 'a' } }", "downgrades", "a", "downgrades to itself");
+    assertInvalid("{ 'approval': { 'aboveUsd': -1 } }", "approval", "aboveUsd", "negative");
+    assertInvalid("{ 'approval': { 'onTimeout': 'maybe' } }", "approval", "onTimeout", "approve or deny");
+  }
+
+  @Test
+  void malformedJson_namesLine() throws IOException {
+    Path p = write("{ 'budgets': [ \n { 'name': } ] }");
+    assertThatThrownBy(() -> Budgets.builder(CATALOG).addConfig(p))
+        .isInstanceOfSatisfying(BudgetConfigException.class, e -> {
+          assertThat(e.location()).startsWith("line 2");
+          assertThat(e.field()).isNull();
+        });
+    Path dup = write("{ 'budgets': [], 'budgets': [] }");
+    assertThatThrownBy(() -> Budgets.builder(CATALOG).addConfig(dup)).isInstanceOf(BudgetConfigException.class);
+  }
+
+  @Test
+  void missingFile_unchecked() {
+    assertThatThrownBy(() -> Budgets.builder(CATALOG).addConfig(dir.resolve("none.json")))
+        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("none.json");
+  }
+}
