@@ -35,6 +35,55 @@ public final class BudgetAttributes {
   /** The span event added to a call that was throttled. */
   public static final String THROTTLE_EVENT = "lockn.budget.throttle";
 
+  /** The span event added to a model call whose cost or tokens spiked ({@link AnomalyDetector}). */
+  public static final String ANOMALY_EVENT = "lockn.budget.anomaly";
+
+  /** The span event added to the call that revealed a runaway task ({@link RunawayDetector}). */
+  public static final String RUNAWAY_EVENT = "lockn.budget.runaway";
+
+  /** {@code lockn.budget.anomaly.dimension}: {@code agent} or {@code tenant}, on anomaly events. */
+  public static final AttributeKey<String> ANOMALY_DIMENSION = AttributeKey.stringKey("lockn.budget.anomaly.dimension");
+
+  /** {@code lockn.budget.anomaly.tenant}: the tenant whose baseline the call spiked against, on anomaly events. */
+  public static final AttributeKey<String> ANOMALY_TENANT = AttributeKey.stringKey("lockn.budget.anomaly.tenant");
+
+  /** {@code lockn.budget.anomaly.metric}: {@code cost_nanos} or {@code tokens}, on anomaly events. */
+  public static final AttributeKey<String> ANOMALY_METRIC = AttributeKey.stringKey("lockn.budget.anomaly.metric");
+
+  /** {@code lockn.budget.anomaly.value}: the call's cost in nano-USD or its tokens, on anomaly events. */
+  public static final AttributeKey<Long> ANOMALY_VALUE = AttributeKey.longKey("lockn.budget.anomaly.value");
+
+  /** {@code lockn.budget.anomaly.mean}: the baseline's EWMA mean, on anomaly events. */
+  public static final AttributeKey<Double> ANOMALY_MEAN = AttributeKey.doubleKey("lockn.budget.anomaly.mean");
+
+  /** {@code lockn.budget.anomaly.stddev}: the (floored) standard deviation, on anomaly events. */
+  public static final AttributeKey<Double> ANOMALY_STDDEV = AttributeKey.doubleKey("lockn.budget.anomaly.stddev");
+
+  /** {@code lockn.budget.anomaly.z_score}: the call's z-score, on anomaly events. */
+  public static final AttributeKey<Double> ANOMALY_Z_SCORE = AttributeKey.doubleKey("lockn.budget.anomaly.z_score");
+
+  /** {@code lockn.budget.runaway.reason}: {@code cost}, {@code model_calls}, {@code tool_calls} or {@code tool_loop}. */
+  public static final AttributeKey<String> RUNAWAY_REASON = AttributeKey.stringKey("lockn.budget.runaway.reason");
+
+  /** {@code lockn.budget.runaway.value}: what the rule measured, on runaway events. */
+  public static final AttributeKey<Long> RUNAWAY_VALUE = AttributeKey.longKey("lockn.budget.runaway.value");
+
+  /** {@code lockn.budget.runaway.usual}: the agent's usual value, on runaway events (not for tool loops). */
+  public static final AttributeKey<Double> RUNAWAY_USUAL = AttributeKey.doubleKey("lockn.budget.runaway.usual");
+
+  /** {@code lockn.budget.runaway.limit}: the value the rule allows, on runaway events. */
+  public static final AttributeKey<Double> RUNAWAY_LIMIT = AttributeKey.doubleKey("lockn.budget.runaway.limit");
+
+  /** {@code lockn.budget.runaway.tool}: the repeated tool, on tool-loop events. */
+  public static final AttributeKey<String> RUNAWAY_TOOL = AttributeKey.stringKey("lockn.budget.runaway.tool");
+
+  /** {@code lockn.budget.runaway.task_span_id}: the span id of the runaway task, on runaway events. */
+  public static final AttributeKey<String> RUNAWAY_TASK_SPAN_ID =
+      AttributeKey.stringKey("lockn.budget.runaway.task_span_id");
+
+  /** {@code lockn.budget.runaway.killed}: whether the trace was killed, on runaway events. */
+  public static final AttributeKey<Boolean> RUNAWAY_KILLED = AttributeKey.booleanKey("lockn.budget.runaway.killed");
+
   /**
    * The counter {@code lockn.budget.actions}: one per alert, throttle, block and forecast alert, with the attributes
    * {@link LockNAttributes#BUDGET_NAME} and {@link #ACTION} only (never the scope: tenant ids are high-cardinality).

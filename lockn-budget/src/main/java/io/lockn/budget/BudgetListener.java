@@ -38,4 +38,19 @@ public interface BudgetListener {
    * @param forecast the forecast
    */
   default void onForecast(BudgetForecast forecast) {}
+
+  /**
+   * A model call's cost or tokens spiked against its agent's or tenant's baseline ({@link AnomalyDetector}).
+   *
+   * @param anomaly the anomaly
+   */
+  default void onAnomaly(Anomaly anomaly) {}
+
+  /**
+   * A task ran away ({@link RunawayDetector}): once per task. When {@link Runaway#killed()}, its trace's further
+   * model calls are blocked by budgets that consult the detector.
+   *
+   * @param runaway the runaway
+   */
+  default void onRunaway(Runaway runaway) {}
 }

@@ -41,6 +41,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Admission of one call, on the calling thread:
  *
  * <ol>
+ *   <li>RUNAWAY: with a kill switch ({@link Builder#setRunawayKillSwitch}), a call in a trace the {@link
+ *       RunawayDetector} killed is blocked at once with a {@link RunawayAgentException}.
  *   <li>Estimate the call's maximum: {@code estimatedInputTokens x input price + maxOutputTokens x output price} (the
  *       higher of the output and reasoning prices) from the {@link PriceCatalog}, at the current time, for USD
  *       budgets; {@code estimatedInputTokens + maxOutputTokens} for token budgets. An unknown {@code max_tokens}
@@ -104,6 +106,7 @@ public final class Budgets implements CallAdmission {
   private final Map<Period.Kind, Duration> forecastIntervals;
   private final BigDecimal smoothing;
   private final LongCounter actions;
+  private final @Nullable RunawayDetector killSwitch;
   // budget|action -> the metric's attributes, built once.
   private final Map<String, Attributes> actionAttributes = new HashMap<>();
   // budget|scope -> the forecast state of the account's current period.
@@ -133,6 +136,7 @@ public final class Budgets implements CallAdmission {
     this.anyApproval = any && b.approvalPolicy != null;
     this.forecastIntervals = new EnumMap<>(b.forecastIntervals);
     this.smoothing = b.smoothing;
+    this.killSwitch = b.killSwitch;
     this.actions = b.meterProvider.get("io.lockn.budget").counterBuilder(BudgetAttributes.ACTIONS_METRIC)
         .setDescription("Budget alerts, throttles, blocks and forecast alerts").setUnit("{action}").build();
     for (Budget budget : budgets) {
@@ -172,6 +176,13 @@ public final class Budgets implements CallAdmission {
 
   @Override
   public Admission admit(CallRequest request) {
+    RunawayDetector k = killSwitch;
+    if (k != null) {
+      Runaway runaway = k.killedBy(request.traceId());
+      if (runaway != null) {
+        throw new RunawayAgentException(runaway);
+      }
+    }
     Instant now = clock.instant();
     long nowMillis = now.toEpochMilli();
     @Nullable List<Charge> charges = null;
@@ -695,6 +706,7 @@ public final class Budgets implements CallAdmission {
     private final Map<Period.Kind, Duration> forecastIntervals = new EnumMap<>(Period.Kind.class);
     private BigDecimal smoothing = new BigDecimal("0.3");
     private MeterProvider meterProvider = MeterProvider.noop();
+    private @Nullable RunawayDetector killSwitch;
 
     private Builder(PriceCatalog catalog) {
       this.catalog = catalog;
@@ -887,6 +899,25 @@ public final class Budgets implements CallAdmission {
     }
 
     /**
+     * Makes admission consult a runaway detector's kill switch: a model call in a trace the detector killed is blocked
+     * with a {@link RunawayAgentException} before anything else is checked and before the provider is called. Calls
+     * in other traces are unaffected. Without any budget, {@link #build()} then builds budgets that only do this.
+     *
+     * @param detector the detector, built with {@link RunawayDetector.Builder#enableKillSwitch}
+     * @return this builder
+     * @throws IllegalArgumentException if the detector's kill switch is not enabled
+     */
+    public Builder setRunawayKillSwitch(RunawayDetector detector) {
+      Objects.requireNonNull(detector, "runawayKillSwitch");
+      if (!detector.killSwitchEnabled()) {
+        throw new IllegalArgumentException(
+            "runawayKillSwitch: the detector's kill switch is not enabled (RunawayDetector.Builder.enableKillSwitch)");
+      }
+      this.killSwitch = detector;
+      return this;
+    }
+
+    /**
      * Adds the budgets, downgrades and approval settings of a JSON file ({@link BudgetConfig} describes the format).
      * The whole file is validated first: if anything in it is invalid, nothing of it is applied.
      *
@@ -910,11 +941,12 @@ public final class Budgets implements CallAdmission {
      * Builds the budgets.
      *
      * @return the budgets
-     * @throws IllegalStateException if no budget and no global approval threshold was configured, or an approval
+     * @throws IllegalStateException if no budget, no global approval threshold and no runaway kill switch was
+     *     configured, or an approval
      *     threshold is configured without an approval policy
      */
     public Budgets build() {
-      if (budgets.isEmpty() && approvalAboveUsd == Long.MAX_VALUE) {
+      if (budgets.isEmpty() && approvalAboveUsd == Long.MAX_VALUE && killSwitch == null) {
         throw new IllegalStateException("budgets: at least one budget is required");
       }
       if (approvalPolicy == null) {

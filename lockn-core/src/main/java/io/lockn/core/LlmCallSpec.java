@@ -39,7 +39,9 @@ public interface LlmCallSpec extends OperationSpec<LlmCall> {
    * Sets the number of input tokens the call will send, as counted or estimated before the call. It is not recorded
    * on the span (the response's usage is); the call's admission policy (budgets) uses it with {@link
    * #maxTokens(long)} to estimate and reserve the call's maximum cost. Unknown (0) by default; negative values are
-   * recorded as 0.
+   * recorded as 0. When it is not set, the call has {@link #inputMessages input messages} and an admission policy is
+   * configured, LockN asks the configured {@link io.lockn.core.spi.TokenCounter} instead; a value set here always
+   * wins over the count.
    *
    * @param inputTokens the estimated input tokens
    * @return this spec
@@ -107,7 +109,9 @@ public interface LlmCallSpec extends OperationSpec<LlmCall> {
   LlmCallSpec promptKey(String promptKey);
 
   /**
-   * Sets {@code gen_ai.input.messages}; recorded only when content capture is enabled.
+   * Sets {@code gen_ai.input.messages}; recorded only when content capture is enabled. When an admission policy and
+   * a {@link io.lockn.core.spi.TokenCounter} are configured and no {@link #estimatedInputTokens(long)} was given, the
+   * messages are also counted for the admission estimate.
    *
    * @param messages the chat history sent to the model
    * @return this spec

@@ -53,6 +53,14 @@ public final class LockNAttributes {
       AttributeKey.longKey("lockn.usage.cache_write_1h.input_tokens");
 
   /**
+   * {@code lockn.usage.estimated_input_tokens}: the input tokens the configured {@link
+   * io.lockn.core.spi.TokenCounter} counted before the call, as the budget estimate; set only when it counted. The
+   * provider's reported usage ({@code gen_ai.usage.input_tokens}) is what the call is billed by.
+   */
+  public static final AttributeKey<Long> USAGE_ESTIMATED_INPUT_TOKENS =
+      AttributeKey.longKey("lockn.usage.estimated_input_tokens");
+
+  /**
    * {@code lockn.cost.reported_nanos}: the cost the provider reported with the response (for example OpenRouter's
    * {@code usage.cost}), in integer nano-USD; pricing takes it over the catalog.
    */

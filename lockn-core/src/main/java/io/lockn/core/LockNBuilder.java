@@ -3,6 +3,7 @@ package io.lockn.core;
 import io.lockn.core.internal.LockNConfig;
 import io.lockn.core.internal.TracingLockN;
 import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.TokenCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,6 +30,7 @@ public final class LockNBuilder {
   private final List<LockNListener> listeners = new ArrayList<>();
   private double cacheInferenceRatio = 0.5;
   private CallAdmission callAdmission = CallAdmission.allowAll();
+  private TokenCounter tokenCounter = TokenCounter.none();
 
   LockNBuilder() {}
 
@@ -153,6 +155,21 @@ public final class LockNBuilder {
   }
 
   /**
+   * Sets the counter of input tokens that gives the call admission policy ({@link #setCallAdmission}) its estimate
+   * when a model call has {@link LlmCallSpec#inputMessages input messages} but no {@link
+   * LlmCallSpec#estimatedInputTokens explicit estimate}. LockN counts only when a policy other than {@link
+   * CallAdmission#allowAll()} is configured, since nothing else uses the count; the provider's reported usage always
+   * wins for billing. Defaults to {@link TokenCounter#none()}, which never counts.
+   *
+   * @param tokenCounter the counter, for example the jtokkit counter of {@code lockn-compression}
+   * @return this builder
+   */
+  public LockNBuilder setTokenCounter(TokenCounter tokenCounter) {
+    this.tokenCounter = Objects.requireNonNull(tokenCounter, "tokenCounter");
+    return this;
+  }
+
+  /**
    * Builds the LockN.
    *
    * @return the recording LockN
@@ -179,6 +196,7 @@ public final class LockNBuilder {
             contentCapture != null ? contentCapture : ContentCapture.fromEnvironment(),
             List.copyOf(listeners),
             cacheInferenceRatio,
-            callAdmission));
+            callAdmission,
+            tokenCounter));
   }
 }

@@ -187,6 +187,20 @@ class CallAdmissionTest {
   }
 
   @Test
+  void throttled_answeredByTheAdmittedModel_isNoSubstitution() {
+    LockN lockn = lockn(request -> new RecordingAdmission("gpt-4o-mini"));
+
+    lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() ->
+        lockn.currentLlmCall().responseModel("gpt-4o-mini-2024-07-18"));
+    lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> lockn.currentLlmCall().responseModel("gpt-3.5-turbo"));
+
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    org.assertj.core.api.Assertions.assertThat(spans.get(0).getAttributes().get(LockNAttributes.MODEL_SUBSTITUTED))
+        .isNull();
+    assertThat(spans.get(1)).hasAttribute(LockNAttributes.MODEL_SUBSTITUTED, true);
+  }
+
+  @Test
   void success_completesOnceWithRecordedUsage() {
     RecordingAdmission admission = new RecordingAdmission("gpt-4o");
     LockN lockn = lockn(request -> admission);

@@ -1,11 +1,22 @@
 package io.lockn.examples;
 
+import io.lockn.budget.Budget;
+import io.lockn.budget.BudgetEvent;
+import io.lockn.budget.BudgetListener;
+import io.lockn.budget.BudgetStatus;
+import io.lockn.budget.Budgets;
+import io.lockn.budget.Period;
+import io.lockn.budget.Scope;
+import io.lockn.core.BudgetExceededException;
 import io.lockn.core.GenAiProvider;
 import io.lockn.core.LlmCall;
 import io.lockn.core.LlmCallSpec;
 import io.lockn.core.LockN;
 import io.lockn.core.LockNScope;
 import io.lockn.core.AttributionKeys;
+import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.CallRequest;
 import io.lockn.core.sdk.CostAwareSampler;
 import io.lockn.pricing.CostLedger;
 import io.lockn.pricing.PriceCatalog;
@@ -38,12 +49,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The LockN demo: a customer-support workflow for two tenants, run offline against simulated providers.
+ * The LockN demo: a customer-support workflow for three tenants, run offline against simulated providers.
  *
  * <p>Each ticket runs as one {@code invoke_workflow} with three agents: a triage agent (declared with {@code
  * @AgentTask}, its first call rate-limited with a 429 and retried), a resolver agent (tools declared with {@code
@@ -54,6 +67,11 @@ import java.util.concurrent.TimeUnit;
  * first tenant's fine-tuned tone model is unknown to the catalog, so its calls show as unpriced. Tenant, cost center,
  * workflow, feature, plan and user travel in W3C Baggage and land on every span, and every model call carries its
  * exact cost, rolled up to the agents and workflows above it.
+ *
+ * <p>A third tenant, on the starter plan, has nearly spent its monthly budget ({@code lockn-budget}): its first ticket
+ * raises a budget alert, the second is throttled from Claude Sonnet to Claude Haiku (the simulated provider answers
+ * with {@link LlmCall#admittedModel()}), and the third is blocked with a {@link BudgetExceededException} before the
+ * provider is called. The demo ends with the budgets' status table.
  *
  * <p>Every span and metric is written as OTLP JSON lines, the OpenTelemetry Collector file-exporter format, to
  * {@code target/lockn-demo/traces.jsonl} and {@code metrics.jsonl} under the working directory. With {@code
@@ -71,6 +89,37 @@ public final class SupportDemo {
               "My order A-553 never arrived and I want a refund."),
           new Ticket("T-2001", "globex", "cc-support-us", "pro", "u-42", "",
               "How do I rotate my API key without downtime?"));
+
+  /** One ticket of the starter plan, answered by a single agent; {@code inputTokens} is the prompt's counted size. */
+  record StarterTicket(String id, String user, long inputTokens, long outputTokens, String text) {}
+
+  /** The starter-plan tenant whose monthly budget is nearly spent. */
+  static final String STARTER_TENANT = "initech";
+
+  /** The starter tenant's tickets: an alert, a throttle, then a long attachment that no longer fits the budget. */
+  static final List<StarterTicket> STARTER_TICKETS =
+      List.of(
+          new StarterTicket("T-3001", "u-7", 2_000, 800, "Can I export my invoices as CSV?"),
+          new StarterTicket("T-3002", "u-7", 4_000, 700, "Our webhook retries look wrong, see the thread below."),
+          new StarterTicket("T-3003", "u-9", 120_000, 900, "Please analyse the attached 400-page server log."));
+
+  /** The budget of every tenant, per calendar month (UTC). */
+  static final Budget TENANT_MONTHLY =
+      Budget.builder("tenant-monthly")
+          .scope(Scope.each(AttributionKeys.DEFAULT_TENANT_KEY))
+          .limitUsd("50.00")
+          .period(Period.month(ZoneOffset.UTC))
+          .alertAt(80).throttleAt(90).blockAt(100)
+          .build();
+
+  /** The starter tenant's own, much smaller, monthly cap. */
+  static final Budget STARTER_MONTHLY =
+      Budget.builder("initech-starter")
+          .scope(Scope.attribute(AttributionKeys.DEFAULT_TENANT_KEY, STARTER_TENANT))
+          .limitUsd("0.50")
+          .period(Period.month(ZoneOffset.UTC))
+          .alertAt(80).throttleAt(90).blockAt(100)
+          .build();
 
   private final LockN lockn;
   private final SimulatedModels models = new SimulatedModels();
@@ -155,13 +204,20 @@ public final class SupportDemo {
       OpenTelemetrySdk sdk =
           OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).setMeterProvider(meters).build();
       try {
-        LockN lockn = LockN.builder().setOpenTelemetry(sdk).addListener(summary).build();
+        Budgets budgets = budgets(console);
+        LockN lockn =
+            LockN.builder().setOpenTelemetry(sdk).addListener(summary).setCallAdmission(budgets).build();
         SupportDemo demo = new SupportDemo(lockn);
-        console.println("LockN demo: customer-support workflow for " + TICKETS.size() + " tenants (offline)");
+        console.println("LockN demo: customer-support workflow for " + (TICKETS.size() + 1) + " tenants (offline)");
         console.println();
         for (Ticket ticket : TICKETS) {
           demo.handle(ticket, console);
         }
+        for (StarterTicket ticket : STARTER_TICKETS) {
+          demo.handleStarter(ticket, console);
+        }
+        console.println();
+        printBudgets(console, budgets.status());
       } finally {
         // Flushes the batch processor and the final metric collection into the files.
         sdk.shutdown().join(30, TimeUnit.SECONDS);
@@ -198,6 +254,42 @@ public final class SupportDemo {
         .build();
   }
 
+  /**
+   * Every tenant's monthly budget, plus the starter tenant's small one, already 75% spent: the demo replays what the
+   * tenant spent earlier this month through the budgets, as a shared ledger (Redis) would remember it.
+   */
+  static Budgets budgets(PrintStream console) {
+    Budgets budgets =
+        Budgets.builder(catalog())
+            .addBudget(TENANT_MONTHLY)
+            .addBudget(STARTER_MONTHLY)
+            .addDowngrade("claude-sonnet-4-5", "claude-haiku-4-5")
+            .addListener(new BudgetPrinter(console))
+            .build();
+    Admission earlier =
+        budgets.admit(
+            new CallRequest(GenAiProvider.ANTHROPIC, "claude-sonnet-4-5", 100_000, 5_000,
+                Map.of(AttributionKeys.DEFAULT_TENANT_KEY, STARTER_TENANT), null, null, "0".repeat(32)));
+    earlier.complete(TokenUsage.fromAnthropic(100_000, 0, 0, 5_000));
+    return budgets;
+  }
+
+  /** Prints what the budgets do as they do it. */
+  private record BudgetPrinter(PrintStream console) implements BudgetListener {
+    @Override
+    public void onAlert(BudgetEvent e) {
+      console.printf(Locale.ROOT, "  budget ALERT    %s [%s]: %s%% reached, %s of %s used or reserved%n", e.budget(),
+          e.scope(), e.threshold() == null ? "?" : e.threshold().percent().toPlainString(), usd(e.used()),
+          usd(e.limit()));
+    }
+
+    @Override
+    public void onThrottle(BudgetEvent e) {
+      console.printf(Locale.ROOT, "  budget THROTTLE %s [%s]: %s -> %s%n", e.budget(), e.scope(), e.requestModel(),
+          e.admittedModel());
+    }
+  }
+
   void handle(Ticket t, PrintStream console) {
     lockn.attribution()
         .tenant(t.tenant())
@@ -215,6 +307,56 @@ public final class SupportDemo {
                   String reply = draftReply(t, answer);
                   console.printf(Locale.ROOT, "  %s [%s] %s -> %s%n", t.id(), t.tenant(), category, reply);
                 }));
+  }
+
+  /**
+   * A starter-plan ticket: one agent, one Claude call whose model is the one the budgets admitted. A blocked call
+   * throws before the simulated provider is called; the demo prints it and goes on with the next ticket.
+   */
+  void handleStarter(StarterTicket t, PrintStream console) {
+    try {
+      lockn.attribution()
+          .tenant(STARTER_TENANT)
+          .costCenter("cc-smb")
+          .workflowId(t.id())
+          .feature("support-chat")
+          .plan("starter")
+          .user(t.user())
+          .run(() ->
+              lockn.workflow("customer-support").conversationId(t.id()).run(() -> {
+                String answer = lockn.agent("answer-bot").task("answer").supply(() ->
+                    lockn.chat(GenAiProvider.ANTHROPIC, "claude-sonnet-4-5").server("api.anthropic.com", 443)
+                        .maxTokens(4096)
+                        .estimatedInputTokens(t.inputTokens())
+                        .supply(() -> {
+                          LlmCall call = lockn.currentLlmCall();
+                          SimulatedModels.Completion c =
+                              models.anthropic(call.admittedModel(), "answered by " + call.admittedModel(),
+                                  t.inputTokens(), 0, 0, t.outputTokens());
+                          record(call, c);
+                          return c.text();
+                        }));
+                console.printf(Locale.ROOT, "  %s [%s] %s%n", t.id(), STARTER_TENANT, answer);
+              }));
+    } catch (BudgetExceededException blocked) {
+      console.printf(Locale.ROOT, "  %s [%s] BLOCKED before the provider was called: %s%n", t.id(), STARTER_TENANT,
+          blocked.getMessage());
+    }
+  }
+
+  /** The budgets' balances this month, one line per budget and tenant. */
+  static void printBudgets(PrintStream console, List<BudgetStatus> status) {
+    console.println("Budget status this month (USD):");
+    console.printf(Locale.ROOT, "  %-16s %-22s %12s %12s %12s %12s%n", "budget", "scope", "spent", "reserved",
+        "remaining", "limit");
+    for (BudgetStatus s : status) {
+      console.printf(Locale.ROOT, "  %-16s %-22s %12s %12s %12s %12s%n", s.budget(), s.scope(), usd(s.spent()),
+          usd(s.reserved()), usd(s.remaining()), usd(s.limit()));
+    }
+  }
+
+  private static String usd(long nanos) {
+    return BigDecimal.valueOf(nanos, 9).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
   }
 
   /** A guard agent on the self-hosted model (priced by TCO) that screens the ticket for personal data. */

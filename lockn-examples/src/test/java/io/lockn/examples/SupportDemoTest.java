@@ -94,17 +94,20 @@ class SupportDemoTest {
         .contains("Tokens per tenant")
         .contains("acme")
         .contains("globex")
+        .contains("initech")
         .contains("Traces:  " + dir.resolve("traces.jsonl"))
         .contains("Metrics: " + dir.resolve("metrics.jsonl"))
         .contains("gpt-4 -> gpt-3.5-turbo-0125");
   }
 
   @Test
-  void traces_holdTheFullHierarchyForBothTenants() {
-    assertThat(spans).hasSize(30);
+  void traces_holdTheFullHierarchyForEveryTenant() {
+    // 15 spans per full ticket (acme, globex) and 3 per starter ticket (workflow, agent, model call; initech).
+    assertThat(spans).hasSize(30 + 9);
     List<JsonNode> workflows = named("invoke_workflow customer-support");
-    assertThat(workflows).hasSize(2);
-    assertThat(workflows).extracting(SupportDemoTest::tenant).containsExactlyInAnyOrder("acme", "globex");
+    assertThat(workflows).hasSize(5);
+    assertThat(workflows).extracting(SupportDemoTest::tenant)
+        .containsExactlyInAnyOrder("acme", "globex", "initech", "initech", "initech");
     for (JsonNode workflow : workflows) {
       assertThat(workflow.path("parentSpanId").asText()).isEmpty();
       assertThat(workflow.get("kind").asInt()).isEqualTo(1); // INTERNAL
@@ -122,7 +125,7 @@ class SupportDemoTest {
         .allSatisfy(s -> assertThat(parent(s).get("name").asText()).isEqualTo("execute_tool search_kb"));
     assertThat(parent(named("execute_tool lookup_order").get(0)).get("name").asText())
         .isEqualTo("invoke_agent resolver-agent");
-    // Every span carries the business attribution and belongs to one of the two workflows' traces.
+    // Every span carries the business attribution and belongs to one of the five workflows' traces.
     assertThat(spans).allSatisfy(s -> {
       Map<String, Object> a = attributes(s);
       assertThat(a).containsKeys("app.tenant_id", "app.cost_center", "app.workflow_id", "app.feature", "app.plan",
@@ -130,7 +133,7 @@ class SupportDemoTest {
     });
     Map<String, Long> traces = spans.stream()
         .collect(Collectors.groupingBy(s -> s.get("traceId").asText(), Collectors.counting()));
-    assertThat(traces).hasSize(2);
+    assertThat(traces).hasSize(5);
   }
 
   @Test
@@ -234,7 +237,8 @@ class SupportDemoTest {
         .contains("Cost per agent (USD):")
         .containsPattern("resolver-agent\\s+0\\.015435360")
         .containsPattern("pii-guard\\s+0\\.000144484")
-        .containsPattern("total\\s+0\\.023711244")
+        .containsPattern("initech\\s+0\\.025500000")
+        .containsPattern("total\\s+0\\.049211244")
         .contains("unpriced calls (no price known, not counted above): 1");
   }
 
@@ -302,8 +306,8 @@ class SupportDemoTest {
         inputTokens += p.get("sum").asLong();
       }
     }
-    // Both tenants' input tokens: the listener-based summary and the metric agree.
-    assertThat(inputTokens).isEqualTo(5454 + 4454);
+    // Every tenant's input tokens: the listener-based summary and the metric agree.
+    assertThat(inputTokens).isEqualTo(5454 + 4454 + 6000);
     JsonNode duration = metric("gen_ai.client.operation.duration");
     assertThat(duration.get("unit").asText()).isEqualTo("s");
     assertThat(bounds(duration.get("histogram").get("dataPoints").get(0)))
@@ -314,8 +318,80 @@ class SupportDemoTest {
     for (JsonNode p : metric("lockn.client.cost").get("sum").get("dataPoints")) {
       costNanos += p.get("asInt").asLong();
     }
-    assertThat(costNanos).isEqualTo(23_711_244L);
+    assertThat(costNanos).isEqualTo(49_211_244L);
     assertThat(metric("lockn.client.unpriced_calls").toString()).contains("ft:gpt-4o-mini:acme:tone:v2");
+  }
+
+  static List<JsonNode> starterCalls() {
+    List<JsonNode> calls = named("chat claude-sonnet-4-5").stream().filter(s -> tenant(s).equals("initech")).toList();
+    assertThat(calls).hasSize(3);
+    return calls;
+  }
+
+  static JsonNode starterCall(String ticket) {
+    return starterCalls().stream()
+        .filter(s -> attributes(s).get("app.workflow_id").equals(ticket)).findFirst().orElseThrow();
+  }
+
+  static List<String> eventNames(JsonNode span) {
+    List<String> names = new ArrayList<>();
+    span.path("events").forEach(e -> names.add(e.get("name").asText()));
+    return names;
+  }
+
+  @Test
+  void budget_nearlySpentTenant_alertsThenThrottlesThenBlocks() {
+    assertThat(console)
+        .contains("budget ALERT    initech-starter [app.tenant_id=initech]: 80% reached, 0.442440 of 0.500000")
+        .contains("budget THROTTLE initech-starter [app.tenant_id=initech]: claude-sonnet-4-5 -> claude-haiku-4-5")
+        .contains("T-3001 [initech] answered by claude-sonnet-4-5")
+        .contains("T-3002 [initech] answered by claude-haiku-4-5")
+        .contains("T-3003 [initech] BLOCKED before the provider was called: Budget 'initech-starter' exceeded");
+    // The alert comes with the first starter ticket, before its answer; the other tenants raise none.
+    assertThat(console.indexOf("budget ALERT")).isGreaterThan(console.indexOf("T-2001"))
+        .isLessThan(console.indexOf("T-3001"));
+    assertThat(console.lines().filter(l -> l.contains("budget ALERT")).count()).isEqualTo(1);
+
+    JsonNode alerted = starterCall("T-3001");
+    assertThat(eventNames(alerted)).containsExactly("lockn.budget.alert");
+    assertThat(attributes(alerted)).doesNotContainKey("lockn.budget.admitted_model")
+        .containsEntry("gen_ai.response.model", "claude-sonnet-4-5");
+
+    JsonNode throttled = starterCall("T-3002");
+    assertThat(eventNames(throttled)).containsExactly("lockn.budget.throttle");
+    assertThat(attributes(throttled))
+        .containsEntry("gen_ai.request.model", "claude-sonnet-4-5")
+        .containsEntry("lockn.budget.admitted_model", "claude-haiku-4-5")
+        .containsEntry("gen_ai.response.model", "claude-haiku-4-5")
+        .containsEntry("lockn.pricing.id", "anthropic/claude-haiku-4-5")
+        .doesNotContainKey("lockn.model.substituted");
+
+    // Blocked before the simulated provider was called: no response, no usage, no cost.
+    JsonNode blocked = starterCall("T-3003");
+    assertThat(attributes(blocked))
+        .containsEntry("error.type", "budget_exceeded")
+        .containsEntry("gen_ai.request.max_tokens", 4096L)
+        .doesNotContainKeys("gen_ai.response.model", "gen_ai.response.id", "gen_ai.usage.input_tokens",
+            "lockn.cost.total_nanos");
+    assertThat(blocked.get("status").get("code").asInt()).isEqualTo(2); // ERROR
+    assertThat(eventNames(blocked)).contains("lockn.budget.exceeded");
+    // The exception went up through the agent and the workflow, which record it too.
+    assertThat(parent(blocked).get("name").asText()).isEqualTo("invoke_agent answer-bot");
+    assertThat(parent(parent(blocked)).get("status").get("code").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void budget_statusTable_showsEveryTenantsBalance() {
+    assertThat(console)
+        .contains("Budget status this month (USD):")
+        .containsPattern("budget\\s+scope\\s+spent\\s+reserved\\s+remaining\\s+limit")
+        // $0.375 spent earlier this month, then T-3001 on Sonnet ($0.018) and T-3002 on Haiku ($0.0075).
+        .containsPattern("initech-starter\\s+app\\.tenant_id=initech\\s+0\\.400500\\s+0\\.000000\\s+0\\.099500"
+            + "\\s+0\\.500000")
+        .containsPattern("tenant-monthly\\s+app\\.tenant_id=initech\\s+0\\.400500\\s+0\\.000000\\s+49\\.599500"
+            + "\\s+50\\.000000")
+        .containsPattern("tenant-monthly\\s+app\\.tenant_id=acme\\s+0\\.019107\\s+0\\.000000\\s+49\\.980893")
+        .containsPattern("tenant-monthly\\s+app\\.tenant_id=globex\\s+\\d+\\.\\d{6}\\s+0\\.000000");
   }
 
   @Test

@@ -255,7 +255,9 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
       boolean dropped = lockn.cacheInference.observe(promptKeyHash, u.inputTokens());
       inferred = dropped && cache == null;
     }
-    boolean substituted = respModel != null && !ModelIds.sameFamily(requestModel, respModel);
+    // A call a budget throttled to a cheaper model is answered by that model: no substitution.
+    boolean substituted = respModel != null && !ModelIds.sameFamily(requestModel, respModel)
+        && (admittedModel.equals(requestModel) || !ModelIds.sameFamily(admittedModel, respModel));
 
     if (span.isRecording()) {
       if (u != null) {

@@ -5,6 +5,7 @@ import io.lockn.core.ContentCapture;
 import io.lockn.core.LockNListener;
 import io.lockn.core.SemconvProfile;
 import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.TokenCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
 
@@ -22,6 +23,7 @@ import java.util.List;
  * @param listeners the listeners
  * @param cacheInferenceRatio the ratio below which a cache hit is inferred
  * @param callAdmission the admission policy for model calls
+ * @param tokenCounter counts input tokens for the admission estimate
  */
 public record LockNConfig(
     OpenTelemetry openTelemetry,
@@ -32,4 +34,5 @@ public record LockNConfig(
     ContentCapture contentCapture,
     List<LockNListener> listeners,
     double cacheInferenceRatio,
-    CallAdmission callAdmission) {}
+    CallAdmission callAdmission,
+    TokenCounter tokenCounter) {}

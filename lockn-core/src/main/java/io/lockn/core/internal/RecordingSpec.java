@@ -37,6 +37,7 @@ import io.lockn.core.WorkflowSpec;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
+import io.lockn.core.spi.TokenCounter;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -87,6 +88,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
   private long serverPort;
   private long maxTokens = -1;
   private long estimatedInputTokens;
+  private boolean estimateGiven;
   private double temperature = Double.NaN;
   private double topP = Double.NaN;
   private boolean stream;
@@ -184,6 +186,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
       ApiUsageLogger.warn("estimatedInputTokens needs a non-negative count; recorded as unknown (0)");
     }
     this.estimatedInputTokens = Math.max(0, inputTokens);
+    this.estimateGiven = true;
     return self();
   }
 
@@ -380,9 +383,17 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
       return new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress, serverPort,
           inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(), model);
     }
+    long inputTokens = estimatedInputTokens;
+    if (!estimateGiven && inputMessages != null && !inputMessages.isEmpty()) {
+      long counted = count(lockn.tokenCounter, providerName, model, inputMessages);
+      if (counted >= 0) {
+        inputTokens = counted;
+        span.setAttribute(LockNAttributes.USAGE_ESTIMATED_INPUT_TOKENS, counted);
+      }
+    }
     Admission admission;
     try {
-      admission = admit(policy, span, parentContext, providerName, model, inheritedAgent, task);
+      admission = admit(policy, span, parentContext, providerName, model, inputTokens, inheritedAgent, task);
     } catch (BudgetExceededException blocked) {
       LlmCallHandle handle = new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress,
           serverPort, inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(),
@@ -409,6 +420,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
       Context parentContext,
       String providerName,
       String model,
+      long inputTokens,
       @Nullable String agent,
       @Nullable String task) {
     try {
@@ -416,7 +428,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
           new CallRequest(
               providerName,
               model,
-              estimatedInputTokens,
+              inputTokens,
               maxTokens >= 0 ? maxTokens : -1,
               lockn.attribution.toMap(Baggage.fromContext(parentContext)),
               agent,
@@ -433,6 +445,24 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     } catch (Throwable t) {
       ApiUsageLogger.failed("call admission " + policy.getClass().getName(), t);
       return Admission.allowed();
+    }
+  }
+
+  /**
+   * Asks the token counter for the admission estimate, only on the admission path (a policy other than allow-all is
+   * configured): counting tokenizes the whole prompt, and nothing else uses the count. Returns -1 when the counter
+   * cannot count or fails; a failure is logged and never reaches the application.
+   */
+  private static long count(TokenCounter counter, String providerName, String model, List<GenAiMessage> messages) {
+    if (counter == TokenCounter.none()) {
+      return -1;
+    }
+    try {
+      long n = counter.countInputTokens(providerName, model, messages);
+      return n >= 0 ? n : -1;
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("token counter " + counter.getClass().getName(), t);
+      return -1;
     }
   }
 

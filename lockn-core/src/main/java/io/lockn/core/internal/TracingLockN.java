@@ -15,6 +15,7 @@ import io.lockn.core.TaskSpec;
 import io.lockn.core.ToolSpec;
 import io.lockn.core.WorkflowSpec;
 import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.TokenCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.logs.Logger;
@@ -49,6 +50,7 @@ public final class TracingLockN implements LockN {
   final BaggageAttribution attribution;
   final PromptCacheInference cacheInference;
   final CallAdmission callAdmission;
+  final TokenCounter tokenCounter;
   private final LockNConfig config;
 
   /**
@@ -93,6 +95,7 @@ public final class TracingLockN implements LockN {
     this.attribution = new BaggageAttribution(config.attributionKeys());
     this.cacheInference = new PromptCacheInference(config.cacheInferenceRatio());
     this.callAdmission = config.callAdmission();
+    this.tokenCounter = config.tokenCounter();
   }
 
   /**
