@@ -35,10 +35,12 @@ public final class Budget {
   private final long blockAt;
   private final long throttleAt;
   private final long approvalAbove;
+  private final ThrottlePolicy throttle;
 
   private Budget(Builder b, BudgetUnit unit, long limit, Period period, List<Threshold> thresholds) {
     this.name = b.name;
     this.approvalAbove = b.approvalAbove;
+    this.throttle = b.throttle;
     this.scope = b.scope;
     this.unit = unit;
     this.limit = limit;
@@ -150,6 +152,15 @@ public final class Budget {
     return approvalAbove;
   }
 
+  /**
+   * What the budget does to calls past its {@link Action#THROTTLE} threshold.
+   *
+   * @return the policy; {@link ThrottlePolicy#downgrade()} by default
+   */
+  public ThrottlePolicy throttle() {
+    return throttle;
+  }
+
   @Override
   public String toString() {
     return "Budget{" + name + ", " + scope + ", " + (unit == BudgetUnit.USD
@@ -167,6 +178,7 @@ public final class Budget {
     private final List<Threshold> thresholds = new ArrayList<>();
     private long approvalAbove = Long.MAX_VALUE;
     private @Nullable BudgetUnit approvalUnit;
+    private ThrottlePolicy throttle = ThrottlePolicy.downgrade();
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name");
@@ -307,6 +319,19 @@ public final class Budget {
      */
     public Builder blockAt(int percent) {
       return threshold(Threshold.of(percent, Action.BLOCK));
+    }
+
+    /**
+     * Sets what the budget does to calls past its {@link Action#THROTTLE} threshold. Defaults to {@link
+     * ThrottlePolicy#downgrade()}; {@link ThrottlePolicy#delay} and {@link ThrottlePolicy#limitConcurrency} block the
+     * calling thread.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder throttle(ThrottlePolicy policy) {
+      this.throttle = Objects.requireNonNull(policy, "throttle");
+      return this;
     }
 
     /**

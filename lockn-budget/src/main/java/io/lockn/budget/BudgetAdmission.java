@@ -6,6 +6,7 @@ import io.lockn.core.spi.AdmissionEvent;
 import io.opentelemetry.api.common.Attributes;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /** The reservations one call holds on its matching budgets, settled exactly once. */
 final class BudgetAdmission implements Admission {
@@ -16,6 +17,7 @@ final class BudgetAdmission implements Admission {
   final String model;
   final long epochMillis;
   final List<Budgets.Charge> charges;
+  final ThrottlePolicy.@Nullable Throttle throttle;
   private final Attributes spanAttributes;
   private final List<AdmissionEvent> spanEvents;
   private final AtomicBoolean settled = new AtomicBoolean();
@@ -28,7 +30,8 @@ final class BudgetAdmission implements Admission {
       long epochMillis,
       List<Budgets.Charge> charges,
       Attributes spanAttributes,
-      List<AdmissionEvent> spanEvents) {
+      List<AdmissionEvent> spanEvents,
+      ThrottlePolicy.@Nullable Throttle throttle) {
     this.owner = owner;
     this.provider = provider;
     this.requestModel = requestModel;
@@ -37,6 +40,7 @@ final class BudgetAdmission implements Admission {
     this.charges = charges;
     this.spanAttributes = spanAttributes;
     this.spanEvents = spanEvents;
+    this.throttle = throttle;
   }
 
   @Override
@@ -56,8 +60,13 @@ final class BudgetAdmission implements Admission {
 
   @Override
   public void complete(TokenUsage usage) {
+    complete(usage, null);
+  }
+
+  @Override
+  public void complete(TokenUsage usage, @Nullable String responseModel) {
     if (settled.compareAndSet(false, true)) {
-      owner.complete(this, usage == null ? TokenUsage.EMPTY : usage);
+      owner.complete(this, usage == null ? TokenUsage.EMPTY : usage, responseModel);
     }
   }
 

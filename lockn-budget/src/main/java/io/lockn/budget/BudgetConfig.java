@@ -39,9 +39,12 @@ import org.jspecify.annotations.Nullable;
  *       "limit": 100.00,                         // a number or a decimal string; whole tokens for token budgets
  *       "period": { "kind": "month", "zone": "Europe/Paris" },
  *                                                // per_call | rolling (+ "window": "PT1H") | day | week | month
- *                                                // (+ "zone", required)
+ *                                                // (+ "zone", required) | trace (+ "idle": "PT1H", optional)
  *       "thresholds": [ { "percent": 80, "action": "alert" }, { "percent": 100, "action": "block" } ],
- *       "approvalAbove": 2.50                    // optional, in the budget's unit
+ *       "approvalAbove": 2.50,                   // optional, in the budget's unit
+ *       "throttle": { "type": "delay", "duration": "PT2S" }
+ *                                                // optional: downgrade (default) | delay (+ "duration")
+ *                                                // | concurrency (+ "permits", + "maxWait")
  *     }
  *   ],
  *   "downgrades": { "gpt-4o": "gpt-4o-mini" },
@@ -61,8 +64,9 @@ final class BudgetConfig {
       .build();
   private static final Set<String> TOP = Set.of("budgets", "downgrades", "approval");
   private static final Set<String> BUDGET = Set.of("name", "scope", "unit", "limit", "period", "thresholds",
-      "approvalAbove");
-  private static final Set<String> PERIOD = Set.of("kind", "zone", "window");
+      "approvalAbove", "throttle");
+  private static final Set<String> PERIOD = Set.of("kind", "zone", "window", "idle");
+  private static final Set<String> THROTTLE = Set.of("type", "duration", "permits", "maxWait");
   private static final Set<String> THRESHOLD = Set.of("percent", "action");
   private static final Set<String> APPROVAL = Set.of("aboveUsd", "timeout", "onTimeout");
 
@@ -263,6 +267,9 @@ final class BudgetConfig {
         throw fail(where, "approvalAbove", e.getMessage());
       }
     }
+    if (node.has("throttle")) {
+      b.throttle(throttle(node.get("throttle"), where));
+    }
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -280,9 +287,24 @@ final class BudgetConfig {
       case "per_call":
         noField(node, "zone", where, kind);
         noField(node, "window", where, kind);
+        noField(node, "idle", where, kind);
         return Period.perCall();
+      case "trace": {
+        noField(node, "zone", where, kind);
+        noField(node, "window", where, kind);
+        if (!node.has("idle")) {
+          return Period.perTrace();
+        }
+        Duration idle = duration(node.get("idle"), where, "period.idle");
+        try {
+          return Period.perTrace(idle);
+        } catch (IllegalArgumentException e) {
+          throw fail(where, "period.idle", e.getMessage());
+        }
+      }
       case "rolling": {
         noField(node, "zone", where, kind);
+        noField(node, "idle", where, kind);
         Duration window = duration(required(node, "window", where, "period.window"), where, "period.window");
         try {
           return Period.rolling(window);
@@ -294,6 +316,7 @@ final class BudgetConfig {
       case "week":
       case "month": {
         noField(node, "window", where, kind);
+        noField(node, "idle", where, kind);
         String zoneName = text(required(node, "zone", where, "period.zone"), where, "period.zone");
         ZoneId zone;
         try {
@@ -304,7 +327,53 @@ final class BudgetConfig {
         return kind.equals("day") ? Period.day(zone) : kind.equals("week") ? Period.week(zone) : Period.month(zone);
       }
       default:
-        throw fail(where, "period.kind", "unknown period: " + kind + " (per_call, rolling, day, week or month)");
+        throw fail(where, "period.kind", "unknown period: " + kind + " (per_call, rolling, day, week, month or trace)");
+    }
+  }
+
+  private ThrottlePolicy throttle(JsonNode node, String where) {
+    if (!node.isObject()) {
+      throw fail(where, "throttle", "must be an object with a type");
+    }
+    checkFields(node, THROTTLE, where, "throttle.");
+    String type = text(required(node, "type", where, "throttle.type"), where, "throttle.type").toLowerCase(Locale.ROOT);
+    switch (type) {
+      case "downgrade":
+        noThrottleField(node, "duration", where, type);
+        noThrottleField(node, "permits", where, type);
+        noThrottleField(node, "maxWait", where, type);
+        return ThrottlePolicy.downgrade();
+      case "delay": {
+        noThrottleField(node, "permits", where, type);
+        noThrottleField(node, "maxWait", where, type);
+        Duration d = duration(required(node, "duration", where, "throttle.duration"), where, "throttle.duration");
+        try {
+          return ThrottlePolicy.delay(d);
+        } catch (IllegalArgumentException e) {
+          throw fail(where, "throttle.duration", e.getMessage());
+        }
+      }
+      case "concurrency": {
+        noThrottleField(node, "duration", where, type);
+        JsonNode p = required(node, "permits", where, "throttle.permits");
+        if (!p.isIntegralNumber() || !p.canConvertToInt() || p.intValue() < 1) {
+          throw fail(where, "throttle.permits", "must be a whole number >= 1: " + p);
+        }
+        Duration maxWait = duration(required(node, "maxWait", where, "throttle.maxWait"), where, "throttle.maxWait");
+        try {
+          return ThrottlePolicy.limitConcurrency(p.intValue(), maxWait);
+        } catch (IllegalArgumentException e) {
+          throw fail(where, "throttle.maxWait", e.getMessage());
+        }
+      }
+      default:
+        throw fail(where, "throttle.type", "unknown throttle: " + type + " (downgrade, delay or concurrency)");
+    }
+  }
+
+  private void noThrottleField(JsonNode node, String field, String where, String type) {
+    if (node.has(field)) {
+      throw fail(where, "throttle." + field, "does not apply to a " + type + " throttle");
     }
   }
 

@@ -14,6 +14,7 @@ import io.lockn.pricing.PriceCatalog;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.TraceId;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,10 +49,12 @@ import org.jspecify.annotations.Nullable;
  *       budgets; {@code estimatedInputTokens + maxOutputTokens} for token budgets. An unknown {@code max_tokens}
  *       counts as 0 output tokens. An unpriced model is estimated, and later charged, at $0 (logged once); token
  *       budgets still apply to it.
- *   <li>THROTTLE: if a matching budget's spending plus the estimate would pass its throttle threshold, and a cheaper
- *       model is configured for the request model ({@link Builder#addDowngrade}), the call is admitted with that model
- *       ({@link io.lockn.core.LlmCall#admittedModel()}) and estimated at its prices. Without a downgrade the call
- *       proceeds unchanged.
+ *   <li>THROTTLE: if a matching budget's spending plus the estimate would pass its throttle threshold, the first such
+ *       budget's {@link ThrottlePolicy} applies. With {@link ThrottlePolicy#downgrade()} (the default) and a cheaper
+ *       model configured for the request model ({@link Builder#addDowngrade}), the call is admitted with that model
+ *       ({@link io.lockn.core.LlmCall#admittedModel()}) and estimated at its prices; without a downgrade the call
+ *       proceeds unchanged. {@link ThrottlePolicy#delay} and {@link ThrottlePolicy#limitConcurrency} block the calling
+ *       thread; the latter may BLOCK the call.
  *   <li>APPROVAL: if the estimate is above a matching budget's approval threshold ({@link
  *       Budget#approvalAbove()}) or the global one ({@link Builder#setApprovalAboveUsd}), the {@link ApprovalPolicy}
  *       decides, within the configured timeout; a denial throws an {@link ApprovalDeniedException} before anything
@@ -63,8 +66,8 @@ import org.jspecify.annotations.Nullable;
  *       Alerts and throttles found at admission are also span events ({@link BudgetAttributes#ALERT_EVENT}, {@link
  *       BudgetAttributes#THROTTLE_EVENT}), and every alert, throttle, block and forecast alert counts on the {@link
  *       BudgetAttributes#ACTIONS_METRIC} counter.
- *   <li>When the call ends, the reservation is replaced by the actual cost of its usage with the admitted model
- *       ({@link Admission#complete}), or released if it failed ({@link Admission#release()}). For calendar periods
+ *   <li>When the call ends, the reservation is replaced by the actual cost of its usage with the response model when
+ *       the catalog prices it, else with the admitted model ({@link Admission#complete(TokenUsage, String)}), or released if it failed ({@link Admission#release()}). For calendar periods
  *       the committed balance then feeds the account's {@link BudgetForecast}; listeners hear once per account and
  *       period when a forecast first exceeds the limit, after at least one forecast interval of the period has
  *       elapsed ({@link BudgetListener#onForecast}).
@@ -107,6 +110,7 @@ public final class Budgets implements CallAdmission {
   private final BigDecimal smoothing;
   private final LongCounter actions;
   private final @Nullable RunawayDetector killSwitch;
+  private final ThrottlePolicy.Sleeper sleeper;
   // budget|action -> the metric's attributes, built once.
   private final Map<String, Attributes> actionAttributes = new HashMap<>();
   // budget|scope -> the forecast state of the account's current period.
@@ -115,6 +119,8 @@ public final class Budgets implements CallAdmission {
   private final ConcurrentHashMap<String, Long> forecastAlerted = new ConcurrentHashMap<>();
   // budget|scope -> (budget, scope): the accounts status() reports.
   private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
+  // budget|scope|trace|threshold -> when the per-trace alert's account expires (epoch millis).
+  private final ConcurrentHashMap<String, Long> traceAlerted = new ConcurrentHashMap<>();
   // budget|scope|threshold -> period start (epoch millis) of the last alert; Long.MIN_VALUE re-arms a rolling alert.
   private final ConcurrentHashMap<String, Long> alerted = new ConcurrentHashMap<>();
 
@@ -137,6 +143,7 @@ public final class Budgets implements CallAdmission {
     this.forecastIntervals = new EnumMap<>(b.forecastIntervals);
     this.smoothing = b.smoothing;
     this.killSwitch = b.killSwitch;
+    this.sleeper = b.sleeper;
     this.actions = b.meterProvider.get("io.lockn.budget").counterBuilder(BudgetAttributes.ACTIONS_METRIC)
         .setDescription("Budget alerts, throttles, blocks and forecast alerts").setUnit("{action}").build();
     for (Budget budget : budgets) {
@@ -147,7 +154,7 @@ public final class Budgets implements CallAdmission {
     }
     for (Budget budget : budgets) {
       Scope s = budget.scope();
-      if (budget.period().kind() != Period.Kind.PER_CALL
+      if (budget.period().kind() != Period.Kind.PER_CALL && budget.period().kind() != Period.Kind.TRACE
           && (s.kind() == Scope.Kind.GLOBAL || s.value() != null)) {
         String scope = s.kind() == Scope.Kind.GLOBAL ? "global" : s.key() + '=' + s.value();
         tracked.put(budget.name() + '|' + scope, new Tracked(budget, scope));
@@ -192,7 +199,7 @@ public final class Budgets implements CallAdmission {
         if (charges == null) {
           charges = new ArrayList<>(budgets.size());
         }
-        charges.add(new Charge(budget, scope, account(budget, scope, now)));
+        charges.add(charge(budget, scope, request.traceId(), now));
       }
     }
     boolean globalApproval = approvalPolicy != null && approvalAboveUsd != Long.MAX_VALUE;
@@ -218,10 +225,21 @@ public final class Budgets implements CallAdmission {
         break;
       }
     }
+    ThrottlePolicy.@Nullable Throttle throttle = null;
     if (throttledBy != null) {
-      String cheaper = downgrades.get(requestModel);
-      if (cheaper != null) {
-        model = cheaper;
+      long before = used(throttledBy);
+      ThrottlePolicy.Context context = new ThrottlePolicy.Context(throttledBy.budget, throttledBy.scope, requestModel,
+          downgrades.get(requestModel), before, amount(throttledBy.budget, usd, tokens), sleeper);
+      try {
+        throttle = throttledBy.budget.throttle().throttle(context);
+      } catch (BudgetExceededException e) {
+        notify(BudgetListener::onBlock, event(throttledBy, Action.BLOCK, threshold(throttledBy.budget, Action.THROTTLE),
+            before, amount(throttledBy.budget, usd, tokens), requestModel, requestModel), "onBlock");
+        throw e;
+      }
+      String throttledModel = throttle == null ? null : throttle.model();
+      if (throttledModel != null && !throttledModel.isEmpty() && !throttledModel.equals(requestModel)) {
+        model = throttledModel;
         usd = estimateNanos(request.provider(), model, in, out, nowMillis);
       }
       Threshold t = threshold(throttledBy.budget, Action.THROTTLE);
@@ -232,7 +250,13 @@ public final class Budgets implements CallAdmission {
       notify(BudgetListener::onThrottle, e, "onThrottle");
     }
 
-    Attributes approval = anyApproval ? approve(request, charges, model, usd, tokens) : Attributes.empty();
+    Attributes approval;
+    try {
+      approval = anyApproval ? approve(request, charges, model, usd, tokens) : Attributes.empty();
+    } catch (RuntimeException e) {
+      releaseThrottle(throttle);
+      throw e;
+    }
 
     int granted = 0;
     try {
@@ -241,7 +265,7 @@ public final class Budgets implements CallAdmission {
         long limit = c.budget.blockAt();
         long used;
         boolean ok;
-        if (c.budget.period().kind() == Period.Kind.PER_CALL) {
+        if (c.perCall) {
           used = amount;
           ok = amount <= limit;
         } else {
@@ -250,7 +274,7 @@ public final class Budgets implements CallAdmission {
           used = r.used();
         }
         if (!ok) {
-          long before = c.budget.period().kind() == Period.Kind.PER_CALL ? 0 : used;
+          long before = c.perCall ? 0 : used;
           rollback(charges, granted);
           notify(BudgetListener::onBlock,
               event(c, Action.BLOCK, threshold(c.budget, Action.BLOCK), before, amount, requestModel, model),
@@ -266,14 +290,16 @@ public final class Budgets implements CallAdmission {
         spanEvents = checkAlerts(c, used, amount, requestModel, model, spanEvents, true);
       }
     } catch (BudgetExceededException e) {
+      releaseThrottle(throttle);
       throw e;
     } catch (RuntimeException e) {
       // A failing ledger must not leak the reservations already made; LockN logs the failure and admits the call.
       rollback(charges, granted);
+      releaseThrottle(throttle);
       throw e;
     }
     return new BudgetAdmission(this, request.provider(), requestModel, model, nowMillis, charges, approval,
-        spanEvents == null ? List.of() : List.copyOf(spanEvents));
+        spanEvents == null ? List.of() : List.copyOf(spanEvents), throttle);
   }
 
   /**
@@ -361,7 +387,33 @@ public final class Budgets implements CallAdmission {
         if (b.period().kind() == Period.Kind.PER_CALL) {
           throw new IllegalArgumentException("budget " + budgetName + " is per call and keeps no balance");
         }
+        if (b.period().kind() == Period.Kind.TRACE) {
+          throw new IllegalArgumentException("budget " + budgetName + " is per trace; use status(name, scope, traceId)");
+        }
         return status(b, Objects.requireNonNull(scope, "scope"), clock.instant());
+      }
+    }
+    throw new IllegalArgumentException("no budget named " + budgetName);
+  }
+
+  /**
+   * The balance of one trace's account of a per-trace budget now. Its period is {@code [now, now + idle)}.
+   *
+   * @param budgetName the budget's name
+   * @param scope the account's scope: {@code global} or {@code key=value}
+   * @param traceId the trace id
+   * @return the status; its scope is {@code scope|trace=traceId}
+   * @throws IllegalArgumentException if there is no such budget, or it is not per trace
+   */
+  public BudgetStatus status(String budgetName, String scope, String traceId) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(traceId, "traceId");
+    for (Budget b : budgets) {
+      if (b.name().equals(budgetName)) {
+        if (b.period().kind() != Period.Kind.TRACE) {
+          throw new IllegalArgumentException("budget " + budgetName + " is not per trace");
+        }
+        return status(b, traceScope(scope, traceId), clock.instant());
       }
     }
     throw new IllegalArgumentException("no budget named " + budgetName);
@@ -377,25 +429,32 @@ public final class Budgets implements CallAdmission {
 
   // ---- internals shared with BudgetAdmission ----
 
-  void complete(BudgetAdmission a, TokenUsage usage) {
+  void complete(BudgetAdmission a, TokenUsage usage, @Nullable String responseModel) {
+    releaseThrottle(a.throttle);
     long usd = 0;
     boolean needUsd = false;
     for (Charge c : a.charges) {
       needUsd |= c.budget.unit() == BudgetUnit.USD;
     }
     if (needUsd) {
-      Cost cost = catalog.cost(a.provider, a.model, usage, a.epochMillis, null);
+      // A gateway may answer with another model than the one admitted: charge the model that answered, when priced.
+      String priced = a.model;
+      if (responseModel != null && !responseModel.isEmpty() && !responseModel.equals(a.model)
+          && catalog.resolve(a.provider, responseModel) != null) {
+        priced = responseModel;
+      }
+      Cost cost = catalog.cost(a.provider, priced, usage, a.epochMillis, null);
       usd = cost.isPriced() ? cost.totalNanos() : 0;
     }
     long tokens = usage.totalTokens();
     for (Charge c : a.charges) {
-      if (c.budget.period().kind() == Period.Kind.PER_CALL) {
+      if (c.perCall) {
         continue;
       }
       long actual = c.budget.unit() == BudgetUnit.USD ? usd : tokens;
       try {
         ledger.commit(c.account, c.reserved, actual);
-        boolean calendar = c.budget.period().kind() != Period.Kind.ROLLING;
+        boolean calendar = isCalendar(c.budget.period().kind());
         if (hasAlerts(c.budget) || calendar) {
           BudgetLedger.Balance balance = ledger.snapshot(c.account);
           if (hasAlerts(c.budget)) {
@@ -412,8 +471,9 @@ public final class Budgets implements CallAdmission {
   }
 
   void release(BudgetAdmission a) {
+    releaseThrottle(a.throttle);
     for (Charge c : a.charges) {
-      if (c.budget.period().kind() != Period.Kind.PER_CALL) {
+      if (!c.perCall) {
         try {
           ledger.release(c.account, c.reserved);
         } catch (RuntimeException e) {
@@ -426,7 +486,7 @@ public final class Budgets implements CallAdmission {
   private void rollback(List<Charge> charges, int granted) {
     for (int i = 0; i < granted; i++) {
       Charge c = charges.get(i);
-      if (c.budget.period().kind() != Period.Kind.PER_CALL) {
+      if (!c.perCall) {
         try {
           ledger.release(c.account, c.reserved);
         } catch (RuntimeException e) {
@@ -436,8 +496,22 @@ public final class Budgets implements CallAdmission {
     }
   }
 
+  private static void releaseThrottle(ThrottlePolicy.@Nullable Throttle throttle) {
+    if (throttle != null) {
+      try {
+        throttle.release();
+      } catch (RuntimeException e) {
+        UsageLogger.failed("releasing a budget throttle", e);
+      }
+    }
+  }
+
+  private static boolean isCalendar(Period.Kind kind) {
+    return kind == Period.Kind.DAY || kind == Period.Kind.WEEK || kind == Period.Kind.MONTH;
+  }
+
   private long used(Charge c) {
-    return c.budget.period().kind() == Period.Kind.PER_CALL ? 0 : ledger.snapshot(c.account).used();
+    return c.perCall ? 0 : ledger.snapshot(c.account).used();
   }
 
   private static long amount(Budget budget, long usd, long tokens) {
@@ -483,8 +557,14 @@ public final class Budgets implements CallAdmission {
         }
         continue;
       }
-      if (c.budget.period().kind() == Period.Kind.PER_CALL) {
+      if (c.perCall) {
         sink = alert(event(c, Action.ALERT, t, used, requested, requestModel, model), sink, collect);
+        continue;
+      }
+      if (c.budget.period().kind() == Period.Kind.TRACE) {
+        if (traceAlert(key, c.account)) {
+          sink = alert(event(c, Action.ALERT, t, used, requested, requestModel, model), sink, collect);
+        }
         continue;
       }
       long period = rolling ? 0 : c.account.periodStart().toEpochMilli();
@@ -500,6 +580,24 @@ public final class Budgets implements CallAdmission {
       }
     }
     return sink;
+  }
+
+  /**
+   * Whether a per-trace alert fires: once per trace and threshold while the trace's account lives. The entries expire
+   * with the account and are pruned past {@code MAX_TRACKED_ACCOUNTS}, so memory stays bounded.
+   */
+  private boolean traceAlert(String key, BudgetAccount account) {
+    long start = account.periodStart().toEpochMilli();
+    long end = account.periodEnd().toEpochMilli();
+    if (traceAlerted.size() >= MAX_TRACKED_ACCOUNTS && !traceAlerted.containsKey(key)) {
+      traceAlerted.values().removeIf(expiry -> expiry <= start);
+    }
+    boolean[] fire = new boolean[1];
+    traceAlerted.compute(key, (k, expiry) -> {
+      fire[0] = expiry == null || expiry <= start;
+      return expiry == null ? end : Math.max(expiry, end);
+    });
+    return fire[0];
   }
 
   private @Nullable List<AdmissionEvent> alert(BudgetEvent e, @Nullable List<AdmissionEvent> sink, boolean collect) {
@@ -558,7 +656,7 @@ public final class Budgets implements CallAdmission {
     for (Budget b : budgets) {
       if (b.name().equals(budgetName)) {
         Period.Kind kind = b.period().kind();
-        if (kind == Period.Kind.PER_CALL || kind == Period.Kind.ROLLING) {
+        if (!isCalendar(kind)) {
           throw new IllegalArgumentException("budget " + budgetName + " has a " + kind.name().toLowerCase(Locale.ROOT)
               + " period; only day, week and month budgets have forecasts");
         }
@@ -579,7 +677,7 @@ public final class Budgets implements CallAdmission {
     List<BudgetForecast> result = new ArrayList<>();
     for (BudgetStatus s : status()) {
       for (Budget b : budgets) {
-        if (b.name().equals(s.budget()) && b.period().kind() != Period.Kind.ROLLING) {
+        if (b.name().equals(s.budget()) && isCalendar(b.period().kind())) {
           result.add(forecast(b.name(), s.scope()));
         }
       }
@@ -631,7 +729,7 @@ public final class Budgets implements CallAdmission {
   }
 
   private void track(Charge c) {
-    if (c.budget.period().kind() == Period.Kind.PER_CALL) {
+    if (c.perCall || c.budget.period().kind() == Period.Kind.TRACE) {
       return;
     }
     String key = c.budget.name() + '|' + c.scope;
@@ -660,9 +758,30 @@ public final class Budgets implements CallAdmission {
     return Math.max(asOutput.totalNanos(), asReasoning.totalNanos());
   }
 
+  /** One budget's part in a call: per-trace budgets get the trace's account, or none without a valid trace id. */
+  private static Charge charge(Budget budget, String scope, String traceId, Instant now) {
+    if (budget.period().kind() != Period.Kind.TRACE) {
+      return new Charge(budget, scope, account(budget, scope, now), budget.period().kind() == Period.Kind.PER_CALL);
+    }
+    if (!TraceId.isValid(traceId)) {
+      // No trace (tracing off): the call is checked on its own, as a per-call budget would.
+      return new Charge(budget, scope, account(budget, scope, now), true);
+    }
+    String traceScope = traceScope(scope, traceId);
+    return new Charge(budget, traceScope, account(budget, traceScope, now), false);
+  }
+
+  private static String traceScope(String scope, String traceId) {
+    return scope + "|trace=" + traceId;
+  }
+
   static BudgetAccount account(Budget budget, String scope, Instant now) {
     Period period = budget.period();
     Period.Window w = period.windowAt(now);
+    if (period.kind() == Period.Kind.TRACE) {
+      // One key per trace; its end, an idle time after now, moves with every call, and the ledger expires it then.
+      return new BudgetAccount(budget.name() + '|' + scope, w.start(), w.end(), 1, 0);
+    }
     if (period.kind() == Period.Kind.ROLLING) {
       long bucket = Math.floorDiv(now.toEpochMilli(), period.bucketMillis());
       return new BudgetAccount(budget.name() + '|' + scope, w.start(), w.end(), Period.ROLLING_BUCKETS, bucket);
@@ -680,12 +799,15 @@ public final class Budgets implements CallAdmission {
     final Budget budget;
     final String scope;
     final BudgetAccount account;
+    // Checked on its own, keeping no balance: a per-call budget, or a per-trace one without a trace.
+    final boolean perCall;
     long reserved;
 
-    Charge(Budget budget, String scope, BudgetAccount account) {
+    Charge(Budget budget, String scope, BudgetAccount account, boolean perCall) {
       this.budget = budget;
       this.scope = scope;
       this.account = account;
+      this.perCall = perCall;
     }
   }
 
@@ -707,6 +829,7 @@ public final class Budgets implements CallAdmission {
     private BigDecimal smoothing = new BigDecimal("0.3");
     private MeterProvider meterProvider = MeterProvider.noop();
     private @Nullable RunawayDetector killSwitch;
+    private ThrottlePolicy.Sleeper sleeper = ThrottlePolicy.Sleeper.system();
 
     private Builder(PriceCatalog catalog) {
       this.catalog = catalog;
@@ -746,6 +869,18 @@ public final class Budgets implements CallAdmission {
      */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets how {@link ThrottlePolicy#delay} waits. Defaults to {@link ThrottlePolicy.Sleeper#system()}; tests give a
+     * sleeper that records the delay instead.
+     *
+     * @param sleeper the sleeper
+     * @return this builder
+     */
+    public Builder setSleeper(ThrottlePolicy.Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 
@@ -861,7 +996,7 @@ public final class Budgets implements CallAdmission {
     public Builder setForecastInterval(Period.Kind kind, Duration interval) {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(interval, "forecastInterval");
-      if (kind == Period.Kind.PER_CALL || kind == Period.Kind.ROLLING) {
+      if (!isCalendar(kind)) {
         throw new IllegalArgumentException("forecastInterval: " + kind + " periods have no forecast");
       }
       if (interval.isNegative() || interval.isZero() || interval.toNanos() % 1_000_000 != 0) {

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * memory is {@link Period#ROLLING_BUCKETS} longs.
  *
  * <p>Memory stays bounded: accounts of calendar periods that ended, and rolling accounts whose whole window expired
- * with nothing reserved, are dropped as new accounts appear. A commit or release for a dropped account is ignored:
+ * with nothing reserved, are dropped as new accounts appear. A per-trace account ({@link Period#perTrace}) ends an idle
+ * time after its latest reservation, and is dropped once that has passed. A commit or release for a dropped account is ignored:
  * its period is over. Thread-safe.
  */
 public final class InMemoryBudgetLedger implements BudgetLedger {
@@ -97,9 +98,10 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     abstract boolean expiredBy(long nowLowerBoundMillis);
   }
 
-  /** A calendar account: lock-free. */
+  /** A calendar or per-trace account: lock-free. */
   private static final class Fixed extends State {
-    private final long endMillis;
+    // Fixed for a calendar period; moved forward by each reservation of a per-trace account.
+    private volatile long endMillis;
     private final AtomicLong used = new AtomicLong();
     private final AtomicLong reserved = new AtomicLong();
 
@@ -109,6 +111,12 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
 
     @Override
     Reservation reserve(BudgetAccount account, long amount, long limit) {
+      long end = account.periodEnd().toEpochMilli();
+      if (end > endMillis) {
+        synchronized (this) {
+          endMillis = Math.max(endMillis, end);
+        }
+      }
       while (true) {
         long u = used.get();
         if (amount > limit - u) {

@@ -20,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #day}, {@link #week} (ISO: starts Monday) and {@link #month}: calendar periods in a time zone. They
  *       start at the first instant of their first day in that zone (midnight, or the first valid time after a
  *       daylight-saving gap), so they reset exactly then, and a period may be 23 or 25 hours long.
+ *   <li>{@link #perTrace()}: the spending of one trace (a task, a ticket): the account is keyed by the call's trace
+ *       id, so "this ticket may cost at most $X". The account is forgotten once the trace has had no call admitted
+ *       for the {@linkplain #perTrace(Duration) idle time}, which bounds memory (and Redis keys) to the traces active
+ *       recently. A call without a valid trace id (tracing off) is checked on its own, as {@link #perCall()}.
  * </ul>
  *
  * Immutable.
@@ -40,10 +44,16 @@ public final class Period {
     /** An ISO calendar week, from Monday. */
     WEEK,
     /** A calendar month. */
-    MONTH
+    MONTH,
+    /** One trace, forgotten after an idle time. */
+    TRACE
   }
 
+  /** How long a per-trace account lives after its trace's last admitted call, by default: 1 hour. */
+  public static final Duration DEFAULT_TRACE_IDLE = Duration.ofHours(1);
+
   private static final Period PER_CALL = new Period(Kind.PER_CALL, null, null);
+  private static final Period PER_TRACE = new Period(Kind.TRACE, DEFAULT_TRACE_IDLE, null);
 
   private final Kind kind;
   private final @Nullable Duration window;
@@ -65,6 +75,38 @@ public final class Period {
    */
   public static Period perCall() {
     return PER_CALL;
+  }
+
+  /**
+   * Each trace on its own, forgotten {@link #DEFAULT_TRACE_IDLE} after its last admitted call.
+   *
+   * @return the period
+   */
+  public static Period perTrace() {
+    return PER_TRACE;
+  }
+
+  /**
+   * Each trace on its own: the account is keyed by the call's trace id and forgotten once no call of the trace was
+   * admitted for {@code idle}. A call still in flight after that may find its account gone; its cost is then not
+   * counted. Choose an idle time longer than the longest pause between two calls of a task.
+   *
+   * @param idle the idle time, a positive whole number of milliseconds
+   * @return the period
+   * @throws IllegalArgumentException if the idle time is not positive or not whole milliseconds
+   */
+  public static Period perTrace(Duration idle) {
+    Objects.requireNonNull(idle, "idle");
+    long millis;
+    try {
+      millis = idle.toMillis();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("period idle is too long: " + idle);
+    }
+    if (millis <= 0 || !Duration.ofMillis(millis).equals(idle)) {
+      throw new IllegalArgumentException("period idle must be a positive whole number of ms: " + idle);
+    }
+    return new Period(Kind.TRACE, idle, null);
   }
 
   /**
@@ -133,7 +175,7 @@ public final class Period {
   /**
    * The rolling window.
    *
-   * @return the window, or {@code null} unless {@link Kind#ROLLING}
+   * @return the window, or {@code null} unless {@link Kind#ROLLING}; the idle time for {@link Kind#TRACE}
    */
   public @Nullable Duration window() {
     return window;
@@ -150,7 +192,8 @@ public final class Period {
 
   /**
    * The period containing {@code now}: {@code [start, end)}. A per-call period is the instant itself; a rolling
-   * period ends at the end of the current bucket and starts a window earlier.
+   * period ends at the end of the current bucket and starts a window earlier. A per-trace period is {@code [now, now +
+   * idle)}: its account expires an idle time after the latest call.
    *
    * @param now the instant
    * @return the start and end
@@ -159,6 +202,8 @@ public final class Period {
     switch (kind) {
       case PER_CALL:
         return new Window(now, now);
+      case TRACE:
+        return new Window(now, now.plus(window));
       case ROLLING: {
         long width = bucketMillis();
         long bucket = Math.floorDiv(now.toEpochMilli(), width);
@@ -187,7 +232,7 @@ public final class Period {
 
   /** The width of one rolling bucket in milliseconds; 0 for other periods. */
   long bucketMillis() {
-    return window == null ? 0 : window.toMillis() / ROLLING_BUCKETS;
+    return window == null || kind != Kind.ROLLING ? 0 : window.toMillis() / ROLLING_BUCKETS;
   }
 
   @Override
@@ -205,6 +250,7 @@ public final class Period {
     return switch (kind) {
       case PER_CALL -> "per call";
       case ROLLING -> "rolling " + window;
+      case TRACE -> "per trace (idle " + window + ")";
       default -> kind.name().toLowerCase(java.util.Locale.ROOT) + " in " + zone;
     };
   }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -198,5 +199,52 @@ class BudgetConfigTest {
   void missingFile_unchecked() {
     assertThatThrownBy(() -> Budgets.builder(CATALOG).addConfig(dir.resolve("none.json")))
         .isInstanceOf(UncheckedIOException.class).hasMessageContaining("none.json");
+  }
+
+  @Test
+  void throttleAndTracePeriod_areRead() throws IOException {
+    Budgets budgets = Budgets.builder(CATALOG).addConfig(write("""
+        { 'budgets': [
+          { 'name': 'd', 'unit': 'tokens', 'limit': 10, 'period': { 'kind': 'trace' },
+            'throttle': { 'type': 'delay', 'duration': 'PT2S' } },
+          { 'name': 'c', 'unit': 'tokens', 'limit': 10, 'period': { 'kind': 'trace', 'idle': 'PT5M' },
+            'throttle': { 'type': 'concurrency', 'permits': 4, 'maxWait': 'PT1S' } },
+          { 'name': 'g', 'unit': 'tokens', 'limit': 10, 'period': { 'kind': 'per_call' },
+            'throttle': { 'type': 'downgrade' } } ] }
+        """)).build();
+
+    List<Budget> list = budgets.budgets();
+    assertThat(list.get(0).period()).isEqualTo(Period.perTrace());
+    assertThat(((DelayThrottle) list.get(0).throttle()).duration()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(list.get(1).period()).isEqualTo(Period.perTrace(Duration.ofMinutes(5)));
+    ConcurrencyThrottle c = (ConcurrencyThrottle) list.get(1).throttle();
+    assertThat(c.permits()).isEqualTo(4);
+    assertThat(c.maxWait()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(list.get(2).throttle()).isSameAs(ThrottlePolicy.downgrade());
+  }
+
+  @Test
+  void badThrottleOrTracePeriod_namesTheField() throws IOException {
+    String base = "{ 'name': 'b', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call' }, ";
+    assertInvalid(withSecond(base + "'throttle': { 'type': 'pause' } }"),
+        "budgets[1] (b)", "throttle.type", "unknown throttle: pause");
+    assertInvalid(withSecond(base + "'throttle': { 'type': 'delay' } }"),
+        "budgets[1] (b)", "throttle.duration", "is required");
+    assertInvalid(withSecond(base + "'throttle': { 'type': 'delay', 'duration': 'PT0S' } }"),
+        "budgets[1] (b)", "throttle.duration", "must be positive");
+    assertInvalid(withSecond(base + "'throttle': { 'type': 'concurrency', 'permits': 0, 'maxWait': 'PT1S' } }"),
+        "budgets[1] (b)", "throttle.permits", "must be a whole number >= 1");
+    assertInvalid(withSecond(base + "'throttle': { 'type': 'concurrency', 'permits': 2 } }"),
+        "budgets[1] (b)", "throttle.maxWait", "is required");
+    assertInvalid(withSecond(base + "'throttle': { 'type': 'downgrade', 'permits': 2 } }"),
+        "budgets[1] (b)", "throttle.permits", "does not apply");
+    assertInvalid(withSecond(base + "'throttle': { 'type': 'delay', 'duration': 'PT1S', 'jitter': 1 } }"),
+        "budgets[1] (b)", "throttle.jitter", "unknown field");
+    assertInvalid(withSecond(
+        "{ 'name': 'b', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'trace', 'idle': 'PT0S' } }"),
+        "budgets[1] (b)", "period.idle", "must be a positive");
+    assertInvalid(withSecond(
+        "{ 'name': 'b', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'trace', 'zone': 'UTC' } }"),
+        "budgets[1] (b)", "period.zone", "does not apply");
   }
 }

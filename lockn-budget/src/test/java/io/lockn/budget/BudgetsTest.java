@@ -306,4 +306,18 @@ class BudgetsTest {
     LockN lockn = lockn(budgets);
     assertThat(bigCall(lockn, TokenUsage.of(1, 1), () -> "ok")).isEqualTo("ok");
   }
+
+  @Test
+  void complete_pricesAtResponseModel_whenCatalogKnowsIt() {
+    Budgets budgets = budgets(Budget.builder("m").limitUsd("10").period(Period.month(PARIS)).build());
+    LockN lockn = lockn(budgets);
+
+    // Requested big, answered by small: 1,000 x 1,000 + 100 x 2,000 = 1,200,000 nano-USD, not the big price.
+    bigCall(lockn, TokenUsage.of(1000, 100), () -> lockn.currentLlmCall().responseModel("small"));
+    assertThat(budgets.status("m", "global").spent()).isEqualTo(1_200_000L);
+
+    // An unpriced response model is charged at the admitted model: 1,000 x 10,000 + 100 x 30,000.
+    bigCall(lockn, TokenUsage.of(1000, 100), () -> lockn.currentLlmCall().responseModel("mystery-model"));
+    assertThat(budgets.status("m", "global").spent()).isEqualTo(1_200_000L + 13_000_000L);
+  }
 }

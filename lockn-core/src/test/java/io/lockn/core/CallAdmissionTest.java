@@ -326,6 +326,29 @@ class CallAdmissionTest {
         .hasAttribute(GenAiAttributes.ERROR_TYPE, LockNAttributes.ERROR_TYPE_BUDGET_EXCEEDED);
   }
 
+  @Test
+  void complete_receivesRecordedResponseModel_andDefaultDelegatesToOneArgumentForm() {
+    List<String> responseModels = new CopyOnWriteArrayList<>();
+    RecordingAdmission admission = new RecordingAdmission("gpt-4") {
+      @Override
+      public void complete(TokenUsage usage, @org.jspecify.annotations.Nullable String responseModel) {
+        responseModels.add(String.valueOf(responseModel));
+        super.complete(usage, responseModel);
+      }
+    };
+    LockN lockn = lockn(request -> admission);
+
+    lockn.chat(GenAiProvider.OPENAI, "gpt-4").run(() -> {
+      lockn.currentLlmCall().responseModel("gpt-3.5-turbo-0125");
+      lockn.currentLlmCall().recordUsage(TokenUsage.of(5, 2));
+    });
+    lockn.chat(GenAiProvider.OPENAI, "gpt-4").run(() -> {});
+
+    org.assertj.core.api.Assertions.assertThat(responseModels).containsExactly("gpt-3.5-turbo-0125", "null");
+    org.assertj.core.api.Assertions.assertThat(admission.completed).containsExactly(TokenUsage.of(5, 2),
+        TokenUsage.EMPTY);
+  }
+
   /** Counts how it was settled. */
   static class RecordingAdmission implements Admission {
     final String model;

@@ -244,7 +244,7 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     TokenUsage u = usage;
     String respModel = responseModel;
     String error = errorType;
-    settleAdmission(u, error);
+    settleAdmission(u, respModel, error);
     List<String> reasons = finishReasons;
     CacheType cache = cacheType;
     if (cache == null && u != null && u.cacheReadTokens() > 0) {
@@ -349,13 +349,13 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
   }
 
   /** First, and guarded on its own, so that a failure recording the span cannot leak a budget reservation. */
-  private void settleAdmission(@Nullable TokenUsage u, @Nullable String error) {
+  private void settleAdmission(@Nullable TokenUsage u, @Nullable String respModel, @Nullable String error) {
     if (admission == Admission.allowed()) {
       return;
     }
     try {
       if (error == null) {
-        admission.complete(u != null ? u : TokenUsage.EMPTY);
+        admission.complete(u != null ? u : TokenUsage.EMPTY, respModel);
       } else {
         admission.release();
       }

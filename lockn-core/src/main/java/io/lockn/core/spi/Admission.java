@@ -3,6 +3,7 @@ package io.lockn.core.spi;
 import io.lockn.core.TokenUsage;
 import io.opentelemetry.api.common.Attributes;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of {@link CallAdmission#admit}: a call that may proceed, possibly with another model, and whatever the
@@ -38,6 +39,18 @@ public interface Admission {
    * @param usage the usage recorded on the call, {@link TokenUsage#EMPTY} when none was recorded
    */
   void complete(TokenUsage usage);
+
+  /**
+   * Reconciles the admission with what the call actually used and the model that answered it ({@code
+   * gen_ai.response.model}), which a gateway may have changed. LockN calls this form; a budget prices the usage at
+   * the response model when it knows its price. The default calls {@link #complete(TokenUsage)}.
+   *
+   * @param usage the usage recorded on the call, {@link TokenUsage#EMPTY} when none was recorded
+   * @param responseModel the response model recorded on the call, or {@code null} when none was recorded
+   */
+  default void complete(TokenUsage usage, @Nullable String responseModel) {
+    complete(usage);
+  }
 
   /** Frees whatever the admission holds, when the call failed. */
   void release();
