@@ -1,5 +1,6 @@
 package io.lockn.examples;
 
+import io.lockn.compression.roi.RoiResult;
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LlmCallRecord;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects what the demo prints at the end: spans per agent (the agent's own spans and every span below it) and
@@ -38,6 +40,9 @@ final class DemoSummary implements SpanProcessor, LockNListener {
   private final AtomicLong cacheHits = new AtomicLong();
   private final AtomicLong unpriced = new AtomicLong();
   private final CostLedger ledger;
+
+  private @Nullable ContextTrimmingExperiment experiment;
+  private @Nullable RoiResult experimentResult;
 
   DemoSummary(CostLedger ledger) {
     this.ledger = ledger;
@@ -94,6 +99,24 @@ final class DemoSummary implements SpanProcessor, LockNListener {
   private static void printCosts(PrintStream out, String title, Map<String, BigDecimal> costs) {
     out.println(title);
     costs.forEach((key, usd) -> out.printf("  %-34s %14s%n", key, usd.toPlainString()));
+  }
+
+  synchronized void experiment(ContextTrimmingExperiment experiment, RoiResult result) {
+    this.experiment = experiment;
+    this.experimentResult = result;
+  }
+
+  /** The A/B experiment's ROI of the compressed group over all agents. */
+  synchronized RoiResult experimentResult() {
+    if (experimentResult == null) {
+      throw new IllegalStateException("the experiment has not run");
+    }
+    return experimentResult;
+  }
+
+  /** Compression spans the experiment recorded. */
+  synchronized long compressSpans() {
+    return experiment == null ? 0 : experiment.compressSpans();
   }
 
   long unpricedCalls() {

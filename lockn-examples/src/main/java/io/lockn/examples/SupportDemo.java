@@ -17,7 +17,10 @@ import io.lockn.core.AttributionKeys;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallRequest;
+import io.lockn.compression.experiment.Experiments;
+import io.lockn.compression.roi.RoiResult;
 import io.lockn.core.sdk.CostAwareSampler;
+import org.jspecify.annotations.Nullable;
 import io.lockn.pricing.CostLedger;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.SelfHostedTco;
@@ -194,7 +197,7 @@ public final class SupportDemo {
                   CostSpanProcessor.builder(catalog())
                       .setMeterProvider(meters)
                       .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY)
-                      .setLedger(ledger, AttributionKeys.defaults())
+                      .setLedger(ledger, ATTRIBUTION_KEYS)
                       .build())
               .addSpanProcessor(summary)
               .addSpanProcessor(BatchSpanProcessor.builder(OtlpJsonLines.spans(traceFile)).build());
@@ -206,7 +209,8 @@ public final class SupportDemo {
       try {
         Budgets budgets = budgets(console);
         LockN lockn =
-            LockN.builder().setOpenTelemetry(sdk).addListener(summary).setCallAdmission(budgets).build();
+            LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(ATTRIBUTION_KEYS).addListener(summary)
+                .setCallAdmission(budgets).build();
         SupportDemo demo = new SupportDemo(lockn);
         console.println("LockN demo: customer-support workflow for " + (TICKETS.size() + 1) + " tenants (offline)");
         console.println();
@@ -222,11 +226,18 @@ public final class SupportDemo {
         // Flushes the batch processor and the final metric collection into the files.
         sdk.shutdown().join(30, TimeUnit.SECONDS);
       }
+      // The A/B experiment: its own tracer provider (own cost processor and ledger on the same catalog) writing to
+      // the same trace file, so that the three tenants' tables above stay those of the support workflow.
+      ContextTrimmingExperiment experiment = new ContextTrimmingExperiment();
+      summary.experiment(experiment,
+          runExperiment(experiment, resource, traceFile, otlp ? otlpSpanExporter(otlpEndpoint, grpc) : null));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the demo's telemetry to " + outputDirectory, e);
     }
     console.println();
     summary.print(console, started, Instant.now().plusSeconds(1));
+    console.println();
+    ContextTrimmingExperiment.print(console, summary.experimentResult());
     console.println();
     console.println("Traces:  " + traces);
     console.println("Metrics: " + metrics);
@@ -234,6 +245,40 @@ public final class SupportDemo {
       console.println("Also exported over OTLP (" + (grpc ? "grpc" : "http/protobuf") + ") to " + otlpEndpoint);
     }
     return summary;
+  }
+
+  /**
+   * The attribution copied from Baggage to every span and ledger entry: LockN's defaults plus the experiment keys
+   * {@code lockn.experiment.name} and {@code lockn.experiment.group}.
+   */
+  static final AttributionKeys ATTRIBUTION_KEYS = Experiments.allowlist(AttributionKeys.builder()).build();
+
+  /**
+   * Runs the A/B experiment on a tracer provider of its own: the demo's cost processor on the same catalog, the
+   * experiment's collector, and the same trace file (and OTLP endpoint, if any).
+   */
+  static RoiResult runExperiment(ContextTrimmingExperiment experiment, Resource resource, OutputStream traceFile,
+      @Nullable SpanExporter otlp) {
+    SdkTracerProviderBuilder tracing =
+        SdkTracerProvider.builder()
+            .setResource(resource)
+            .setSampler(CostAwareSampler.wrap(Sampler.parentBased(Sampler.traceIdRatioBased(0.01))))
+            .addSpanProcessor(
+                CostSpanProcessor.builder(catalog()).setLedger(CostLedger.create(), ATTRIBUTION_KEYS).build())
+            .addSpanProcessor(experiment)
+            .addSpanProcessor(BatchSpanProcessor.builder(OtlpJsonLines.spans(traceFile)).build());
+    if (otlp != null) {
+      tracing.addSpanProcessor(BatchSpanProcessor.builder(otlp).build());
+    }
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).build();
+    try {
+      LockN lockn =
+          LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(ATTRIBUTION_KEYS).addListener(experiment).build();
+      experiment.run(lockn, sdk);
+    } finally {
+      sdk.shutdown().join(30, TimeUnit.SECONDS);
+    }
+    return experiment.analyze();
   }
 
   /** The self-hosted model's total cost of ownership: one rented H100 running vLLM. */

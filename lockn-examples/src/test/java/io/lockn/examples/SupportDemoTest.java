@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.lockn.compression.roi.NonInferiority;
+import io.lockn.compression.roi.RoiResult;
+import io.lockn.compression.roi.Verdict;
+import io.lockn.core.GenAiMessage;
+import io.lockn.core.MessagePart;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,13 +38,14 @@ class SupportDemoTest {
   static List<JsonNode> spans;
   static Map<String, JsonNode> byId;
   static List<JsonNode> metrics;
+  static DemoSummary summary;
 
   record Span(JsonNode node, Map<String, Object> attributes) {}
 
   @BeforeAll
   static void runDemo() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SupportDemo.run(dir, new PrintStream(out, true, StandardCharsets.UTF_8), null, null);
+    summary = SupportDemo.run(dir, new PrintStream(out, true, StandardCharsets.UTF_8), null, null);
     console = out.toString(StandardCharsets.UTF_8);
     spans = new ArrayList<>();
     for (String line : Files.readAllLines(dir.resolve("traces.jsonl"))) {
@@ -83,6 +89,11 @@ class SupportDemoTest {
     return byId.get(span.get("parentSpanId").asText());
   }
 
+  static boolean isExperiment(JsonNode span) {
+    return attributes(span).containsKey("lockn.experiment.name")
+        || span.get("name").asText().startsWith("compress ");
+  }
+
   static String tenant(JsonNode span) {
     return (String) attributes(span).get("app.tenant_id");
   }
@@ -102,8 +113,11 @@ class SupportDemoTest {
 
   @Test
   void traces_holdTheFullHierarchyForEveryTenant() {
-    // 15 spans per full ticket (acme, globex) and 3 per starter ticket (workflow, agent, model call; initech).
-    assertThat(spans).hasSize(30 + 9);
+    // 15 spans per full ticket (acme, globex) and 3 per starter ticket (workflow, agent, model call; initech); the
+    // A/B experiment adds 3 per session (workflow, agent, model call) and a compress span per compressed session.
+    RoiResult roi = summary.experimentResult();
+    assertThat(spans).hasSize(30 + 9 + 3 * ContextTrimmingExperiment.SESSIONS + roi.treatmentCalls());
+    assertThat(spans.stream().filter(s -> !isExperiment(s))).hasSize(30 + 9);
     List<JsonNode> workflows = named("invoke_workflow customer-support");
     assertThat(workflows).hasSize(5);
     assertThat(workflows).extracting(SupportDemoTest::tenant)
@@ -126,12 +140,13 @@ class SupportDemoTest {
     assertThat(parent(named("execute_tool lookup_order").get(0)).get("name").asText())
         .isEqualTo("invoke_agent resolver-agent");
     // Every span carries the business attribution and belongs to one of the five workflows' traces.
-    assertThat(spans).allSatisfy(s -> {
+    // (The compression step's spans are recorded by lockn-compression, which does not copy Baggage.)
+    assertThat(spans).filteredOn(s -> !s.get("name").asText().startsWith("compress ")).allSatisfy(s -> {
       Map<String, Object> a = attributes(s);
       assertThat(a).containsKeys("app.tenant_id", "app.cost_center", "app.workflow_id", "app.feature", "app.plan",
           "app.user_id");
     });
-    Map<String, Long> traces = spans.stream()
+    Map<String, Long> traces = spans.stream().filter(s -> !isExperiment(s))
         .collect(Collectors.groupingBy(s -> s.get("traceId").asText(), Collectors.counting()));
     assertThat(traces).hasSize(5);
   }
@@ -415,6 +430,99 @@ class SupportDemoTest {
     }
     assertThat(received).containsKeys("/v1/traces application/x-protobuf", "/v1/metrics application/x-protobuf");
     assertThat(received.get("/v1/traces application/x-protobuf")).isGreaterThan(1000);
+  }
+
+  @Test
+  void experiment_printsRoiSummaryWithConfidenceIntervals() {
+    RoiResult r = summary.experimentResult();
+    assertThat(r.controlCalls() + r.treatmentCalls()).isEqualTo(ContextTrimmingExperiment.SESSIONS);
+    // GrowthBook hashing splits the sessions roughly in half.
+    assertThat(r.controlCalls()).isBetween(120, 180);
+    assertThat(r.tokenSavingsRate().lower()).isGreaterThan(0.3);
+    assertThat(r.inputTokensSent()).isLessThan(r.inputTokensOriginal());
+    assertThat(r.costSavingsUsd()).isPositive();
+    assertThat(r.costSavingsPercent()).isPositive();
+    assertThat(r.costVerdict()).isEqualTo(Verdict.SAVES);
+    assertThat(r.latencyVerdict()).isEqualTo(Verdict.SAVES);
+    assertThat(r.latencyP50Ratio().upper()).isLessThan(1);
+    assertThat(r.qualityRetention()).isNotNull();
+    assertThat(r.qualityRetention().value()).isLessThan(1).isGreaterThan(0.95);
+    assertThat(r.nonInferiority()).isEqualTo(NonInferiority.PASS);
+    assertThat(console)
+        .contains("A/B experiment \"context-trimming\"")
+        .containsPattern("token savings rate\\s+\\d+\\.\\d{2}% \\[\\d+\\.\\d{2}%, \\d+\\.\\d{2}%\\]")
+        .containsPattern("cost savings\\s+" + r.costSavingsUsd().toPlainString().replace(".", "\\.") + " USD on "
+            + r.treatmentCalls() + " calls")
+        .containsPattern("cost savings per call\\s+0\\.\\d+ \\[0\\.\\d+, 0\\.\\d+\\] USD\\s+SAVES")
+        .containsPattern("latency p50 ratio\\s+0\\.\\d+ \\[0\\.\\d+, 0\\.\\d+\\]\\s+SAVES")
+        .containsPattern("quality retention\\s+0\\.\\d+ \\[0\\.\\d+, [01]\\.\\d+\\]\\s+non-inferiority \\(margin 5%\\): PASS");
+    // The experiment section comes after the support workflow's tables.
+    assertThat(console.indexOf("A/B experiment")).isGreaterThan(console.indexOf("Model substitutions"));
+  }
+
+  @Test
+  void experiment_spansCarryExperimentAndCompressionAttributes() {
+    RoiResult r = summary.experimentResult();
+    List<JsonNode> compress = named("compress " + ContextTrimmingExperiment.STRATEGY);
+    assertThat(compress).hasSize(r.treatmentCalls());
+    assertThat(summary.compressSpans()).isEqualTo(r.treatmentCalls());
+    long original = 0;
+    long compressed = 0;
+    for (JsonNode s : compress) {
+      Map<String, Object> a = attributes(s);
+      assertThat(a).containsEntry("lockn.compression.strategy", "context_trimming")
+          .containsEntry("lockn.compression.tokenizer", "o200k_base")
+          .containsEntry("gen_ai.request.model", "gpt-4o")
+          .containsKeys("lockn.compression.ratio", "lockn.compression.duration_ms");
+      assertThat((long) a.get("lockn.compression.input_tokens_compressed"))
+          .isLessThan((long) a.get("lockn.compression.input_tokens_original"));
+      original += (long) a.get("lockn.compression.input_tokens_original");
+      compressed += (long) a.get("lockn.compression.input_tokens_compressed");
+      // The step runs inside the model call it prepares.
+      JsonNode chat = parent(s);
+      assertThat(chat.get("name").asText()).isEqualTo("chat gpt-4o");
+      // The provider billed exactly what the compressor left, as counted by jtokkit.
+      assertThat(attributes(chat)).containsEntry("gen_ai.usage.input_tokens",
+          a.get("lockn.compression.input_tokens_compressed"));
+    }
+    assertThat(original).isEqualTo(r.inputTokensOriginal());
+    assertThat(compressed).isEqualTo(r.inputTokensSent());
+    List<JsonNode> chats = named("chat gpt-4o");
+    assertThat(chats).hasSize(ContextTrimmingExperiment.SESSIONS).allSatisfy(s -> assertThat(attributes(s))
+        .containsEntry("lockn.experiment.name", "context-trimming")
+        .containsKey("lockn.experiment.group")
+        .containsKey("lockn.cost.total_nanos")
+        .containsEntry("app.tenant_id", ContextTrimmingExperiment.TENANT));
+    assertThat(chats.stream().map(s -> attributes(s).get("lockn.experiment.group")).distinct())
+        .containsExactlyInAnyOrder("control", "compressed");
+    long controlNanos = chats.stream().filter(s -> attributes(s).get("lockn.experiment.group").equals("control"))
+        .mapToLong(s -> (long) attributes(s).get("lockn.cost.total_nanos")).sum();
+    assertThat(controlNanos).isEqualTo(r.controlCostNanos());
+    assertThat(named("invoke_workflow assistant-chat")).hasSize(ContextTrimmingExperiment.SESSIONS)
+        .allSatisfy(s -> assertThat(attributes(s)).containsKeys("feature_flag.key", "feature_flag.result.variant"));
+  }
+
+  @Test
+  void contextTrimmer_dedupsStripsSignaturesAndKeepsTheLastTurns() {
+    String block = "KB-12 " + "Refunds for lost parcels are issued within five business days of the claim. ".repeat(3);
+    List<GenAiMessage> history = List.of(
+        GenAiMessage.system("be nice"),
+        GenAiMessage.user("first\n\n" + block),
+        GenAiMessage.assistant("ok\n\nKind regards,\nSupport"),
+        GenAiMessage.user("second\n\n" + block + "\n\n--\nJordan\nCONFIDENTIAL"),
+        GenAiMessage.assistant("done"),
+        GenAiMessage.user("third"));
+    List<GenAiMessage> out = new ContextTrimmer(2).compress(history);
+    assertThat(out).extracting(GenAiMessage::role).containsExactly("system", "user", "assistant", "user");
+    assertThat(text(out.get(1))).isEqualTo("second\n\n" + block.strip());
+    assertThat(text(out.get(3))).isEqualTo("third");
+    List<GenAiMessage> all = new ContextTrimmer(10).compress(history);
+    assertThat(text(all.get(2))).isEqualTo("ok");
+    assertThat(text(all.get(3))).isEqualTo("second");
+  }
+
+  private static String text(GenAiMessage m) {
+    return ((MessagePart.Text) m.parts().get(0)).content();
   }
 
   private static List<Double> bounds(JsonNode point) {

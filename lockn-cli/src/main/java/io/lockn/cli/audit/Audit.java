@@ -1,5 +1,9 @@
 package io.lockn.cli.audit;
 
+import io.lockn.compression.CompressionAttributes;
+import io.lockn.compression.experiment.Experiments;
+import io.lockn.compression.roi.RoiAnalysis;
+import io.lockn.compression.roi.RoiSample;
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.LockNAttributes;
 import io.lockn.core.ModelIds;
@@ -7,6 +11,7 @@ import io.lockn.core.TokenUsage;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.CostSource;
+import io.lockn.pricing.ModelMatch;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.SpanPricing;
 import io.lockn.pricing.UsageAttributes;
@@ -69,6 +74,8 @@ public final class Audit {
   private final int runawayRepeats;
   private final int runawayMaxCalls;
   private final AuditReport report;
+  private final @Nullable RoiAnalysis roiAnalysis;
+  private final List<RoiSample> roiSamples = new ArrayList<>();
   private final LinkedHashMap<String, Trace> open = new LinkedHashMap<>();
   private final Deque<Settling> settling = new ArrayDeque<>();
   private long batch;
@@ -92,6 +99,7 @@ public final class Audit {
     this.runawayRepeats = b.runawayRepeats;
     this.runawayMaxCalls = b.runawayMaxCalls;
     this.report = new AuditReport(b.pricingVersion, groupBy);
+    this.roiAnalysis = b.roiAnalysis;
   }
 
   /**
@@ -166,6 +174,9 @@ public final class Audit {
       open.clear();
       settling.clear();
       report.addUnpricedFindings();
+      if (roiAnalysis != null) {
+        report.setExperiments(roiSamples, roiAnalysis.analyze(roiSamples));
+      }
     }
     return report;
   }
@@ -184,12 +195,81 @@ public final class Audit {
       PricedSpan priced = price(s, operation, byId);
       calls.add(priced);
       report.add(priced);
+      if (roiAnalysis != null) {
+        RoiSample sample = roiSample(priced, trace.spans, byId);
+        if (sample != null) {
+          roiSamples.add(sample);
+        }
+      }
       if (onSpan != null) {
         onSpan.accept(priced);
       }
     }
     findings(traceId, calls);
     runaways(traceId, trace.spans, byId, calls);
+  }
+
+  /**
+   * The ROI sample of a priced model call in an experiment: experiment and group are the span's own or the nearest
+   * ancestor's (then the resource's); the original input tokens, quality score and compression step cost are the
+   * span's own, else those of a {@code compress ...} span that is its child or its sibling (same parent).
+   */
+  private @Nullable RoiSample roiSample(PricedSpan c, List<AuditSpan> spans, Map<String, AuditSpan> byId) {
+    AuditSpan s = c.span();
+    String experiment = inherited(s, Experiments.EXPERIMENT_NAME_KEY, byId);
+    String group = inherited(s, Experiments.EXPERIMENT_GROUP_KEY, byId);
+    if (experiment == null || group == null || !c.cost().isPriced()) {
+      return null;
+    }
+    AuditSpan step = null;
+    for (AuditSpan o : spans) {
+      if (o != s && o.name().startsWith("compress")
+          && (s.spanId().equals(o.parentSpanId())
+              || (s.parentSpanId() != null && s.parentSpanId().equals(o.parentSpanId())))) {
+        if (step == null || o.count(CompressionAttributes.INPUT_TOKENS_ORIGINAL.getKey()) >= 0) {
+          step = o;
+        }
+      }
+    }
+    long sent = c.usage().inputTokens();
+    long original = s.count(CompressionAttributes.INPUT_TOKENS_ORIGINAL.getKey());
+    if (original < 0 && step != null) {
+      original = step.count(CompressionAttributes.INPUT_TOKENS_ORIGINAL.getKey());
+    }
+    if (original < 0) {
+      original = sent;
+    }
+    Double quality = score(s);
+    if (quality == null && step != null) {
+      quality = score(step);
+    }
+    long stepCost = step == null ? 0 : Math.max(0, step.count(COMPRESSION_COST_NANOS));
+    if (step != null && stepCost == 0) {
+      stepCost = Math.max(0, step.count(CostAttributes.TOTAL_NANOS.getKey()));
+    }
+    long window = 0;
+    ModelMatch match = catalog.resolve(c.provider(), c.model());
+    if (match == null && c.requestModel() != null) {
+      match = catalog.resolve(c.provider(), c.requestModel());
+    }
+    if (match != null && match.entry().contextWindow() != null) {
+      window = match.entry().contextWindow();
+    }
+    String agent = c.agent() != null ? c.agent() : AuditReport.NONE;
+    return new RoiSample(experiment, group, agent, Math.max(0, original), sent, c.usage().outputTokens(),
+        c.usage().cacheReadTokens(), c.usage().cacheWriteTokens(), c.cost().totalNanos(), stepCost,
+        Math.max(0, s.endEpochNanos() - s.startEpochNanos()), quality, window);
+  }
+
+  /** The compression step's own cost in nano-USD, when an instrumentation records it on the step's span. */
+  static final String COMPRESSION_COST_NANOS = "lockn.compression.cost_nanos";
+
+  private static @Nullable Double score(AuditSpan s) {
+    Object v = s.attributes().get(CompressionAttributes.QUALITY_SCORE.getKey());
+    if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+      return n.doubleValue();
+    }
+    return null;
   }
 
   /**
@@ -445,6 +525,7 @@ public final class Audit {
     private int runawayRepeats = 5;
     private int runawayMaxCalls = 100;
     private String pricingVersion = "lockn-bundled";
+    private @Nullable RoiAnalysis roiAnalysis;
 
     private Builder(PriceCatalog catalog) {
       this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -533,6 +614,19 @@ public final class Audit {
      */
     public Builder setPricingVersion(String pricingVersion) {
       this.pricingVersion = Objects.requireNonNull(pricingVersion, "pricingVersion");
+      return this;
+    }
+
+    /**
+     * Analyses compression experiments: every priced model call carrying (or inheriting) {@code
+     * lockn.experiment.name} and {@code lockn.experiment.group} becomes a {@link RoiSample}, kept in memory (a few
+     * dozen bytes each) and analysed at {@link Audit#finish()} into {@link AuditReport#roi()}.
+     *
+     * @param analysis the analysis, e.g. {@code RoiAnalysis.builder().build()}; {@code null} for none (the default)
+     * @return this builder
+     */
+    public Builder setExperiments(@Nullable RoiAnalysis analysis) {
+      this.roiAnalysis = analysis;
       return this;
     }
 

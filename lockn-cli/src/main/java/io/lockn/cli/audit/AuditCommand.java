@@ -2,6 +2,9 @@ package io.lockn.cli.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lockn.compression.roi.Estimate;
+import io.lockn.compression.roi.RoiAnalysis;
+import io.lockn.compression.roi.RoiResult;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.PriceCatalogException;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
@@ -74,6 +78,17 @@ public final class AuditCommand implements Callable<Integer> {
       description = "Flag an agent invocation that makes more than N model and tool calls (default: ${DEFAULT-VALUE}).")
   private int runawayMaxCalls;
 
+  @Option(names = "--experiments",
+      description = "Analyse compression experiments (spans with lockn.experiment.name and lockn.experiment.group):"
+          + " token, cost and latency savings and quality retention with 95% confidence intervals, in the JSON and"
+          + " HTML reports and printed.")
+  private boolean experiments;
+
+  @Option(names = "--non-inferiority-margin", paramLabel = "M", defaultValue = "0.05",
+      description = "With --experiments: the largest quality drop (a fraction) that still passes (default:"
+          + " ${DEFAULT-VALUE}).")
+  private double margin;
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -90,6 +105,10 @@ public final class AuditCommand implements Callable<Integer> {
     }
     if (runawayRepeats < 2 || runawayMaxCalls < 1) {
       err.println("lockn audit: --runaway-repeats must be at least 2 and --runaway-max-calls at least 1");
+      return 2;
+    }
+    if (!(margin >= 0 && margin < 1)) {
+      err.println("lockn audit: --non-inferiority-margin must be in [0, 1)");
       return 2;
     }
     PriceCatalog catalog;
@@ -118,6 +137,7 @@ public final class AuditCommand implements Callable<Integer> {
               .setGroupBy(groupBy)
               .setPricingVersion(pricingVersion())
               .setRunawayRules(runawayRepeats, runawayMaxCalls)
+              .setExperiments(experiments ? RoiAnalysis.builder().setNonInferiorityMargin(margin).build() : null)
               .setSpanConsumer(span -> {
                 for (ReportWriter w : writers) {
                   try {
@@ -223,10 +243,54 @@ public final class AuditCommand implements Callable<Integer> {
       r.findingCounts().forEach((type, count) -> out.printf("  %-20s %5d   $%s%n", type, count,
           AuditReport.usd(r.findingCost().getOrDefault(type, 0L)).toPlainString()));
     }
+    if (r.roi() != null) {
+      roiSummary(out, r);
+    }
     if (problems > 0) {
       out.printf("%d problem(s) in the input were reported on stderr and skipped.%n", problems);
     }
     out.flush();
+  }
+
+  private static void roiSummary(PrintWriter out, AuditReport r) {
+    if (r.roi().results().isEmpty()) {
+      out.printf("Experiments: %d call(s) in experiments; none with both a control and a treatment group.%n",
+          r.roiSamples().size());
+      return;
+    }
+    out.println("Experiments (95% confidence intervals):");
+    for (RoiResult x : r.roi().results()) {
+      out.printf("  %s / agent %s / %s vs %s (%d vs %d calls)%n", x.experiment(),
+          RoiResult.ALL_AGENTS.equals(x.agent()) ? "(all)" : x.agent(), x.group(), x.controlGroup(),
+          x.treatmentCalls(), x.controlCalls());
+      out.printf("    token savings   %s%n", percent(x.tokenSavingsRate(), 100));
+      out.printf("    cost savings    $%s (%s%%) per call $%s  %s  -> %s%n", x.costSavingsUsd().toPlainString(),
+          x.costSavingsPercent() == null ? "n/a" : x.costSavingsPercent().toPlainString(),
+          x.costSavingsPerCallUsd().toPlainString(), interval(x.costSavingsPerCall(), 1, "%.9f"), x.costVerdict());
+      out.printf("    latency p50     x%s  -> %s%n", ratio(x.latencyP50Ratio()), x.latencyVerdict());
+      out.printf("    quality         %s  non-inferiority (margin %s): %s%n",
+          x.qualityRetention() == null ? "no scores" : "retention " + ratio(x.qualityRetention()),
+          String.format(Locale.ROOT, "%.2f", x.nonInferiorityMargin()), x.nonInferiority());
+      if (x.requestsEnabled() > 0) {
+        out.printf("    requests enabled %d (original input over the context window)%n", x.requestsEnabled());
+      }
+    }
+  }
+
+  private static String percent(Estimate e, double scale) {
+    return String.format(Locale.ROOT, "%.2f%%", e.value() * scale) + " " + interval(e, scale, "%.2f%%");
+  }
+
+  private static String ratio(Estimate e) {
+    return String.format(Locale.ROOT, "%.3f", e.value()) + " " + interval(e, 1, "%.3f");
+  }
+
+  private static String interval(Estimate e, double scale, String format) {
+    if (Double.isNaN(e.lower()) || Double.isNaN(e.upper())) {
+      return "[CI n/a]";
+    }
+    return "[" + String.format(Locale.ROOT, format, e.lower() * scale) + ", "
+        + String.format(Locale.ROOT, format, e.upper() * scale) + "]";
   }
 
   private static void table(PrintWriter out, String title, Map<String, Long> amounts) {

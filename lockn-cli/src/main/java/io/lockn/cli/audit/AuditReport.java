@@ -1,5 +1,7 @@
 package io.lockn.cli.audit;
 
+import io.lockn.compression.roi.RoiReport;
+import io.lockn.compression.roi.RoiSample;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostSource;
 import java.math.BigDecimal;
@@ -9,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The totals of an audit: cost by tenant, agent, model, cost center, workflow and any extra key, by token class
@@ -303,5 +306,31 @@ public final class AuditReport {
    */
   public Map<String, Long> findingCost() {
     return Collections.unmodifiableMap(findingCost);
+  }
+
+  private List<RoiSample> roiSamples = List.of();
+  private @Nullable RoiReport roi;
+
+  void setExperiments(List<RoiSample> samples, RoiReport roi) {
+    this.roiSamples = List.copyOf(samples);
+    this.roi = roi;
+  }
+
+  /**
+   * The ROI of the compression experiments, when the audit was asked for it ({@code --experiments}).
+   *
+   * @return the analysis, or {@code null} when not asked for
+   */
+  public @Nullable RoiReport roi() {
+    return roi;
+  }
+
+  /**
+   * The model calls in experiments, as analysed; empty unless experiments were asked for.
+   *
+   * @return the samples, in the order the calls were audited
+   */
+  public List<RoiSample> roiSamples() {
+    return roiSamples;
   }
 }

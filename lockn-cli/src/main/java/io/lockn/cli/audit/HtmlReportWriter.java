@@ -189,6 +189,7 @@ public final class HtmlReportWriter implements ReportWriter {
     breakdowns(h, report);
     overTime(h, report);
     waterfall(h, report);
+    RoiPanels.render(h, report);
     findings(h, report);
     unpriced(h, report);
     h.append("<footer class=\"note\">All amounts are in USD, exact to the nano-dollar (9 decimal places), computed"
@@ -212,9 +213,13 @@ public final class HtmlReportWriter implements ReportWriter {
     h.append("<nav>");
     String[][] links = {
       {"summary", "Summary"}, {"breakdown", "Breakdown"}, {"over-time", "Over time"},
-      {"waterfall", "Waterfall"}, {"findings", "Findings"}, {"unpriced", "Unpriced models"}
+      {"waterfall", "Waterfall"}, {"experiments", "Experiments"}, {"findings", "Findings"},
+      {"unpriced", "Unpriced models"}
     };
     for (String[] link : links) {
+      if (link[0].equals("experiments") && !RoiPanels.shown(r)) {
+        continue;
+      }
       h.append("<a href=\"#").append(link[0]).append("\">").append(link[1]).append("</a>");
     }
     h.append("</nav>\n</header>\n");
@@ -591,7 +596,7 @@ public final class HtmlReportWriter implements ReportWriter {
     h.append("</svg>\n");
   }
 
-  private static void svgOpen(StringBuilder h, String id, String cls, String title, double width, double height) {
+  static void svgOpen(StringBuilder h, String id, String cls, String title, double width, double height) {
     h.append("<svg id=\"").append(id).append("\" class=\"lockn-chart ").append(cls).append("\" viewBox=\"0 0 ")
         .append(fmt(width)).append(" ").append(fmt(height)).append("\" width=\"").append(fmt(width))
         .append("\" height=\"").append(fmt(height)).append("\" role=\"img\" aria-labelledby=\"").append(id)
@@ -818,6 +823,21 @@ public final class HtmlReportWriter implements ReportWriter {
       footer{margin-top:8px}
       .nowrap{white-space:nowrap}
       .nowrap code{overflow-wrap:normal}
+      .roi-g0{fill:#8a96a3;stroke:#8a96a3}
+      .roi-g1{fill:#2f7d5b;stroke:#2f7d5b}
+      .roi-g2{fill:#4a78a6;stroke:#4a78a6}
+      .roi-g3{fill:#a15c07;stroke:#a15c07}
+      .roi-g4{fill:#7b4fa0;stroke:#7b4fa0}
+      .lockn-chart .whisker{stroke:var(--fg);stroke-width:1.5;fill:none}
+      .lockn-chart .cdf{fill:none;stroke-width:2}
+      .lockn-chart .pct{stroke:var(--bad);stroke-width:1.2;stroke-dasharray:4 3}
+      .lockn-chart .pct-label{fill:var(--bad);font-size:11px}
+      .lockn-chart .dot{fill-opacity:.65;stroke:none}
+      .legend span{display:inline-block;margin:0 14px 0 0;font-size:12.5px}
+      .legend i{display:inline-block;width:10px;height:10px;margin:0 5px 0 0;border-radius:2px}
+      .legend .roi-g0{background:#8a96a3}.legend .roi-g1{background:#2f7d5b}.legend .roi-g2{background:#4a78a6}
+      .legend .roi-g3{background:#a15c07}.legend .roi-g4{background:#7b4fa0}
+      .good{color:#2f7d5b;font-weight:600}
       @media (max-width:860px){.cards{grid-template-columns:repeat(2,minmax(0,1fr))}.card,.card.third{grid-column:auto}}
       @media (max-width:600px){.page{padding:16px 12px}}
       @media print{body{background:#fff}.panel,.card{break-inside:avoid}nav{display:none}}
@@ -881,7 +901,7 @@ public final class HtmlReportWriter implements ReportWriter {
     return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
   }
 
-  private static String fmt(double d) {
+  static String fmt(double d) {
     if (d == Math.rint(d) && Math.abs(d) < 1e15) {
       return Long.toString((long) d);
     }

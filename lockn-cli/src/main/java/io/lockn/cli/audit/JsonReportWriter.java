@@ -3,10 +3,13 @@ package io.lockn.cli.audit;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.lockn.compression.roi.Estimate;
+import io.lockn.compression.roi.RoiResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -23,8 +26,16 @@ import org.jspecify.annotations.Nullable;
  *            "byTenant":{...},"byAgent":{...},"byModel":{...},"byCostCenter":{...},"byWorkflow":{...},
  *            "byGroup":{"key":{...}},"byTokenClass":{...},"byHour":{"2026-11-01T12:00:00Z":"..."},
  *            "unpricedModels":{"provider/model":calls},"findingCounts":{...},"findingCostUsd":{...}},
- *  "findings":[{"type","traceId","spanIds":[...],"costUsd","detail"}, ...]}
+ *  "findings":[{"type","traceId","spanIds":[...],"costUsd","detail"}, ...],
+ *  "experiments":[{"experiment","agent","group","controlGroup","controlCalls","treatmentCalls",
+ *            "inputTokensOriginal","inputTokensSent","tokenSavingsRate":{estimate},...}, ...]}
  * }</pre>
+ *
+ * <p>{@code experiments} is written only with {@code --experiments}: one object per experiment, agent ({@code "*"}
+ * for all agents) and treatment group, from {@link io.lockn.compression.roi.RoiAnalysis}. An estimate is {@code
+ * {"value","lower","upper","confidence","method"}} with numbers ({@code null} for a bound that could not be
+ * computed); exact money ({@code controlCostUsd}, {@code treatmentCostUsd}, {@code compressionCostUsd}, {@code
+ * costSavingsPerCallUsd}, {@code costSavingsUsd}, {@code costSavingsPercent}) is a decimal string.
  *
  * <p>Every money value is a decimal string with 9 decimal places, exact. An unpriced span has {@code "priced": false}
  * and {@code "costUsd": null}, and is left out of every money total (it is counted in {@code unpricedSpans}).
@@ -159,8 +170,77 @@ public final class JsonReportWriter implements ReportWriter {
       json.writeEndObject();
     }
     json.writeEndArray();
+    if (r.roi() != null) {
+      json.writeArrayFieldStart("experiments");
+      for (RoiResult x : r.roi().results()) {
+        experiment(x);
+      }
+      json.writeEndArray();
+    }
     json.writeEndObject();
     json.flush();
+  }
+
+  private void experiment(RoiResult x) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("experiment", x.experiment());
+    json.writeStringField("agent", x.agent());
+    json.writeStringField("group", x.group());
+    json.writeStringField("controlGroup", x.controlGroup());
+    json.writeNumberField("controlCalls", x.controlCalls());
+    json.writeNumberField("treatmentCalls", x.treatmentCalls());
+    json.writeNumberField("inputTokensOriginal", x.inputTokensOriginal());
+    json.writeNumberField("inputTokensSent", x.inputTokensSent());
+    estimate("tokenSavingsRate", x.tokenSavingsRate());
+    estimate("inputTokensPerCallSavings", x.inputTokensPerCallSavings());
+    json.writeStringField("controlCostUsd", AuditReport.usd(x.controlCostNanos()).toPlainString());
+    json.writeStringField("treatmentCostUsd", AuditReport.usd(x.treatmentCostNanos()).toPlainString());
+    json.writeStringField("compressionCostUsd", AuditReport.usd(x.compressionCostNanos()).toPlainString());
+    json.writeStringField("costSavingsPerCallUsd", x.costSavingsPerCallUsd().toPlainString());
+    json.writeStringField("costSavingsUsd", x.costSavingsUsd().toPlainString());
+    BigDecimal percent = x.costSavingsPercent();
+    nullable("costSavingsPercent", percent == null ? null : percent.toPlainString());
+    estimate("costSavingsPerCall", x.costSavingsPerCall());
+    estimate("costSavingsPercentEstimate", x.costSavingsPercentEstimate());
+    json.writeStringField("costVerdict", x.costVerdict().name());
+    estimate("latencyP50Ratio", x.latencyP50Ratio());
+    estimate("latencyP95Ratio", x.latencyP95Ratio());
+    json.writeStringField("latencyVerdict", x.latencyVerdict().name());
+    if (x.qualityRetention() == null) {
+      json.writeNullField("qualityRetention");
+    } else {
+      estimate("qualityRetention", x.qualityRetention());
+    }
+    number("nonInferiorityMargin", x.nonInferiorityMargin());
+    json.writeStringField("nonInferiority", x.nonInferiority().name());
+    number("controlCacheHitRate", x.controlCacheHitRate());
+    number("treatmentCacheHitRate", x.treatmentCacheHitRate());
+    estimate("cacheHitRateDifference", x.cacheHitRateDifference());
+    number("controlContextUtilisation", x.controlContextUtilisation());
+    number("treatmentContextUtilisation", x.treatmentContextUtilisation());
+    number("treatmentOriginalContextUtilisation", x.treatmentOriginalContextUtilisation());
+    estimate("contextUtilisationDifference", x.contextUtilisationDifference());
+    json.writeNumberField("requestsEnabled", x.requestsEnabled());
+    json.writeEndObject();
+  }
+
+  private void estimate(String field, Estimate e) throws IOException {
+    json.writeObjectFieldStart(field);
+    number("value", e.value());
+    number("lower", e.lower());
+    number("upper", e.upper());
+    number("confidence", e.confidence());
+    json.writeStringField("method", e.method().name());
+    json.writeEndObject();
+  }
+
+  /** A double, or {@code null} when it is not finite (JSON has no NaN). */
+  private void number(String field, double v) throws IOException {
+    if (Double.isFinite(v)) {
+      json.writeNumberField(field, v);
+    } else {
+      json.writeNullField(field);
+    }
   }
 
   private void money(String field, Map<String, Long> amounts) throws IOException {

@@ -245,8 +245,53 @@ class HtmlReportTest {
     }
   }
 
+  /**
+   * A report with compression experiments ({@code lockn audit --experiments} over the experiments fixture): the
+   * savings table and the ROI charts are in the page and in Chromium's rendered DOM, and the page logs nothing.
+   */
+  @Test
+  void experimentPanelsRenderInHeadlessChromiumWithoutConsoleErrors(@TempDir Path dir) throws Exception {
+    Path html = dir.resolve("experiments.html");
+    AuditTestSupport.Run audit = AuditTestSupport.lockn("audit", "--input",
+        AuditTestSupport.resource("lockn-experiments.jsonl").toString(), "--experiments", "--html", html.toString());
+    assertThat(audit.exit()).as(audit.err()).isZero();
+    String page = Files.readString(html);
+    Document doc = parse(page);
+    assertSelfContained(page, doc);
+    List<String> ids = List.of("chart-roi-cost-1", "chart-roi-latency-1", "chart-roi-tokens-1-1",
+        "chart-roi-tokens-1-2", "chart-roi-quality-1");
+    for (String id : ids) {
+      assertThat(page).as(id).contains("<svg id=\"" + id + "\" class=\"lockn-chart");
+    }
+    assertThat(page).contains("id=\"roi-savings\"").contains("href=\"#experiments\"");
+
+    Path chromium = chromium();
+    Run dom = run(chromium, dir, "roi", "--enable-logging=stderr", "--v=0", "--dump-dom", html);
+    assertThat(consoleLines(dom.stderr())).as("console messages of the report").isEmpty();
+    assertThat(dom.stderr()).doesNotContain("Uncaught");
+    String rendered = dom.stdout();
+    for (String id : ids) {
+      assertThat(rendered).as(id).contains("<svg id=\"" + id + "\" class=\"lockn-chart");
+    }
+    Matcher cost = Pattern.compile("<svg id=\"chart-roi-cost-1\".*?</svg>", Pattern.DOTALL).matcher(rendered);
+    assertThat(cost.find()).isTrue();
+    assertThat(occurrences(cost.group(), "<rect class=\"bar")).isEqualTo(2);
+    assertThat(occurrences(cost.group(), "<line class=\"whisker\"")).isEqualTo(6);
+    Matcher tokens = Pattern.compile("<svg id=\"chart-roi-tokens-1-1\".*?</svg>", Pattern.DOTALL).matcher(rendered);
+    assertThat(tokens.find()).isTrue();
+    assertThat(occurrences(tokens.group(), "<line class=\"pct\"")).isEqualTo(3);
+    assertThat(tokens.group()).contains("data-p=\"p50\"").contains("data-p=\"p95\"").contains("data-p=\"p99\"");
+    Matcher latency = Pattern.compile("<svg id=\"chart-roi-latency-1\".*?</svg>", Pattern.DOTALL).matcher(rendered);
+    assertThat(latency.find()).isTrue();
+    assertThat(occurrences(latency.group(), "<polyline class=\"cdf")).isEqualTo(2);
+    Matcher quality = Pattern.compile("<svg id=\"chart-roi-quality-1\".*?</svg>", Pattern.DOTALL).matcher(rendered);
+    assertThat(quality.find()).isTrue();
+    assertThat(occurrences(quality.group(), "<circle class=\"dot")).isEqualTo(80);
+    assertThat(rendered).contains("<table class=\"data\" id=\"roi-savings\">");
+  }
+
   /** Chromium, or a failure telling how to install it (or, with LOCKN_SKIP_BROWSER_TESTS=true, a skip). */
-  private static Path chromium() {
+  static Path chromium() {
     String configured = System.getenv("LOCKN_CHROMIUM");
     Path chromium = Path.of(configured != null && !configured.isBlank() ? configured : "/usr/bin/chromium");
     if (!Files.isExecutable(chromium)) {
@@ -259,10 +304,10 @@ class HtmlReportTest {
     return chromium;
   }
 
-  private record Run(String stdout, String stderr) {}
+  record Run(String stdout, String stderr) {}
 
   /** Runs headless Chromium on a local file with a fresh profile, killed after 60 s. */
-  private static Run run(Path chromium, Path dir, String name, Object... args) throws Exception {
+  static Run run(Path chromium, Path dir, String name, Object... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-dev-shm-usage",
@@ -287,7 +332,7 @@ class HtmlReportTest {
   }
 
   /** Console messages Chromium logs with --enable-logging=stderr: {@code [pid:tid:time:INFO:CONSOLE:12] "msg"}. */
-  private static List<String> consoleLines(String stderr) {
+  static List<String> consoleLines(String stderr) {
     return stderr.lines().filter(l -> l.contains(":CONSOLE")).toList();
   }
 
@@ -383,7 +428,7 @@ class HtmlReportTest {
   }
 
   /** Parses the page as XML: it is written well-formed, so any unescaped markup would break this or show up. */
-  private static Document parse(String html) throws Exception {
+  static Document parse(String html) throws Exception {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
     f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
@@ -393,7 +438,7 @@ class HtmlReportTest {
     }
   }
 
-  private static void assertSelfContained(String html, Document doc) throws Exception {
+  static void assertSelfContained(String html, Document doc) throws Exception {
     assertThat(html.toLowerCase(java.util.Locale.ROOT)).doesNotContain("<script").doesNotContain("http://")
         .doesNotContain("https://").doesNotContain("<link").doesNotContain("<img").doesNotContain("<iframe")
         .doesNotContain("url(").doesNotContain("@import");
