@@ -10,7 +10,8 @@ import java.util.function.UnaryOperator;
 /**
  * Measures a token-compression step: wraps it, counts the input tokens before and after it with a {@link
  * io.lockn.core.spi.TokenCounter}, and records the result as {@link CompressionAttributes lockn.compression.*}
- * attributes.
+ * attributes and metrics (original and compressed tokens, step duration, cache hits; names and units in {@link
+ * CompressionAttributes}), plus the step's own cost when it reports one ({@link CompressionContext#recordStepCost}).
  *
  * <pre>{@code
  * Compression compression = Compression.builder(openTelemetry).setTokenCounter(counter).build();   // once
@@ -24,6 +25,10 @@ import java.util.function.UnaryOperator;
  * the LockN chat span the compressed prompt is for), so that the step's duration stays apart from the model call's.
  * With {@link CompressionSpec#onCurrentSpan()} the attributes go on {@link io.opentelemetry.api.trace.Span#current()}
  * instead. The step runs with the compression span and its {@link CompressionContext} current.
+ *
+ * <p>Metrics go through the OpenTelemetry the instance was built with; the instruments are created once per instance,
+ * and each step only builds its attributes (strategy, model, provider, error type, and the experiment name and group
+ * from Baggage, each capped in cardinality) and records.
  *
  * <p>An instance is immutable, thread-safe and meant to be shared. Nothing here throws into the application except
  * the step's own exception, which is recorded and rethrown as the same instance; a failing token counter, evaluator or

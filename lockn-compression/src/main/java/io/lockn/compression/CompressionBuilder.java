@@ -1,5 +1,6 @@
 package io.lockn.compression;
 
+import io.lockn.core.LockNBuilder;
 import io.lockn.core.spi.TokenCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ public final class CompressionBuilder {
   String provider = "";
   @Nullable QualityEvaluator qualityEvaluator;
   final List<CompressionListener> listeners = new ArrayList<>();
+  int metricCardinalityLimit = LockNBuilder.DEFAULT_METRIC_CARDINALITY_LIMIT;
   LongSupplier nanoTime = System::nanoTime;
 
   CompressionBuilder(OpenTelemetry openTelemetry) {
@@ -93,6 +95,23 @@ public final class CompressionBuilder {
    */
   public CompressionBuilder addListener(CompressionListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /**
+   * Sets the number of distinct values kept per metric attribute (strategy, model, provider, error type, experiment
+   * name and group) before values are recorded as {@code _OTHER}. Defaults to {@value
+   * LockNBuilder#DEFAULT_METRIC_CARDINALITY_LIMIT}, like LockN's.
+   *
+   * @param limit the limit, at least 1
+   * @return this builder
+   * @throws IllegalArgumentException if {@code limit < 1}
+   */
+  public CompressionBuilder setMetricCardinalityLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit < 1");
+    }
+    this.metricCardinalityLimit = limit;
     return this;
   }
 

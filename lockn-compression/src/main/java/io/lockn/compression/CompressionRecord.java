@@ -63,6 +63,14 @@ public interface CompressionRecord {
   @Nullable Boolean cacheHit();
 
   /**
+   * The step's own cost, as reported through {@link CompressionSpec#stepCostNanos(long)} and {@link
+   * CompressionContext#recordStepCost(long)}.
+   *
+   * @return exact nano-USD, or {@code -1} when the step reported none
+   */
+  long costNanos();
+
+  /**
    * Whether the step threw or its stage failed.
    *
    * @return {@code true} for a failed step

@@ -39,6 +39,16 @@ public interface CompressionSpec {
   CompressionSpec targetRatio(double targetRatio);
 
   /**
+   * A cost of the step known before it runs, for example the per-call fee of a hosted compression service, in exact
+   * nano-USD. It is recorded as {@code lockn.compression.cost_nanos} together with what the step adds through {@link
+   * CompressionContext#recordStepCost(long)}, which is the way to report a cost known only once the step ran.
+   *
+   * @param costNanos the cost in nano-USD (1 USD = 1,000,000,000), at least 0
+   * @return this spec
+   */
+  CompressionSpec stepCostNanos(long costNanos);
+
+  /**
    * Records on {@link io.opentelemetry.api.trace.Span#current()} (the LLM span the step prepares) instead of on an own
    * {@code compress {strategy}} span. Use it only when one step runs per model call: a second step overwrites the
    * attributes of the first. The step's duration is still recorded as {@code lockn.compression.duration_ms}.

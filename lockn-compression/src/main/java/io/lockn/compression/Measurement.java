@@ -15,12 +15,13 @@ import io.opentelemetry.context.Scope;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /*
  * One running measurement: the span it records on, the original count, and what the step reported through its
- * CompressionContext.
+ * CompressionContext (cache hit, own cost).
  *
  * Ending is done once (the first of succeeded/failed wins), on whatever thread the step finished on. Everything is
  * guarded: a failing counter, evaluator, listener or SDK component is logged through UsageLogger and the step's result
@@ -35,6 +36,10 @@ import org.jspecify.annotations.Nullable;
 final class Measurement<T> implements CompressionContext {
 
   private static final ContextKey<CompressionContext> KEY = ContextKey.named("io.lockn.compression.step");
+  /** A field updater rather than an AtomicLong, so that a measurement allocates nothing for a cost it never gets. */
+  @SuppressWarnings("rawtypes")
+  private static final AtomicLongFieldUpdater<Measurement> COST_NANOS =
+      AtomicLongFieldUpdater.newUpdater(Measurement.class, "costNanos");
 
   private final TracingCompression compression;
   private final String strategy;
@@ -48,6 +53,8 @@ final class Measurement<T> implements CompressionContext {
   private final Function<T, List<GenAiMessage>> asMessages;
   private final long originalTokens;
   private volatile @Nullable Boolean cacheHit;
+  /** The step's own cost in nano-USD, {@code -1} until something is reported. */
+  private volatile long costNanos;
   private volatile boolean ended;
 
   private Measurement(
@@ -56,6 +63,7 @@ final class Measurement<T> implements CompressionContext {
       String model,
       String provider,
       @Nullable Double targetRatio,
+      long stepCostNanos,
       boolean onCurrentSpan,
       T input,
       Function<T, List<GenAiMessage>> asMessages) {
@@ -64,6 +72,7 @@ final class Measurement<T> implements CompressionContext {
     this.model = model;
     this.provider = provider;
     this.targetRatio = targetRatio;
+    this.costNanos = stepCostNanos;
     this.ownSpan = !onCurrentSpan;
     this.input = input;
     this.asMessages = asMessages;
@@ -94,11 +103,12 @@ final class Measurement<T> implements CompressionContext {
       String model,
       String provider,
       @Nullable Double targetRatio,
+      long stepCostNanos,
       boolean onCurrentSpan,
       T input,
       Function<T, List<GenAiMessage>> asMessages) {
     return new Measurement<>(
-        compression, strategy, model, provider, targetRatio, onCurrentSpan, input, asMessages);
+        compression, strategy, model, provider, targetRatio, stepCostNanos, onCurrentSpan, input, asMessages);
   }
 
   static CompressionContext current() {
@@ -120,6 +130,22 @@ final class Measurement<T> implements CompressionContext {
       cacheHit = hit;
     }
     return this;
+  }
+
+  @Override
+  public CompressionContext recordStepCost(long costNanos) {
+    if (costNanos < 0) {
+      UsageLogger.warn("compression step cost must be at least 0, was " + costNanos + "; ignored");
+    } else if (!ended) {
+      COST_NANOS.accumulateAndGet(this, costNanos, Measurement::addCost);
+    }
+    return this;
+  }
+
+  /** Adds a reported cost to the sum so far ({@code -1}: none yet), saturating instead of wrapping around. */
+  private static long addCost(long sum, long cost) {
+    long base = Math.max(sum, 0);
+    return base > Long.MAX_VALUE - cost ? Long.MAX_VALUE : base + cost;
   }
 
   Scope makeCurrent() {
@@ -147,8 +173,9 @@ final class Measurement<T> implements CompressionContext {
     ended = true;
     MeasuredRecord record;
     CompletionStage<Double> quality = null;
+    long compressedTokens = -1;
     try {
-      long compressedTokens = failed || output == null ? -1 : count(output);
+      compressedTokens = failed || output == null ? -1 : count(output);
       double ratio =
           originalTokens > 0 && compressedTokens >= 0 ? round(compressedTokens / (double) originalTokens, 4) : Double.NaN;
       record =
@@ -161,6 +188,7 @@ final class Measurement<T> implements CompressionContext {
               targetRatio,
               round(durationNanos / 1_000_000.0, 3),
               cacheHit,
+              costNanos,
               failed,
               span.getSpanContext());
       setAttributes(record);
@@ -178,6 +206,7 @@ final class Measurement<T> implements CompressionContext {
       UsageLogger.failed("recording a compression measurement", t);
       record = null;
     } finally {
+      recordMetrics(error, failed, compressedTokens, durationNanos);
       if (ownSpan) {
         try {
           span.end();
@@ -203,6 +232,24 @@ final class Measurement<T> implements CompressionContext {
       } catch (Throwable t) {
         UsageLogger.failed("awaiting a compression quality score", t);
       }
+    }
+  }
+
+  /** Guarded on its own: the span and the listeners get the measurement even if metrics fail, and vice versa. */
+  private void recordMetrics(@Nullable Throwable error, boolean failed, long compressedTokens, long durationNanos) {
+    try {
+      compression.metrics.record(
+          strategy,
+          model,
+          provider,
+          failed ? errorType(error) : null,
+          originalTokens,
+          compressedTokens,
+          cacheHit,
+          durationNanos,
+          context);
+    } catch (Throwable t) {
+      UsageLogger.failed("recording compression metrics", t);
     }
   }
 
@@ -233,10 +280,13 @@ final class Measurement<T> implements CompressionContext {
     if (hit != null) {
       span.setAttribute(CompressionAttributes.CACHE_HIT, hit);
     }
+    if (r.costNanos() >= 0) {
+      span.setAttribute(CompressionAttributes.COST_NANOS, r.costNanos());
+    }
   }
 
   private void recordFailure(@Nullable Throwable error) {
-    String type = error == null ? "null_stage" : error.getClass().getName();
+    String type = errorType(error);
     if (ownSpan) {
       span.setAttribute(CompressionAttributes.ERROR_TYPE, type);
       span.setStatus(StatusCode.ERROR);
@@ -250,6 +300,10 @@ final class Measurement<T> implements CompressionContext {
         UsageLogger.failed("recording the compression step's exception", t);
       }
     }
+  }
+
+  private static String errorType(@Nullable Throwable error) {
+    return error == null ? "null_stage" : error.getClass().getName();
   }
 
   private long count(@Nullable T value) {
@@ -351,6 +405,11 @@ final class Measurement<T> implements CompressionContext {
     public CompressionContext cacheHit(boolean hit) {
       return this;
     }
+
+    @Override
+    public CompressionContext recordStepCost(long costNanos) {
+      return this;
+    }
   }
 
   /** The immutable {@link CompressionRecord}. */
@@ -363,6 +422,7 @@ final class Measurement<T> implements CompressionContext {
       @Nullable Double targetRatio,
       double durationMillis,
       @Nullable Boolean cacheHit,
+      long costNanos,
       boolean failed,
       SpanContext spanContext)
       implements CompressionRecord {}

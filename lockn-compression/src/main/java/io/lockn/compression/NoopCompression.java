@@ -41,6 +41,11 @@ enum NoopCompression implements Compression, CompressionSpec {
   }
 
   @Override
+  public CompressionSpec stepCostNanos(long costNanos) {
+    return this;
+  }
+
+  @Override
   public CompressionSpec onCurrentSpan() {
     return this;
   }

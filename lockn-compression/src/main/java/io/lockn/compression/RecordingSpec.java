@@ -26,6 +26,7 @@ final class RecordingSpec implements CompressionSpec {
   private String model = "";
   private @Nullable String provider;
   private @Nullable Double targetRatio;
+  private long stepCostNanos = -1;
   private boolean onCurrentSpan;
 
   RecordingSpec(TracingCompression compression, @Nullable String strategy) {
@@ -73,6 +74,16 @@ final class RecordingSpec implements CompressionSpec {
   }
 
   @Override
+  public CompressionSpec stepCostNanos(long costNanos) {
+    if (costNanos < 0) {
+      UsageLogger.warn("compression step cost must be at least 0, was " + costNanos + "; ignored");
+    } else {
+      this.stepCostNanos = costNanos;
+    }
+    return this;
+  }
+
+  @Override
   public CompressionSpec onCurrentSpan() {
     this.onCurrentSpan = true;
     return this;
@@ -104,7 +115,8 @@ final class RecordingSpec implements CompressionSpec {
   private @Nullable <T> Measurement<T> start(T input, Function<T, List<GenAiMessage>> asMessages) {
     try {
       String p = provider != null ? provider : compression.provider;
-      return Measurement.start(compression, strategy, model, p, targetRatio, onCurrentSpan, input, asMessages);
+      return Measurement.start(
+          compression, strategy, model, p, targetRatio, stepCostNanos, onCurrentSpan, input, asMessages);
     } catch (Throwable t) {
       UsageLogger.failed("starting a compression measurement", t);
       return null;

@@ -13,11 +13,12 @@ import org.jspecify.annotations.Nullable;
 /** The recording {@link Compression}. Immutable; per-call state lives in {@link RecordingSpec} and {@link Measurement}. */
 final class TracingCompression implements Compression {
 
-  /** The instrumentation scope name of the tracer and the event logger. */
+  /** The instrumentation scope name of the tracer, the meter and the event logger. */
   static final String INSTRUMENTATION_NAME = "io.lockn.compression";
 
   final Tracer tracer;
   final Logger eventLogger;
+  final CompressionMetrics metrics;
   final TokenCounter tokenCounter;
   final @Nullable String tokenizer;
   final boolean tokensEstimated;
@@ -44,6 +45,7 @@ final class TracingCompression implements Compression {
       l = LoggerProvider.noop().get(INSTRUMENTATION_NAME);
     }
     this.eventLogger = l;
+    this.metrics = CompressionMetrics.create(b.openTelemetry, b.metricCardinalityLimit);
     this.tokenCounter = b.tokenCounter;
     this.tokenizer = b.tokenizer;
     this.tokensEstimated = b.tokensEstimated;

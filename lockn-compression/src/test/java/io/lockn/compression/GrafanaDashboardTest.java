@@ -161,6 +161,9 @@ class GrafanaDashboardTest {
             .addMetricAttributionKey(Experiments.EXPERIMENT_NAME_KEY)
             .addMetricAttributionKey(Experiments.EXPERIMENT_GROUP_KEY)
             .build();
+    // Compression steps as the README shows them: counted, in the experiment's Baggage, a cache hit reported.
+    Compression compression =
+        Compression.builder(otel).setTokenCounter(CompressionTest.WORDS).setProvider("openai").build();
     Experiment experiment = Experiment.of("trim-context");
     Set<String> groups = new HashSet<>();
     for (int i = 0; i < 20 && groups.size() < 2; i++) {
@@ -190,6 +193,10 @@ class GrafanaDashboardTest {
         lockn.chat(GenAiProvider.OPENAI, "gpt-4")
             .run(() -> lockn.currentLlmCall().responseModel("gpt-3.5-turbo").recordUsage(TokenUsage.of(10, 2)));
       })));
+      assignment.run(() -> compression.measure(CompressionStrategy.PROMPT_CACHING, "big", "a b a b c", text -> {
+        CompressionContext.current().cacheHit(true);
+        return "a b c";
+      }));
     }
     assertThat(groups).as("both experiment groups exercised").contains(Experiment.CONTROL, Experiment.COMPRESSED);
 
@@ -277,7 +284,23 @@ class GrafanaDashboardTest {
             "lockn_client_fallbacks_total",
             "lockn_client_model_substitutions_total",
             "lockn_client_finish_reasons_total",
-            "lockn_budget_actions_total");
+            "lockn_budget_actions_total",
+            "lockn_compression_input_tokens_original_total",
+            "lockn_compression_input_tokens_compressed_total",
+            "lockn_compression_duration_seconds_bucket",
+            "lockn_compression_duration_seconds_count",
+            "lockn_compression_cache_hits_total");
+    for (String compression :
+        List.of(
+            "lockn_compression_input_tokens_original_total",
+            "lockn_compression_input_tokens_compressed_total",
+            "lockn_compression_duration_seconds_bucket",
+            "lockn_compression_cache_hits_total")) {
+      assertThat(exposed.get(compression))
+          .as(compression)
+          .contains("lockn_compression_strategy", "gen_ai_request_model", "gen_ai_provider_name",
+              "lockn_experiment_name", "lockn_experiment_group");
+    }
     assertThat(exposed.get("lockn_client_cost_total"))
         .contains("app_tenant_id", "lockn_agent_name", "gen_ai_request_model", "lockn_cost_type",
             "lockn_experiment_group");

@@ -49,6 +49,16 @@ public interface LlmCallSpec extends OperationSpec<LlmCall> {
   LlmCallSpec estimatedInputTokens(long inputTokens);
 
   /**
+   * Marks the call as observed only, for instrumentation that watches a call it cannot stop (a framework listener).
+   * A BLOCK decision of the admission policy is then not thrown: the span gets the {@code lockn.budget.exceeded}
+   * event and {@code lockn.budget.enforced=false}, and the call is recorded as usual, usage and cost included. The
+   * blocked call holds no reservation, so its spend is not charged to the budget's ledger.
+   *
+   * @return this spec
+   */
+  LlmCallSpec unenforced();
+
+  /**
    * Sets {@code gen_ai.request.temperature}.
    *
    * @param temperature the temperature

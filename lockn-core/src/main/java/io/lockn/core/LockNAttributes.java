@@ -96,6 +96,12 @@ public final class LockNAttributes {
   /** The name of the span event recorded on a call a budget blocked. */
   public static final String BUDGET_EXCEEDED_EVENT = "lockn.budget.exceeded";
 
+  /**
+   * {@code false} on a call a budget blocked but LockN could not stop (see {@link
+   * io.lockn.core.LlmCallSpec#unenforced()}); absent otherwise.
+   */
+  public static final AttributeKey<Boolean> BUDGET_ENFORCED = AttributeKey.booleanKey("lockn.budget.enforced");
+
   /** The {@code error.type} of a call a budget blocked. */
   public static final String ERROR_TYPE_BUDGET_EXCEEDED = "budget_exceeded";
 

@@ -86,6 +86,26 @@ class CallAdmissionTest {
   }
 
   @Test
+  void unenforced_blocked_recordsTheBlockAndTheCallGoesOn() {
+    LockN lockn = lockn(request -> {
+      throw blocked();
+    });
+
+    try (LlmCall call = lockn.chat(GenAiProvider.OPENAI, "gpt-4o").unenforced().startDetached()) {
+      call.recordUsage(TokenUsage.of(10, 2));
+    }
+
+    SpanData span = exporter.getFinishedSpanItems().get(0);
+    assertThat(span)
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
+        .hasAttribute(LockNAttributes.BUDGET_ENFORCED, false)
+        .hasAttribute(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, 10L)
+        .hasEventsSatisfyingExactly(e -> e.hasName(LockNAttributes.BUDGET_EXCEEDED_EVENT)
+            .hasAttributesSatisfying(equalTo(LockNAttributes.BUDGET_NAME, "monthly")));
+    org.assertj.core.api.Assertions.assertThat(span.getAttributes().get(GenAiAttributes.ERROR_TYPE)).isNull();
+  }
+
+  @Test
   void everyTerminal_blocked_throwsSameInstanceAndNeverRunsBody() throws Exception {
     BudgetExceededException ex = blocked();
     LockN lockn = lockn(request -> {

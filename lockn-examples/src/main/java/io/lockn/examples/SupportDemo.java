@@ -167,6 +167,7 @@ public final class SupportDemo {
     Instant started = Instant.now();
     boolean otlp = otlpEndpoint != null && !otlpEndpoint.isBlank();
     boolean grpc = otlp && "grpc".equalsIgnoreCase(otlpProtocol);
+    ContextTrimmingExperiment experiment = new ContextTrimmingExperiment();
 
     try (OutputStream traceFile = new BufferedOutputStream(Files.newOutputStream(traces));
         OutputStream metricFile = new BufferedOutputStream(Files.newOutputStream(metrics))) {
@@ -228,7 +229,6 @@ public final class SupportDemo {
       }
       // The A/B experiment: its own tracer provider (own cost processor and ledger on the same catalog) writing to
       // the same trace file, so that the three tenants' tables above stay those of the support workflow.
-      ContextTrimmingExperiment experiment = new ContextTrimmingExperiment();
       summary.experiment(experiment,
           runExperiment(experiment, resource, traceFile, otlp ? otlpSpanExporter(otlpEndpoint, grpc) : null));
     } catch (IOException e) {
@@ -237,7 +237,7 @@ public final class SupportDemo {
     console.println();
     summary.print(console, started, Instant.now().plusSeconds(1));
     console.println();
-    ContextTrimmingExperiment.print(console, summary.experimentResult());
+    experiment.print(console, summary.experimentResult());
     console.println();
     console.println("Traces:  " + traces);
     console.println("Metrics: " + metrics);
@@ -254,26 +254,27 @@ public final class SupportDemo {
   static final AttributionKeys ATTRIBUTION_KEYS = Experiments.allowlist(AttributionKeys.builder()).build();
 
   /**
-   * Runs the A/B experiment on a tracer provider of its own: the demo's cost processor on the same catalog, the
-   * experiment's collector, and the same trace file (and OTLP endpoint, if any).
+   * Runs the A/B experiment on a tracer provider of its own, on the experiment's simulated clock: the demo's cost
+   * processor on the same catalog, the experiment's in-process ROI collector, and the same trace file (and OTLP
+   * endpoint, if any).
    */
   static RoiResult runExperiment(ContextTrimmingExperiment experiment, Resource resource, OutputStream traceFile,
       @Nullable SpanExporter otlp) {
     SdkTracerProviderBuilder tracing =
         SdkTracerProvider.builder()
             .setResource(resource)
+            .setClock(experiment.clock())
             .setSampler(CostAwareSampler.wrap(Sampler.parentBased(Sampler.traceIdRatioBased(0.01))))
             .addSpanProcessor(
                 CostSpanProcessor.builder(catalog()).setLedger(CostLedger.create(), ATTRIBUTION_KEYS).build())
-            .addSpanProcessor(experiment)
+            .addSpanProcessor(experiment.collector())
             .addSpanProcessor(BatchSpanProcessor.builder(OtlpJsonLines.spans(traceFile)).build());
     if (otlp != null) {
       tracing.addSpanProcessor(BatchSpanProcessor.builder(otlp).build());
     }
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).build();
     try {
-      LockN lockn =
-          LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(ATTRIBUTION_KEYS).addListener(experiment).build();
+      LockN lockn = LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(ATTRIBUTION_KEYS).build();
       experiment.run(lockn, sdk);
     } finally {
       sdk.shutdown().join(30, TimeUnit.SECONDS);

@@ -1,9 +1,9 @@
 package io.lockn.cli.audit;
 
 import io.lockn.compression.CompressionAttributes;
-import io.lockn.compression.experiment.Experiments;
 import io.lockn.compression.roi.RoiAnalysis;
 import io.lockn.compression.roi.RoiSample;
+import io.lockn.compression.roi.RoiSpans;
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.LockNAttributes;
 import io.lockn.core.ModelIds;
@@ -11,7 +11,6 @@ import io.lockn.core.TokenUsage;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.CostSource;
-import io.lockn.pricing.ModelMatch;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.SpanPricing;
 import io.lockn.pricing.UsageAttributes;
@@ -175,7 +174,7 @@ public final class Audit {
       settling.clear();
       report.addUnpricedFindings();
       if (roiAnalysis != null) {
-        report.setExperiments(roiSamples, roiAnalysis.analyze(roiSamples));
+        report.setExperiments(roiSamples, roiAnalysis.analyze(roiSamples), roiAnalysis.savingsOverTime(roiSamples));
       }
     }
     return report;
@@ -210,67 +209,29 @@ public final class Audit {
   }
 
   /**
-   * The ROI sample of a priced model call in an experiment: experiment and group are the span's own or the nearest
-   * ancestor's (then the resource's); the original input tokens, quality score and compression step cost are the
-   * span's own, else those of a {@code compress ...} span that is its child or its sibling (same parent).
+   * The ROI sample of a priced model call in an experiment, by the rules shared with the in-process {@code
+   * RoiCollector} ({@link RoiSpans}): its {@code compress ...} children and siblings are the candidate steps.
    */
   private @Nullable RoiSample roiSample(PricedSpan c, List<AuditSpan> spans, Map<String, AuditSpan> byId) {
     AuditSpan s = c.span();
-    String experiment = inherited(s, Experiments.EXPERIMENT_NAME_KEY, byId);
-    String group = inherited(s, Experiments.EXPERIMENT_GROUP_KEY, byId);
-    if (experiment == null || group == null || !c.cost().isPriced()) {
-      return null;
-    }
-    AuditSpan step = null;
+    List<AuditSpanView> children = new ArrayList<>();
+    List<AuditSpanView> siblings = new ArrayList<>();
     for (AuditSpan o : spans) {
-      if (o != s && o.name().startsWith("compress")
-          && (s.spanId().equals(o.parentSpanId())
-              || (s.parentSpanId() != null && s.parentSpanId().equals(o.parentSpanId())))) {
-        if (step == null || o.count(CompressionAttributes.INPUT_TOKENS_ORIGINAL.getKey()) >= 0) {
-          step = o;
-        }
+      if (o == s || !RoiSpans.isStep(o.name())) {
+        continue;
+      }
+      if (s.spanId().equals(o.parentSpanId())) {
+        children.add(new AuditSpanView(o, byId, false));
+      } else if (s.parentSpanId() != null && s.parentSpanId().equals(o.parentSpanId())) {
+        siblings.add(new AuditSpanView(o, byId, false));
       }
     }
-    long sent = c.usage().inputTokens();
-    long original = s.count(CompressionAttributes.INPUT_TOKENS_ORIGINAL.getKey());
-    if (original < 0 && step != null) {
-      original = step.count(CompressionAttributes.INPUT_TOKENS_ORIGINAL.getKey());
-    }
-    if (original < 0) {
-      original = sent;
-    }
-    Double quality = score(s);
-    if (quality == null && step != null) {
-      quality = score(step);
-    }
-    long stepCost = step == null ? 0 : Math.max(0, step.count(COMPRESSION_COST_NANOS));
-    if (step != null && stepCost == 0) {
-      stepCost = Math.max(0, step.count(CostAttributes.TOTAL_NANOS.getKey()));
-    }
-    long window = 0;
-    ModelMatch match = catalog.resolve(c.provider(), c.model());
-    if (match == null && c.requestModel() != null) {
-      match = catalog.resolve(c.provider(), c.requestModel());
-    }
-    if (match != null && match.entry().contextWindow() != null) {
-      window = match.entry().contextWindow();
-    }
-    String agent = c.agent() != null ? c.agent() : AuditReport.NONE;
-    return new RoiSample(experiment, group, agent, Math.max(0, original), sent, c.usage().outputTokens(),
-        c.usage().cacheReadTokens(), c.usage().cacheWriteTokens(), c.cost().totalNanos(), stepCost,
-        Math.max(0, s.endEpochNanos() - s.startEpochNanos()), quality, window);
+    return RoiSpans.sample(new AuditSpanView(s, byId, false), children, siblings,
+        c.cost().isPriced() ? c.cost().totalNanos() : -1, catalog);
   }
 
   /** The compression step's own cost in nano-USD, when an instrumentation records it on the step's span. */
-  static final String COMPRESSION_COST_NANOS = "lockn.compression.cost_nanos";
-
-  private static @Nullable Double score(AuditSpan s) {
-    Object v = s.attributes().get(CompressionAttributes.QUALITY_SCORE.getKey());
-    if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-      return n.doubleValue();
-    }
-    return null;
-  }
+  static final String COMPRESSION_COST_NANOS = CompressionAttributes.COST_NANOS.getKey();
 
   /**
    * Runaway agents: within one agent invocation, the same tool called with the same arguments {@code runawayRepeats}
@@ -344,21 +305,7 @@ public final class Audit {
   }
 
   private PricedSpan price(AuditSpan s, String operation, Map<String, AuditSpan> byId) {
-    SpanPricing.SpanAttributes attributes =
-        new SpanPricing.SpanAttributes() {
-          @Override
-          public long count(AttributeKey<Long> key) {
-            if (reprice && key.equals(LockNAttributes.COST_REPORTED_NANOS)) {
-              return -1;
-            }
-            return s.count(key.getKey());
-          }
-
-          @Override
-          public @Nullable String string(AttributeKey<String> key) {
-            return s.string(key.getKey());
-          }
-        };
+    AuditSpanView attributes = new AuditSpanView(s, byId, reprice);
     TokenUsage usage = UsageAttributes.read(attributes);
     Cost cost = reprice ? null : recordedCost(s);
     if (cost == null) {
@@ -392,7 +339,7 @@ public final class Audit {
         inherited(s, keys.tenantKey(), byId),
         inherited(s, keys.costCenterKey(), byId),
         inherited(s, keys.workflowIdKey(), byId),
-        agent(s, byId),
+        RoiSpans.agent(attributes),
         groups);
   }
 
@@ -430,19 +377,6 @@ public final class Audit {
     }
     Object v = span.resource().get(key);
     return v == null ? null : String.valueOf(v);
-  }
-
-  private static @Nullable String agent(AuditSpan span, Map<String, AuditSpan> byId) {
-    int hops = 0;
-    for (AuditSpan s = parent(span, byId); s != null && hops < 1000; s = parent(s, byId), hops++) {
-      if (INVOKE_AGENT.equals(s.string("gen_ai.operation.name"))) {
-        String name = s.string("gen_ai.agent.name");
-        if (name != null) {
-          return name;
-        }
-      }
-    }
-    return span.string(LockNAttributes.AGENT_NAME.getKey());
   }
 
   private static @Nullable AuditSpan parent(AuditSpan s, Map<String, AuditSpan> byId) {

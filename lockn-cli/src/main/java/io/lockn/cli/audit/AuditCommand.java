@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lockn.compression.roi.Estimate;
 import io.lockn.compression.roi.RoiAnalysis;
 import io.lockn.compression.roi.RoiResult;
+import io.lockn.compression.roi.SavingsSeries;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.PriceCatalogException;
 import java.io.IOException;
@@ -261,12 +262,21 @@ public final class AuditCommand implements Callable<Integer> {
     out.println("Experiments (95% confidence intervals):");
     for (RoiResult x : r.roi().results()) {
       out.printf("  %s / agent %s / %s vs %s (%d vs %d calls)%n", x.experiment(),
-          RoiResult.ALL_AGENTS.equals(x.agent()) ? "(all)" : x.agent(), x.group(), x.controlGroup(),
+          RoiResult.ALL_AGENTS.equals(x.agent()) ? "(all)" : x.agent().isEmpty() ? AuditReport.NONE : x.agent(),
+          x.group(), x.controlGroup(),
           x.treatmentCalls(), x.controlCalls());
       out.printf("    token savings   %s%n", percent(x.tokenSavingsRate(), 100));
       out.printf("    cost savings    $%s (%s%%) per call $%s  %s  -> %s%n", x.costSavingsUsd().toPlainString(),
           x.costSavingsPercent() == null ? "n/a" : x.costSavingsPercent().toPlainString(),
           x.costSavingsPerCallUsd().toPlainString(), interval(x.costSavingsPerCall(), 1, "%.9f"), x.costVerdict());
+      for (SavingsSeries series : r.savingsOverTime()) {
+        if (RoiResult.ALL_AGENTS.equals(x.agent()) && series.experiment().equals(x.experiment())
+            && series.group().equals(x.group()) && !series.buckets().isEmpty()) {
+          out.printf("    over time       %d bucket(s) of %s from %s: cumulative savings $%s%n",
+              series.buckets().size(), series.interval(), series.buckets().get(0).start(),
+              AuditReport.usd(series.totalSavingsNanos()).toPlainString());
+        }
+      }
       out.printf("    latency p50     x%s  -> %s%n", ratio(x.latencyP50Ratio()), x.latencyVerdict());
       out.printf("    quality         %s  non-inferiority (margin %s): %s%n",
           x.qualityRetention() == null ? "no scores" : "retention " + ratio(x.qualityRetention()),

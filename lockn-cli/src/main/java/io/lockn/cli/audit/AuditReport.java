@@ -2,6 +2,7 @@ package io.lockn.cli.audit;
 
 import io.lockn.compression.roi.RoiReport;
 import io.lockn.compression.roi.RoiSample;
+import io.lockn.compression.roi.SavingsSeries;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostSource;
 import java.math.BigDecimal;
@@ -310,10 +311,22 @@ public final class AuditReport {
 
   private List<RoiSample> roiSamples = List.of();
   private @Nullable RoiReport roi;
+  private List<SavingsSeries> savingsOverTime = List.of();
 
-  void setExperiments(List<RoiSample> samples, RoiReport roi) {
+  void setExperiments(List<RoiSample> samples, RoiReport roi, List<SavingsSeries> savingsOverTime) {
     this.roiSamples = List.copyOf(samples);
     this.roi = roi;
+    this.savingsOverTime = List.copyOf(savingsOverTime);
+  }
+
+  /**
+   * The savings of each treatment group over time (the cost waterfall of the experiments), when the audit was asked
+   * for experiments.
+   *
+   * @return one series per experiment and treatment group; empty unless experiments were asked for
+   */
+  public List<SavingsSeries> savingsOverTime() {
+    return savingsOverTime;
   }
 
   /**

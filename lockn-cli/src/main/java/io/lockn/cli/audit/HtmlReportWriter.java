@@ -87,11 +87,11 @@ public final class HtmlReportWriter implements ReportWriter {
   private static final long HOUR_MILLIS = 3_600_000L;
   private static final long DAY_MILLIS = 24 * HOUR_MILLIS;
 
-  private static final DateTimeFormatter DATE_TIME =
+  static final DateTimeFormatter DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter TIME =
+  static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter DATE =
+  static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter HOUR_SHORT =
       DateTimeFormatter.ofPattern("MM-dd HH:00", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -838,6 +838,10 @@ public final class HtmlReportWriter implements ReportWriter {
       .legend .roi-g0{background:#8a96a3}.legend .roi-g1{background:#2f7d5b}.legend .roi-g2{background:#4a78a6}
       .legend .roi-g3{background:#a15c07}.legend .roi-g4{background:#7b4fa0}
       .good{color:#2f7d5b;font-weight:600}
+      .bar.roi-original{fill:#a3adb8}.bar.roi-compressed{fill:#4a78a6}.bar.roi-saved{fill:#2f7d5b}
+      .lockn-chart .cumulative{fill:none;stroke:#243b53;stroke-width:2.2;stroke-linejoin:round}
+      .legend .roi-original{background:#a3adb8}.legend .roi-compressed{background:#4a78a6}
+      .legend .roi-saved{background:#2f7d5b}.legend .roi-cumulative{background:#243b53;height:3px;vertical-align:middle}
       @media (max-width:860px){.cards{grid-template-columns:repeat(2,minmax(0,1fr))}.card,.card.third{grid-column:auto}}
       @media (max-width:600px){.page{padding:16px 12px}}
       @media print{body{background:#fff}.panel,.card{break-inside:avoid}nav{display:none}}
@@ -849,7 +853,7 @@ public final class HtmlReportWriter implements ReportWriter {
     return list;
   }
 
-  private static String money(long nanos) {
+  static String money(long nanos) {
     return "$" + AuditReport.usd(nanos).toPlainString();
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.lockn.compression.roi.Estimate;
 import io.lockn.compression.roi.RoiResult;
+import io.lockn.compression.roi.SavingsSeries;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -28,14 +29,22 @@ import org.jspecify.annotations.Nullable;
  *            "unpricedModels":{"provider/model":calls},"findingCounts":{...},"findingCostUsd":{...}},
  *  "findings":[{"type","traceId","spanIds":[...],"costUsd","detail"}, ...],
  *  "experiments":[{"experiment","agent","group","controlGroup","controlCalls","treatmentCalls",
- *            "inputTokensOriginal","inputTokensSent","tokenSavingsRate":{estimate},...}, ...]}
+ *            "inputTokensOriginal","inputTokensSent","tokenSavingsRate":{estimate},...,
+ *            "savingsOverTime":{"interval":"PT1H","controlCalls","controlCostUsd","counterfactualCostPerCallUsd",
+ *                               "totalSavingsUsd","undatedCalls","buckets":[{"start","calls","controlCalls",
+ *                               "originalCostUsd","compressedCostUsd","compressionCostUsd","savingsUsd",
+ *                               "cumulativeSavingsUsd","savingsPercent"}, ...]}}, ...]}
  * }</pre>
  *
  * <p>{@code experiments} is written only with {@code --experiments}: one object per experiment, agent ({@code "*"}
  * for all agents) and treatment group, from {@link io.lockn.compression.roi.RoiAnalysis}. An estimate is {@code
  * {"value","lower","upper","confidence","method"}} with numbers ({@code null} for a bound that could not be
  * computed); exact money ({@code controlCostUsd}, {@code treatmentCostUsd}, {@code compressionCostUsd}, {@code
- * costSavingsPerCallUsd}, {@code costSavingsUsd}, {@code costSavingsPercent}) is a decimal string.
+ * costSavingsPerCallUsd}, {@code costSavingsUsd}, {@code costSavingsPercent}) is a decimal string. The objects over
+ * all agents carry {@code savingsOverTime}, the cost waterfall of {@link
+ * io.lockn.compression.roi.RoiAnalysis#savingsOverTime(java.util.List)}: its {@code interval} is an ISO-8601
+ * duration, its buckets' {@code start} an instant, their amounts exact decimal strings adding up to {@code
+ * totalSavingsUsd}, which equals {@code costSavingsUsd} when every call has a start time.
  *
  * <p>Every money value is a decimal string with 9 decimal places, exact. An unpriced span has {@code "priced": false}
  * and {@code "costUsd": null}, and is left out of every money total (it is counted in {@code unpricedSpans}).
@@ -173,7 +182,7 @@ public final class JsonReportWriter implements ReportWriter {
     if (r.roi() != null) {
       json.writeArrayFieldStart("experiments");
       for (RoiResult x : r.roi().results()) {
-        experiment(x);
+        experiment(x, r);
       }
       json.writeEndArray();
     }
@@ -181,7 +190,7 @@ public final class JsonReportWriter implements ReportWriter {
     json.flush();
   }
 
-  private void experiment(RoiResult x) throws IOException {
+  private void experiment(RoiResult x, AuditReport r) throws IOException {
     json.writeStartObject();
     json.writeStringField("experiment", x.experiment());
     json.writeStringField("agent", x.agent());
@@ -221,6 +230,40 @@ public final class JsonReportWriter implements ReportWriter {
     number("treatmentOriginalContextUtilisation", x.treatmentOriginalContextUtilisation());
     estimate("contextUtilisationDifference", x.contextUtilisationDifference());
     json.writeNumberField("requestsEnabled", x.requestsEnabled());
+    if (RoiResult.ALL_AGENTS.equals(x.agent())) {
+      for (SavingsSeries series : r.savingsOverTime()) {
+        if (series.experiment().equals(x.experiment()) && series.group().equals(x.group())) {
+          savingsOverTime(series);
+        }
+      }
+    }
+    json.writeEndObject();
+  }
+
+  private void savingsOverTime(SavingsSeries series) throws IOException {
+    json.writeObjectFieldStart("savingsOverTime");
+    json.writeStringField("interval", series.interval().toString());
+    json.writeNumberField("controlCalls", series.controlCalls());
+    json.writeStringField("controlCostUsd", AuditReport.usd(series.controlCostNanos()).toPlainString());
+    json.writeStringField("counterfactualCostPerCallUsd", series.counterfactualCostPerCallUsd().toPlainString());
+    json.writeStringField("totalSavingsUsd", AuditReport.usd(series.totalSavingsNanos()).toPlainString());
+    json.writeNumberField("undatedCalls", series.undatedCalls());
+    json.writeArrayFieldStart("buckets");
+    for (SavingsSeries.Bucket b : series.buckets()) {
+      json.writeStartObject();
+      json.writeStringField("start", b.start().toString());
+      json.writeNumberField("calls", b.calls());
+      json.writeNumberField("controlCalls", b.controlCalls());
+      json.writeStringField("originalCostUsd", AuditReport.usd(b.originalCostNanos()).toPlainString());
+      json.writeStringField("compressedCostUsd", AuditReport.usd(b.compressedCostNanos()).toPlainString());
+      json.writeStringField("compressionCostUsd", AuditReport.usd(b.compressionCostNanos()).toPlainString());
+      json.writeStringField("savingsUsd", AuditReport.usd(b.savingsNanos()).toPlainString());
+      json.writeStringField("cumulativeSavingsUsd", AuditReport.usd(b.cumulativeSavingsNanos()).toPlainString());
+      BigDecimal percent = b.savingsPercent();
+      nullable("savingsPercent", percent == null ? null : percent.toPlainString());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
     json.writeEndObject();
   }
 

@@ -8,8 +8,12 @@ import io.lockn.compression.roi.Estimate;
 import io.lockn.compression.roi.RoiReport;
 import io.lockn.compression.roi.RoiResult;
 import io.lockn.compression.roi.RoiSample;
+import io.lockn.compression.roi.SavingsSeries;
 import io.lockn.compression.roi.Verdict;
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,8 +29,13 @@ import java.util.TreeMap;
  * group, {@code <rect class="bar ...">}, with 95% whiskers {@code <line class="whisker">}), {@code
  * chart-roi-tokens-n-g} (input-token histogram of group {@code g}, with {@code <line class="pct">} at p50, p95 and
  * p99), {@code chart-roi-quality-n} (quality score against compression ratio, {@code <circle class="dot">}, only when
- * scores exist) and {@code chart-roi-latency-n} (latency CDF per group, {@code <polyline class="cdf">}). Every text is
- * escaped. The control group is drawn in grey ({@code roi-g0}), treatments in colours {@code roi-g1...}.
+ * scores exist) and {@code chart-roi-latency-n} (latency CDF per group, {@code <polyline class="cdf">}); and per
+ * treatment group number {@code g} (1-based, in name order) the cost waterfall over time {@code
+ * chart-roi-waterfall-n-g} ({@link SavingsSeries}: per time bucket the estimated original cost {@code <rect class="bar
+ * roi-original">}, the actual cost {@code roi-compressed} and the savings {@code roi-saved}, {@code negative} when
+ * below zero, each only when not zero, with the cumulative savings as {@code <polyline class="cumulative">} on the right axis) with its table
+ * {@code roi-waterfall-table-n-g}. Every text is escaped. The control group is drawn in grey ({@code roi-g0}),
+ * treatments in colours {@code roi-g1...}.
  */
 final class RoiPanels {
 
@@ -62,11 +71,17 @@ final class RoiPanels {
           .map(RoiResult::controlGroup).findFirst().orElse("control");
       Map<String, List<RoiSample>> groups = groups(e.getValue(), controlGroup);
       h.append("<h3>").append(esc(e.getKey())).append("</h3>\n");
+      int g = 0;
+      for (SavingsSeries series : r.savingsOverTime()) {
+        if (series.experiment().equals(e.getKey())) {
+          waterfall(h, n + "-" + (++g), series);
+        }
+      }
       legend(h, groups.keySet());
       h.append("<div class=\"grid\">\n");
       costChart(h, "chart-roi-cost-" + n, e.getKey(), groups);
       latencyCdf(h, "chart-roi-latency-" + n, e.getKey(), groups);
-      int g = 0;
+      g = 0;
       for (Map.Entry<String, List<RoiSample>> group : groups.entrySet()) {
         tokenHistogram(h, "chart-roi-tokens-" + n + "-" + (++g), e.getKey(), group.getKey(), g - 1, group.getValue());
       }
@@ -116,7 +131,8 @@ final class RoiPanels {
     for (RoiResult x : roi.results()) {
       BigDecimal pct = x.costSavingsPercent();
       h.append("<tr><td>").append(esc(x.experiment())).append("</td><td>")
-          .append(esc(RoiResult.ALL_AGENTS.equals(x.agent()) ? "* (all)" : x.agent())).append("</td><td>")
+          .append(esc(RoiResult.ALL_AGENTS.equals(x.agent()) ? "* (all)" : x.agent().isEmpty() ? AuditReport.NONE
+              : x.agent())).append("</td><td>")
           .append(esc(x.group() + " vs " + x.controlGroup())).append("</td><td class=\"num\">")
           .append(x.treatmentCalls()).append(" / ").append(x.controlCalls()).append("</td><td class=\"num\">")
           .append(esc(pct(x.tokenSavingsRate(), 100, "%.1f%%"))).append("</td><td class=\"num money\">$")
@@ -160,6 +176,164 @@ final class RoiPanels {
   private static final double TOP = 16;
   private static final double PLOT_W = W - LEFT - 16;
   private static final double PLOT_H = H - TOP - 44;
+
+  private static final DateTimeFormatter MINUTES =
+      DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /**
+   * The cost waterfall of one treatment group over time: per bucket the estimated original cost, the actual cost and
+   * the savings side by side (left axis), and the cumulative savings as a line (right axis); both axes put zero on
+   * the same gridline, so negative savings hang below it. Then a collapsed table with every bucket's exact amounts.
+   */
+  private static void waterfall(StringBuilder h, String suffix, SavingsSeries series) {
+    List<SavingsSeries.Bucket> buckets = series.buckets();
+    String id = "chart-roi-waterfall-" + suffix;
+    String title = "Cost waterfall over time, " + series.experiment() + " / " + series.group();
+    h.append("<div class=\"panel\">\n<p class=\"legend\"><span><i class=\"roi-original\"></i>original (estimated)"
+        + "</span><span><i class=\"roi-compressed\"></i>").append(esc(series.group()))
+        .append(" (actual)</span><span><i class=\"roi-saved\"></i>savings (red when negative)</span><span><i class=\"roi-cumulative\">"
+            + "</i>cumulative savings (right axis)</span></p>\n");
+    double width = 1040;
+    double height = 300;
+    double top = 16;
+    double bottom = 40;
+    double lMax = 0;
+    double lMin = 0;
+    double rMax = 0;
+    double rMin = 0;
+    for (SavingsSeries.Bucket b : buckets) {
+      for (long v : new long[] {b.originalCostNanos(), b.compressedCostNanos(), b.savingsNanos()}) {
+        lMax = Math.max(lMax, v / 1e9);
+        lMin = Math.min(lMin, v / 1e9);
+      }
+      rMax = Math.max(rMax, b.cumulativeSavingsNanos() / 1e9);
+      rMin = Math.min(rMin, b.cumulativeSavingsNanos() / 1e9);
+    }
+    // Gridlines above and below zero, shared by both axes so that zero is one line.
+    int up = lMax > 0 || rMax > 0 ? 4 : 1;
+    double ratio = Math.max(ratio(-lMin, lMax), ratio(-rMin, rMax));
+    int down = lMin < 0 || rMin < 0 ? (int) Math.min(8, Math.max(1, Math.ceil(up * ratio))) : 0;
+    double lStep = niceMax(Math.max(lMax / up, down == 0 ? 0 : -lMin / down));
+    double rStep = niceMax(Math.max(rMax / up, down == 0 ? 0 : -rMin / down));
+    double left = 12 + 7.1 * Math.max(usdTick(lStep * up).length(), usdTick(-lStep * down).length());
+    double right = 12 + 7.1 * Math.max(usdTick(rStep * up).length(), usdTick(-rStep * down).length());
+    double plotW = width - left - right;
+    double plotH = height - top - bottom;
+    double unit = plotH / (up + down);
+    double zero = top + up * unit;
+    svgOpen(h, id, "roi-waterfall", title, width, height);
+    h.append("<g class=\"axis\">\n");
+    for (int t = -down; t <= up; t++) {
+      double yy = zero - t * unit;
+      h.append("<line class=\"").append(t == 0 ? "baseline" : "gridline").append("\" x1=\"").append(fmt(left))
+          .append("\" y1=\"").append(fmt(yy)).append("\" x2=\"").append(fmt(left + plotW)).append("\" y2=\"")
+          .append(fmt(yy)).append("\" /><text class=\"tick\" x=\"").append(fmt(left - 6)).append("\" y=\"")
+          .append(fmt(yy + 4)).append("\" text-anchor=\"end\">").append(esc(usdTick(t * lStep)))
+          .append("</text><text class=\"tick right\" x=\"").append(fmt(left + plotW + 6)).append("\" y=\"")
+          .append(fmt(yy + 4)).append("\">").append(esc(usdTick(t * rStep))).append("</text>\n");
+    }
+    h.append("</g>\n");
+    int n = Math.max(1, buckets.size());
+    double slot = plotW / n;
+    double barW = Math.max(1, slot * 0.78 / 3);
+    long interval = series.interval().toNanos();
+    int labelEvery = (int) Math.max(1, Math.ceil(n / (plotW / 110)));
+    StringBuilder points = new StringBuilder();
+    h.append("<g class=\"columns\">\n");
+    for (int i = 0; i < buckets.size(); i++) {
+      SavingsSeries.Bucket b = buckets.get(i);
+      String when = HtmlReportWriter.DATE_TIME.format(b.start()) + " UTC";
+      double x0 = left + i * slot + (slot - 3 * barW) / 2;
+      long[] values = {b.originalCostNanos(), b.compressedCostNanos(), b.savingsNanos()};
+      String[] classes = {"bar roi-original", "bar roi-compressed", b.savingsNanos() < 0 ? "bar negative" : "bar roi-saved"};
+      String[] names = {"original (estimated)", series.group() + " (actual)", "savings"};
+      for (int k = 0; k < 3; k++) {
+        if (values[k] == 0) {
+          continue;
+        }
+        double barH = Math.max(1, Math.abs(values[k] / 1e9 / lStep * unit));
+        double y = values[k] >= 0 ? zero - barH : zero;
+        h.append("<rect class=\"").append(classes[k]).append("\" x=\"").append(fmt(x0 + k * barW)).append("\" y=\"")
+            .append(fmt(y)).append("\" width=\"").append(fmt(barW)).append("\" height=\"").append(fmt(barH))
+            .append("\"><title>").append(esc(when + ", " + names[k] + ": " + HtmlReportWriter.money(values[k])
+                + " (" + b.calls() + " call(s))")).append("</title></rect>\n");
+      }
+      double cx = left + i * slot + slot / 2;
+      points.append(i == 0 ? "" : " ").append(fmt(cx)).append(',')
+          .append(fmt(zero - b.cumulativeSavingsNanos() / 1e9 / rStep * unit));
+      if (i % labelEvery == 0) {
+        h.append("<text class=\"tick\" x=\"").append(fmt(cx)).append("\" y=\"").append(fmt(top + plotH + 18))
+            .append("\" text-anchor=\"middle\">").append(esc(bucketLabel(b, interval))).append("</text>\n");
+      }
+    }
+    h.append("</g>\n");
+    if (!buckets.isEmpty()) {
+      h.append("<polyline class=\"cumulative\" points=\"").append(points).append("\"><title>")
+          .append(esc("cumulative savings: " + HtmlReportWriter.money(series.totalSavingsNanos())))
+          .append("</title></polyline>\n");
+    } else {
+      h.append("<text class=\"empty\" x=\"").append(fmt(width / 2)).append("\" y=\"").append(fmt(height / 2))
+          .append("\" text-anchor=\"middle\">No dated calls</text>\n");
+    }
+    h.append("</svg>\n<p class=\"note\">By ").append(esc(duration(series.interval())))
+        .append(" (UTC) of the calls' start. Original: each ").append(esc(series.group()))
+        .append(" call at the ").append(esc(series.controlGroup())).append(" group's mean net cost per call ($")
+        .append(esc(series.counterfactualCostPerCallUsd().toPlainString())).append(", ").append(series.controlCalls())
+        .append(" calls); actual: what the calls cost, compression steps and cache writes included. Cumulative savings"
+            + " end at ").append(esc(HtmlReportWriter.money(series.totalSavingsNanos())))
+        .append(series.undatedCalls() > 0 ? "; " + series.undatedCalls() + " call(s) without a start time are left out"
+            : "").append(".</p>\n");
+    h.append("<details><summary>Show the ").append(buckets.size()).append(" bucket(s)</summary>\n<div class=\"scroll\">"
+        + "<table class=\"data\" id=\"roi-waterfall-table-").append(suffix).append("\"><thead><tr><th>Bucket start"
+        + " (UTC)</th><th class=\"num\">Calls</th><th class=\"num\">Original (est.)</th><th class=\"num\">Actual</th>"
+        + "<th class=\"num\">Savings</th><th class=\"num\">Cumulative</th></tr></thead><tbody>\n");
+    for (SavingsSeries.Bucket b : buckets) {
+      h.append("<tr><td>").append(HtmlReportWriter.DATE_TIME.format(b.start())).append("</td><td class=\"num\">").append(b.calls());
+      for (long v : new long[] {b.originalCostNanos(), b.compressedCostNanos(), b.savingsNanos(),
+          b.cumulativeSavingsNanos()}) {
+        h.append("</td><td class=\"num money").append(v < 0 ? " waste" : "").append("\">")
+            .append(HtmlReportWriter.money(v));
+      }
+      h.append("</td></tr>\n");
+    }
+    h.append("</tbody></table></div></details>\n</div>\n");
+  }
+
+  /** How far below zero an axis reaches relative to above it; 1 when it has nothing above. */
+  private static double ratio(double below, double above) {
+    return below <= 0 ? 0 : above <= 0 ? 1 : below / above;
+  }
+
+  private static String usdTick(double usd) {
+    return (usd < 0 ? "-$" : "$") + trim(Math.abs(usd));
+  }
+
+  private static String bucketLabel(SavingsSeries.Bucket b, long intervalNanos) {
+    if (intervalNanos < 60_000_000_000L) {
+      return HtmlReportWriter.TIME.format(b.start());
+    }
+    return intervalNanos < 86_400_000_000_000L ? MINUTES.format(b.start()) : HtmlReportWriter.DATE.format(b.start());
+  }
+
+  private static String duration(Duration d) {
+    long s = d.getSeconds();
+    if (d.getNano() != 0 || s == 0) {
+      return d.toMillis() + " ms";
+    }
+    if (s % 604_800 == 0) {
+      return s == 604_800 ? "week" : s / 604_800 + " weeks";
+    }
+    if (s % 86_400 == 0) {
+      return s == 86_400 ? "day" : s / 86_400 + " days";
+    }
+    if (s % 3600 == 0) {
+      return s == 3600 ? "hour" : s / 3600 + " hours";
+    }
+    if (s % 60 == 0) {
+      return s == 60 ? "minute" : s / 60 + " minutes";
+    }
+    return s == 1 ? "second" : s + " seconds";
+  }
 
   /** Mean net cost per call by group, with a 95% interval of each mean (normal approximation, 1.96 SE). */
   private static void costChart(StringBuilder h, String id, String experiment, Map<String, List<RoiSample>> groups) {

@@ -12,12 +12,15 @@ import io.lockn.compression.roi.RoiResult;
 import io.lockn.compression.roi.RoiSample;
 import io.lockn.pricing.PriceCatalog;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +79,36 @@ class ExperimentsAuditTest {
     assertThat(all.get("treatmentOriginalContextUtilisation").asDouble()).isCloseTo(1200.0 / 128_000, within(1e-12));
     assertThat(all.get("requestsEnabled").asLong()).isZero();
 
+    // The cost waterfall over time: 80 calls 10 s apart, so 15-second buckets; the buckets add up exactly to the
+    // savings above.
+    JsonNode overTime = all.get("savingsOverTime");
+    assertThat(overTime.get("interval").asText()).isEqualTo("PT15S");
+    assertThat(overTime.get("controlCalls").asInt()).isEqualTo(40);
+    assertThat(overTime.get("counterfactualCostPerCallUsd").asText()).isEqualTo("0.005150000000");
+    assertThat(overTime.get("totalSavingsUsd").asText()).isEqualTo("0.072000000");
+    assertThat(overTime.get("undatedCalls").asInt()).isZero();
+    JsonNode buckets = overTime.get("buckets");
+    assertThat(buckets).hasSize(54);
+    assertThat(buckets.get(0).get("start").asText()).isEqualTo("2025-06-15T10:00:00Z");
+    BigDecimal savings = BigDecimal.ZERO;
+    BigDecimal actual = BigDecimal.ZERO;
+    BigDecimal original = BigDecimal.ZERO;
+    int calls = 0;
+    for (JsonNode b : buckets) {
+      calls += b.get("calls").asInt();
+      savings = savings.add(new BigDecimal(b.get("savingsUsd").asText()));
+      actual = actual.add(new BigDecimal(b.get("compressedCostUsd").asText()));
+      original = original.add(new BigDecimal(b.get("originalCostUsd").asText()));
+      assertThat(new BigDecimal(b.get("cumulativeSavingsUsd").asText())).isEqualByComparingTo(savings);
+      assertThat(new BigDecimal(b.get("originalCostUsd").asText())).isEqualByComparingTo(
+          new BigDecimal(b.get("compressedCostUsd").asText()).add(new BigDecimal(b.get("savingsUsd").asText())));
+    }
+    assertThat(calls).isEqualTo(40);
+    assertThat(savings).isEqualByComparingTo("0.072");
+    assertThat(actual).isEqualByComparingTo(new BigDecimal(all.get("treatmentCostUsd").asText()));
+    assertThat(original).isEqualByComparingTo("0.206"); // 40 calls at the control's mean, $0.00515
+    assertThat(experiments.get(1).has("savingsOverTime")).isFalse();
+
     List<String> agents = new ArrayList<>();
     experiments.forEach(e -> agents.add(e.get("agent").asText()));
     assertThat(agents).containsExactly("*", "research-bot", "support-bot");
@@ -95,6 +128,7 @@ class ExperimentsAuditTest {
         .contains("token savings   60.00% [60.00%, 60.00%]")
         .contains("cost savings    $0.072000000 (34.9515%) per call $0.001800000000")
         .contains("-> SAVES")
+        .contains("over time       54 bucket(s) of PT15S from 2025-06-15T10:00:00Z: cumulative savings $0.072000000")
         .contains("non-inferiority (margin 0.05): PASS");
 
     JsonNode plain = auditJson(dir, "--input", resource("lockn-experiments.jsonl").toString());
@@ -147,6 +181,7 @@ class ExperimentsAuditTest {
     assertThat(compressed.latencyNanos()).isEqualTo(500_000_000L);
     assertThat(compressed.contextWindow()).isEqualTo(128_000);
     assertThat(compressed.agent()).isEqualTo("<b>agent</b>");
+    assertThat(compressed.epochNanos()).isEqualTo(T0 + 1_000_000_000L);
     RoiResult all = report.roi().get(hostileExperiment, RoiResult.ALL_AGENTS, hostileGroup).orElseThrow();
     assertThat(all.compressionCostNanos()).isEqualTo(21);
 
@@ -155,6 +190,58 @@ class ExperimentsAuditTest {
     assertThat(html).doesNotContain(hostileExperiment).doesNotContain(hostileGroup).doesNotContain("<b>agent")
         .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
         .contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;")
-        .contains("id=\"chart-roi-cost-1\"").contains("id=\"chart-roi-quality-1\"");
+        .contains("id=\"chart-roi-cost-1\"").contains("id=\"chart-roi-quality-1\"")
+        .contains("id=\"chart-roi-waterfall-1-1\"").contains("id=\"roi-waterfall-table-1-1\"");
+    assertThat(report.savingsOverTime()).singleElement().satisfies(series -> {
+      assertThat(series.group()).isEqualTo(hostileGroup);
+      assertThat(series.interval()).hasSeconds(1);
+      assertThat(BigDecimal.valueOf(series.totalSavingsNanos(), 9)).isEqualTo(all.costSavingsUsd());
+    });
+  }
+  /**
+   * A treatment that writes a long prompt prefix to Anthropic's cache at 1.25x and never reads it back costs more
+   * than control: the waterfall's savings bars hang below zero and the cumulative savings fall.
+   */
+  @Test
+  void cacheWritePremiums_showAsNegativeSavingsInTheWaterfall() throws Exception {
+    Audit audit = Audit.builder(PriceCatalog.bundled()).setExperiments(RoiAnalysis.builder().build()).build();
+    for (int i = 0; i < 8; i++) {
+      boolean control = i % 2 == 0;
+      String trace = String.format("%032x", 0xe00 + i);
+      String call = String.format("%016x", 0xd00 + i);
+      long start = T0 + i * 3_600_000_000_000L;
+      Map<String, Object> attrs = new HashMap<>(Map.of("gen_ai.operation.name", "chat",
+          "gen_ai.provider.name", "anthropic", "gen_ai.request.model", "claude-sonnet-4-5",
+          "gen_ai.usage.input_tokens", 2000L, "gen_ai.usage.output_tokens", 100L,
+          "lockn.experiment.name", "prompt-cache", "lockn.experiment.group", control ? "control" : "cached"));
+      if (!control) {
+        attrs.put("gen_ai.usage.cache_creation.input_tokens", 1800L);
+      }
+      audit.accept(List.of(new AuditSpan(trace, call, null, "chat claude-sonnet-4-5", start,
+          start + 900_000_000L, false, attrs, Map.of())));
+    }
+    AuditReport report = audit.finish();
+    RoiResult r = report.roi().get("prompt-cache", RoiResult.ALL_AGENTS, "cached").orElseThrow();
+    // 1,800 tokens written at $3.75 instead of read as input at $3.00 per million: $0.00135 more per call.
+    assertThat(r.costSavingsPerCallUsd()).isEqualTo(new BigDecimal("-0.001350000000"));
+    assertThat(r.costSavingsUsd()).isEqualTo(new BigDecimal("-0.005400000"));
+    assertThat(report.savingsOverTime()).singleElement().satisfies(series -> {
+      assertThat(series.interval()).hasMinutes(10); // 7 hours in at most 60 buckets
+      assertThat(series.totalSavingsNanos()).isEqualTo(-5_400_000);
+      assertThat(series.buckets()).filteredOn(b -> b.calls() > 0)
+          .allSatisfy(b -> assertThat(b.savingsNanos()).isEqualTo(-1_350_000));
+    });
+
+    String html = HtmlReportWriter.render(report, Instant.parse("2025-06-16T00:00:00Z"));
+    HtmlReportTest.assertSelfContained(html, HtmlReportTest.parse(html));
+    Matcher waterfall = Pattern.compile("<svg id=\"chart-roi-waterfall-1-1\".*?</svg>", Pattern.DOTALL)
+        .matcher(html);
+    assertThat(waterfall.find()).isTrue();
+    assertThat(waterfall.group()).contains("<rect class=\"bar negative\"")
+        .doesNotContain("<rect class=\"bar roi-saved\"").contains("cumulative savings: $-0.005400000");
+    String keep = System.getenv("LOCKN_ROI_REPORT");
+    if (keep != null && !keep.isBlank()) {
+      Files.writeString(Path.of(keep), html);
+    }
   }
 }

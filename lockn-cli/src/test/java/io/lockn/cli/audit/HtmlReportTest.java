@@ -258,8 +258,10 @@ class HtmlReportTest {
     String page = Files.readString(html);
     Document doc = parse(page);
     assertSelfContained(page, doc);
-    List<String> ids = List.of("chart-roi-cost-1", "chart-roi-latency-1", "chart-roi-tokens-1-1",
-        "chart-roi-tokens-1-2", "chart-roi-quality-1");
+    // The five panels of the issue: cost waterfall over time, token histograms with p50/p95/p99, quality vs
+    // compression ratio, latency CDF, and (below) the per-agent savings table; plus the cost per call by group.
+    List<String> ids = List.of("chart-roi-waterfall-1-1", "chart-roi-cost-1", "chart-roi-latency-1",
+        "chart-roi-tokens-1-1", "chart-roi-tokens-1-2", "chart-roi-quality-1");
     for (String id : ids) {
       assertThat(page).as(id).contains("<svg id=\"" + id + "\" class=\"lockn-chart");
     }
@@ -288,6 +290,23 @@ class HtmlReportTest {
     assertThat(quality.find()).isTrue();
     assertThat(occurrences(quality.group(), "<circle class=\"dot")).isEqualTo(80);
     assertThat(rendered).contains("<table class=\"data\" id=\"roi-savings\">");
+    // The waterfall: 54 buckets of 15 s, 27 of them with compressed calls, each of those with original, actual and
+    // savings bars; and one cumulative line.
+    Matcher waterfall =
+        Pattern.compile("<svg id=\"chart-roi-waterfall-1-1\".*?</svg>", Pattern.DOTALL).matcher(rendered);
+    assertThat(waterfall.find()).isTrue();
+    assertThat(occurrences(waterfall.group(), "<rect class=\"bar roi-original\"")).isEqualTo(27);
+    assertThat(occurrences(waterfall.group(), "<rect class=\"bar roi-compressed\"")).isEqualTo(27);
+    assertThat(occurrences(waterfall.group(), "<rect class=\"bar roi-saved\"")).isEqualTo(27);
+    assertThat(occurrences(waterfall.group(), "<rect class=\"bar negative\"")).isZero();
+    assertThat(occurrences(waterfall.group(), "<polyline class=\"cumulative\"")).isEqualTo(1);
+    assertThat(waterfall.group()).contains("cumulative savings: $0.072000000");
+    assertThat(rendered).contains("id=\"roi-waterfall-table-1-1\"");
+    // Per agent: both agents have their row in the savings table.
+    Matcher table = Pattern.compile("<table class=\"data\" id=\"roi-savings\">.*?</table>", Pattern.DOTALL)
+        .matcher(rendered);
+    assertThat(table.find()).isTrue();
+    assertThat(table.group()).contains("research-bot").contains("support-bot").contains("* (all)");
   }
 
   /** Chromium, or a failure telling how to install it (or, with LOCKN_SKIP_BROWSER_TESTS=true, a skip). */

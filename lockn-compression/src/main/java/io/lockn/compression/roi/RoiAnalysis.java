@@ -4,6 +4,7 @@ import io.lockn.compression.experiment.Experiment;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Computes the ROI of compression experiments from observed calls: token, cost and latency savings, quality retention
@@ -21,6 +23,7 @@ import java.util.function.ToDoubleFunction;
  * <pre>{@code
  * RoiReport report = RoiAnalysis.of(samples);                        // defaults
  * RoiReport strict = RoiAnalysis.builder().setNonInferiorityMargin(0.02).build().analyze(samples);
+ * List<SavingsSeries> waterfall = RoiAnalysis.builder().build().savingsOverTime(samples);   // by hour, day...
  * }</pre>
  *
  * <p>Intervals: differences of means (cost per call, input tokens per call, cache hit rate, context utilisation) use
@@ -34,7 +37,8 @@ import java.util.function.ToDoubleFunction;
  * experiment assigns by tenant or user, calls of one unit are correlated and the intervals are too narrow.
  *
  * <p>Immutable and thread-safe; {@link #analyze} is CPU-bound ({@code bootstrapIterations} resamples per ratio) and
- * meant for the query API and the offline audit, never for the call path.
+ * meant for the query API and the offline audit, never for the call path. {@link #savingsOverTime} is linear in
+ * the samples and exact throughout.
  */
 public final class RoiAnalysis {
 
@@ -46,6 +50,10 @@ public final class RoiAnalysis {
   public static final int DEFAULT_BOOTSTRAP_ITERATIONS = 2000;
   /** The default bootstrap seed. */
   public static final long DEFAULT_SEED = 20240601L;
+  /** The most buckets of an automatically chosen interval in {@link #savingsOverTime(List)}. */
+  public static final int MAX_AUTO_BUCKETS = 60;
+  /** The most buckets per experiment that {@link #savingsOverTime(List, Duration)} gives. */
+  public static final int MAX_BUCKETS = 100_000;
 
   private static final BigDecimal NANOS_PER_USD = BigDecimal.valueOf(1_000_000_000L);
 
@@ -91,13 +99,8 @@ public final class RoiAnalysis {
    * @return the report
    */
   public RoiReport analyze(List<RoiSample> samples) {
-    Objects.requireNonNull(samples, "samples");
-    Map<String, List<RoiSample>> byExperiment = new TreeMap<>();
-    for (RoiSample s : samples) {
-      byExperiment.computeIfAbsent(Objects.requireNonNull(s, "sample").experiment(), k -> new ArrayList<>()).add(s);
-    }
     List<RoiResult> results = new ArrayList<>();
-    for (Map.Entry<String, List<RoiSample>> e : byExperiment.entrySet()) {
+    for (Map.Entry<String, List<RoiSample>> e : byExperiment(samples).entrySet()) {
       Map<String, List<RoiSample>> slices = new LinkedHashMap<>();
       slices.put(RoiResult.ALL_AGENTS, e.getValue());
       TreeSet<String> agents = new TreeSet<>();
@@ -120,6 +123,160 @@ public final class RoiAnalysis {
       }
     }
     return new RoiReport(results);
+  }
+
+  /**
+   * The savings of each treatment group over time, per experiment over all agents, in buckets of an interval chosen
+   * for the time the calls span: the smallest of 1, 2, 5, 10, 15 and 30 seconds, 1, 2, 5, 10, 15 and 30 minutes, 1,
+   * 2, 3, 6 and 12 hours, 1 day and whole weeks that gives at most {@value #MAX_AUTO_BUCKETS} buckets. Calls are placed
+   * by {@link RoiSample#epochNanos()}; calls without a start time are counted in {@link
+   * SavingsSeries#undatedCalls()} only. See {@link SavingsSeries} for how the uncompressed cost is estimated.
+   *
+   * @param samples the observed calls
+   * @return one series per experiment and treatment group with a control group, in name order
+   */
+  public List<SavingsSeries> savingsOverTime(List<RoiSample> samples) {
+    return series(samples, null);
+  }
+
+  /**
+   * The savings of each treatment group over time, in buckets of a given width. Buckets start at whole multiples of
+   * the interval since the epoch (UTC), so a day starts at midnight UTC; intervals of whole weeks start on Mondays.
+   *
+   * @param samples the observed calls
+   * @param interval the bucket width, at least 1 ms
+   * @return one series per experiment and treatment group with a control group, in name order
+   * @throws IllegalArgumentException if the interval is shorter than 1 ms, or would give more than {@value
+   *     #MAX_BUCKETS} buckets for one experiment
+   */
+  public List<SavingsSeries> savingsOverTime(List<RoiSample> samples, Duration interval) {
+    Objects.requireNonNull(interval, "interval");
+    if (interval.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new IllegalArgumentException("interval < 1 ms");
+    }
+    return series(samples, interval);
+  }
+
+  private List<SavingsSeries> series(List<RoiSample> samples, @Nullable Duration fixed) {
+    List<SavingsSeries> out = new ArrayList<>();
+    for (Map.Entry<String, List<RoiSample>> e : byExperiment(samples).entrySet()) {
+      Map<String, List<RoiSample>> byGroup = new TreeMap<>();
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (RoiSample s : e.getValue()) {
+        byGroup.computeIfAbsent(s.group(), k -> new ArrayList<>()).add(s);
+        if (s.epochNanos() > 0) {
+          first = Math.min(first, s.epochNanos());
+          last = Math.max(last, s.epochNanos());
+        }
+      }
+      List<RoiSample> control = byGroup.get(controlGroup);
+      if (control == null || byGroup.size() < 2) {
+        continue;
+      }
+      boolean dated = first <= last;
+      Duration interval = fixed != null ? fixed : dated ? autoInterval(first, last) : Duration.ofHours(1);
+      long step = interval.toNanos();
+      long from = dated ? bucketStart(first, step) : 0;
+      int n = 0;
+      if (dated) {
+        long count = (bucketStart(last, step) - from) / step + 1;
+        if (count > MAX_BUCKETS) {
+          throw new IllegalArgumentException("interval " + interval + " gives more than " + MAX_BUCKETS
+              + " buckets for experiment " + e.getKey());
+        }
+        n = (int) count;
+      }
+      int nC = control.size();
+      long costC = 0;
+      int[] controlPerBucket = new int[n];
+      for (RoiSample s : control) {
+        costC = Math.addExact(costC, s.netCostNanos());
+        if (s.epochNanos() > 0) {
+          controlPerBucket[(int) ((bucketStart(s.epochNanos(), step) - from) / step)]++;
+        }
+      }
+      BigDecimal perCall = BigDecimal.valueOf(costC)
+          .divide(BigDecimal.valueOf(nC).multiply(NANOS_PER_USD), 12, RoundingMode.HALF_EVEN);
+      for (Map.Entry<String, List<RoiSample>> g : byGroup.entrySet()) {
+        if (g.getKey().equals(controlGroup)) {
+          continue;
+        }
+        int[] calls = new int[n];
+        long[] cost = new long[n];
+        long[] stepCost = new long[n];
+        int undated = 0;
+        for (RoiSample s : g.getValue()) {
+          if (s.epochNanos() <= 0) {
+            undated++;
+            continue;
+          }
+          int k = (int) ((bucketStart(s.epochNanos(), step) - from) / step);
+          calls[k]++;
+          cost[k] = Math.addExact(cost[k], s.netCostNanos());
+          stepCost[k] = Math.addExact(stepCost[k], s.compressionCostNanos());
+        }
+        List<SavingsSeries.Bucket> buckets = new ArrayList<>(n);
+        long cumCalls = 0;
+        long cumCost = 0;
+        long previous = 0;
+        for (int k = 0; k < n; k++) {
+          cumCalls += calls[k];
+          cumCost = Math.addExact(cumCost, cost[k]);
+          // Cumulative savings are rounded once each, so the buckets add up exactly to the last of them.
+          long cumulative = savingsNanos(costC, nC, cumCost, cumCalls);
+          long savings = Math.subtractExact(cumulative, previous);
+          buckets.add(new SavingsSeries.Bucket(from + k * step, calls[k], controlPerBucket[k],
+              Math.addExact(cost[k], savings), cost[k], stepCost[k], savings, cumulative));
+          previous = cumulative;
+        }
+        out.add(new SavingsSeries(e.getKey(), g.getKey(), controlGroup, interval, nC, costC, perCall, buckets,
+            undated));
+      }
+    }
+    return out;
+  }
+
+  /** The samples by experiment, in name order. */
+  private static Map<String, List<RoiSample>> byExperiment(List<RoiSample> samples) {
+    Objects.requireNonNull(samples, "samples");
+    Map<String, List<RoiSample>> byExperiment = new TreeMap<>();
+    for (RoiSample s : samples) {
+      byExperiment.computeIfAbsent(Objects.requireNonNull(s, "sample").experiment(), k -> new ArrayList<>()).add(s);
+    }
+    return byExperiment;
+  }
+
+  /** Candidate bucket widths for {@link #savingsOverTime(List)}, smallest first; whole weeks follow. */
+  private static final long[] AUTO_INTERVALS_SECONDS = {
+    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400
+  };
+
+  private static final long WEEK_NANOS = 7 * 86_400 * 1_000_000_000L;
+
+  /** 1970-01-05T00:00Z, the first Monday after the epoch: where week-long buckets start. */
+  private static final long MONDAY_NANOS = 4 * 86_400 * 1_000_000_000L;
+
+  /** The width {@link #savingsOverTime(List)} chooses for calls that started between {@code first} and {@code last}. */
+  static Duration autoInterval(long first, long last) {
+    for (long seconds : AUTO_INTERVALS_SECONDS) {
+      long step = seconds * 1_000_000_000L;
+      if ((bucketStart(last, step) - bucketStart(first, step)) / step + 1 <= MAX_AUTO_BUCKETS) {
+        return Duration.ofSeconds(seconds);
+      }
+    }
+    for (long weeks = 1; ; weeks++) {
+      long step = weeks * WEEK_NANOS;
+      if ((bucketStart(last, step) - bucketStart(first, step)) / step + 1 <= MAX_AUTO_BUCKETS) {
+        return Duration.ofDays(7 * weeks);
+      }
+    }
+  }
+
+  /** The start of the bucket of width {@code step} holding {@code epochNanos}: epoch-aligned, weeks on Mondays. */
+  static long bucketStart(long epochNanos, long step) {
+    long origin = step % WEEK_NANOS == 0 ? MONDAY_NANOS : 0;
+    return origin + Math.floorDiv(epochNanos - origin, step) * step;
   }
 
   private RoiResult compare(
@@ -156,8 +313,7 @@ public final class RoiAnalysis {
         .subtract(BigInteger.valueOf(costT).multiply(BigInteger.valueOf(nC)));
     BigDecimal perCallUsd = new BigDecimal(numerator)
         .divide(BigDecimal.valueOf((long) nC * nT).multiply(NANOS_PER_USD), 12, RoundingMode.HALF_EVEN);
-    BigDecimal totalUsd = new BigDecimal(numerator)
-        .divide(BigDecimal.valueOf(nC).multiply(NANOS_PER_USD), 9, RoundingMode.HALF_EVEN);
+    BigDecimal totalUsd = BigDecimal.valueOf(savingsNanos(costC, nC, costT, nT), 9);
     BigDecimal percent = costC == 0 ? null : new BigDecimal(numerator.multiply(BigInteger.valueOf(100)))
         .divide(new BigDecimal(BigInteger.valueOf(costC).multiply(BigInteger.valueOf(nT))), 4, RoundingMode.HALF_EVEN);
     double[] cCost = values(control, s -> s.netCostNanos() / 1e9);
@@ -222,6 +378,19 @@ public final class RoiAnalysis {
 
   private static double meanOrNaN(double[] x) {
     return x.length == 0 ? Double.NaN : Stats.mean(x);
+  }
+
+  /**
+   * The savings of {@code calls} treatment calls that cost {@code cost} against paying the control's mean for each:
+   * {@code calls x controlCost / controlCalls - cost}, rounded half-even to the nano-USD. The one estimate of the
+   * counterfactual, used by {@link RoiResult#costSavingsUsd()} and by every bucket of {@link SavingsSeries}.
+   */
+  static long savingsNanos(long controlCost, int controlCalls, long cost, long calls) {
+    BigInteger numerator = BigInteger.valueOf(controlCost).multiply(BigInteger.valueOf(calls))
+        .subtract(BigInteger.valueOf(cost).multiply(BigInteger.valueOf(controlCalls)));
+    return new BigDecimal(numerator)
+        .divide(BigDecimal.valueOf(controlCalls), 0, RoundingMode.HALF_EVEN)
+        .longValueExact();
   }
 
   private static double sumAt(double[] x, int[] idx) {

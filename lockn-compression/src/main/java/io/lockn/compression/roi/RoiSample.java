@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param qualityScore the quality score ({@code lockn.compression.quality_score}), or {@code null} if not evaluated
  * @param contextWindow the model's context window in tokens (from {@link io.lockn.pricing.ModelPrice#contextWindow()}),
  *     or 0 if unknown
+ * @param epochNanos when the call started, in nanoseconds since the epoch (the span's start), or 0 if unknown; places
+ *     the call in {@link RoiAnalysis#savingsOverTime(java.util.List) savings over time}
  */
 public record RoiSample(
     String experiment,
@@ -39,7 +41,8 @@ public record RoiSample(
     long compressionCostNanos,
     long latencyNanos,
     @Nullable Double qualityScore,
-    long contextWindow) {
+    long contextWindow,
+    long epochNanos) {
 
   /**
    * Validates the sample.
@@ -51,13 +54,63 @@ public record RoiSample(
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(agent, "agent");
     if ((inputTokensOriginal | inputTokensSent | outputTokens | cacheReadTokens | cacheWriteTokens | costNanos
-            | compressionCostNanos | latencyNanos | contextWindow)
+            | compressionCostNanos | latencyNanos | contextWindow | epochNanos)
         < 0) {
       throw new IllegalArgumentException("roi sample value < 0");
     }
     if (qualityScore != null && !Double.isFinite(qualityScore)) {
       throw new IllegalArgumentException("qualityScore is not finite");
     }
+  }
+
+  /**
+   * A sample whose start time is unknown ({@code epochNanos} 0): it counts in {@link RoiAnalysis#analyze} but not in
+   * {@link RoiAnalysis#savingsOverTime}.
+   *
+   * @param experiment the experiment name
+   * @param group the experiment group
+   * @param agent the agent, or empty
+   * @param inputTokensOriginal the input tokens before compression
+   * @param inputTokensSent the input tokens actually sent
+   * @param outputTokens the output tokens
+   * @param cacheReadTokens input tokens read from the prompt cache
+   * @param cacheWriteTokens input tokens written to the prompt cache
+   * @param costNanos the cost of the call in nano-USD
+   * @param compressionCostNanos the compression step's own cost in nano-USD
+   * @param latencyNanos the latency of the call in nanoseconds
+   * @param qualityScore the quality score, or {@code null}
+   * @param contextWindow the model's context window in tokens, or 0
+   * @throws IllegalArgumentException if a count or amount is negative, or the quality score is not finite
+   */
+  public RoiSample(
+      String experiment,
+      String group,
+      String agent,
+      long inputTokensOriginal,
+      long inputTokensSent,
+      long outputTokens,
+      long cacheReadTokens,
+      long cacheWriteTokens,
+      long costNanos,
+      long compressionCostNanos,
+      long latencyNanos,
+      @Nullable Double qualityScore,
+      long contextWindow) {
+    this(experiment, group, agent, inputTokensOriginal, inputTokensSent, outputTokens, cacheReadTokens,
+        cacheWriteTokens, costNanos, compressionCostNanos, latencyNanos, qualityScore, contextWindow, 0);
+  }
+
+  /**
+   * This sample with another quality score, for a score that arrived after the call ended.
+   *
+   * @param score the score, or {@code null}
+   * @return a copy with {@code qualityScore} replaced
+   * @throws IllegalArgumentException if the score is not finite
+   */
+  public RoiSample withQualityScore(@Nullable Double score) {
+    return new RoiSample(experiment, group, agent, inputTokensOriginal, inputTokensSent, outputTokens,
+        cacheReadTokens, cacheWriteTokens, costNanos, compressionCostNanos, latencyNanos, score, contextWindow,
+        epochNanos);
   }
 
   /**

@@ -11,7 +11,11 @@
  * RoiResult all = report.get("context-distillation-v1", RoiResult.ALL_AGENTS, "compressed").orElseThrow();
  * all.costVerdict();                                    // SAVES, COSTS_MORE or INCONCLUSIVE
  * all.costSavingsUsd();                                 // exact: calls x (control mean - compressed mean)
+ * List<SavingsSeries> waterfall = RoiAnalysis.builder().build().savingsOverTime(samples);   // by hour, day...
  * }</pre>
+ *
+ * <p>Samples come from spans by the rules of {@link io.lockn.compression.roi.RoiSpans}, shared by {@code lockn audit
+ * --experiments} (exported spans) and the in-process {@link io.lockn.compression.roi.sdk.RoiCollector} (live spans).
  *
  * <p>Money is exact where it is money: sums are {@code long} nano-USD and the point estimates of savings are exact
  * {@link java.math.BigDecimal}s. The statistics (standard errors, t quantiles, bootstrap intervals) are {@code double}.

@@ -15,6 +15,7 @@ import io.lockn.core.GenAiOperation;
 import io.lockn.core.LockNAttributes;
 import io.lockn.core.SemconvProfile;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.CardinalityLimiter;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -96,18 +97,18 @@ final class GenAiMetrics {
     this.metricAttributionAttributeKeys = metricAttributionKeys.stream().map(AttributeKey::stringKey).toList();
     this.attributionLimiters = new CardinalityLimiter[metricAttributionKeys.size()];
     for (int i = 0; i < attributionLimiters.length; i++) {
-      attributionLimiters[i] = new CardinalityLimiter(config.metricCardinalityLimit());
+      attributionLimiters[i] = CardinalityLimiter.of(config.metricCardinalityLimit());
     }
     int limit = config.metricCardinalityLimit();
-    this.providerLimiter = new CardinalityLimiter(limit);
-    this.requestModelLimiter = new CardinalityLimiter(limit);
-    this.responseModelLimiter = new CardinalityLimiter(limit);
-    this.serverLimiter = new CardinalityLimiter(limit);
-    this.agentLimiter = new CardinalityLimiter(limit);
-    this.toolLimiter = new CardinalityLimiter(limit);
-    this.toolTypeLimiter = new CardinalityLimiter(limit);
-    this.workflowLimiter = new CardinalityLimiter(limit);
-    this.finishReasonLimiter = new CardinalityLimiter(limit);
+    this.providerLimiter = CardinalityLimiter.of(limit);
+    this.requestModelLimiter = CardinalityLimiter.of(limit);
+    this.responseModelLimiter = CardinalityLimiter.of(limit);
+    this.serverLimiter = CardinalityLimiter.of(limit);
+    this.agentLimiter = CardinalityLimiter.of(limit);
+    this.toolLimiter = CardinalityLimiter.of(limit);
+    this.toolTypeLimiter = CardinalityLimiter.of(limit);
+    this.workflowLimiter = CardinalityLimiter.of(limit);
+    this.finishReasonLimiter = CardinalityLimiter.of(limit);
     this.maxValueLength = config.attributionKeys().maxValueLength();
 
     boolean latest = profile == SemconvProfile.LATEST_EXPERIMENTAL;
@@ -286,9 +287,10 @@ final class GenAiMetrics {
     }
     Baggage baggage = Baggage.fromContext(context);
     for (int i = 0; i < metricAttributionKeys.size(); i++) {
-      String value = Strings.sanitize(baggage.getEntryValue(metricAttributionKeys.get(i)), maxValueLength);
-      if (value != null && !value.isEmpty()) {
-        b.put(metricAttributionAttributeKeys.get(i), attributionLimiters[i].limit(value));
+      String value =
+          attributionLimiters[i].limitUntrusted(baggage.getEntryValue(metricAttributionKeys.get(i)), maxValueLength);
+      if (value != null) {
+        b.put(metricAttributionAttributeKeys.get(i), value);
       }
     }
   }

@@ -33,6 +33,11 @@ enum NoopLlmCallSpec implements LlmCallSpec, NoopTerminals<LlmCall> {
   public NoopLlmCallSpec estimatedInputTokens(long inputTokens) {
     return this;
   }
+
+  @Override
+  public NoopLlmCallSpec unenforced() {
+    return this;
+  }
   @Override
   public NoopLlmCallSpec temperature(double temperature) {
     return this;

@@ -89,6 +89,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
   private long maxTokens = -1;
   private long estimatedInputTokens;
   private boolean estimateGiven;
+  private boolean unenforced;
   private double temperature = Double.NaN;
   private double topP = Double.NaN;
   private boolean stream;
@@ -178,6 +179,11 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
 
   public S maxTokens(long maxTokens) {
     this.maxTokens = maxTokens;
+    return self();
+  }
+
+  public S unenforced() {
+    this.unenforced = true;
     return self();
   }
 
@@ -398,6 +404,10 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
       LlmCallHandle handle = new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress,
           serverPort, inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(),
           model);
+      if (unenforced) {
+        recordUnenforcedBlock(span, blocked);
+        return handle;
+      }
       recordBlocked(handle, blocked);
       throw blocked;
     }
@@ -500,24 +510,38 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     try {
       handle.recordError(LockNAttributes.ERROR_TYPE_BUDGET_EXCEEDED);
       handle.span.setStatus(StatusCode.ERROR, "budget exceeded: " + blocked.budgetName());
-      handle.span.addEvent(
-          LockNAttributes.BUDGET_EXCEEDED_EVENT,
-          Attributes.builder()
-              .put(LockNAttributes.BUDGET_NAME, blocked.budgetName())
-              .put(LockNAttributes.BUDGET_SCOPE, blocked.scope())
-              .put(LockNAttributes.BUDGET_UNIT, blocked.unit().name().toLowerCase(java.util.Locale.ROOT))
-              .put(LockNAttributes.BUDGET_LIMIT, blocked.limit())
-              .put(LockNAttributes.BUDGET_SPENT, blocked.spent())
-              .put(LockNAttributes.BUDGET_REQUESTED, blocked.requested())
-              .build());
-      Attributes extra = blocked.spanAttributes();
-      if (extra != null && !extra.isEmpty()) {
-        handle.span.setAllAttributes(extra);
-      }
+      recordBlockEvent(handle.span, blocked);
     } catch (Throwable t) {
       ApiUsageLogger.failed("recording a blocked call", t);
     }
     handle.close();
+  }
+
+  /** A block the caller cannot enforce: the event and the flag, and the call goes on being recorded. */
+  private static void recordUnenforcedBlock(Span span, BudgetExceededException blocked) {
+    try {
+      span.setAttribute(LockNAttributes.BUDGET_ENFORCED, false);
+      recordBlockEvent(span, blocked);
+    } catch (Throwable t) {
+      ApiUsageLogger.failed("recording an unenforced block", t);
+    }
+  }
+
+  private static void recordBlockEvent(Span span, BudgetExceededException blocked) {
+    span.addEvent(
+        LockNAttributes.BUDGET_EXCEEDED_EVENT,
+        Attributes.builder()
+            .put(LockNAttributes.BUDGET_NAME, blocked.budgetName())
+            .put(LockNAttributes.BUDGET_SCOPE, blocked.scope())
+            .put(LockNAttributes.BUDGET_UNIT, blocked.unit().name().toLowerCase(java.util.Locale.ROOT))
+            .put(LockNAttributes.BUDGET_LIMIT, blocked.limit())
+            .put(LockNAttributes.BUDGET_SPENT, blocked.spent())
+            .put(LockNAttributes.BUDGET_REQUESTED, blocked.requested())
+            .build());
+    Attributes extra = blocked.spanAttributes();
+    if (extra != null && !extra.isEmpty()) {
+      span.setAllAttributes(extra);
+    }
   }
 
   private SpanBuilder builder(String spanName, SpanKind spanKind, Context parentContext) {
