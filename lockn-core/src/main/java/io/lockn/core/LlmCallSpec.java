@@ -59,6 +59,15 @@ public interface LlmCallSpec extends OperationSpec<LlmCall> {
   LlmCallSpec unenforced();
 
   /**
+   * Records the call without asking the admission policy, for instrumentation whose framework hook already admitted
+   * it (a Spring AI advisor, say) and settles the admission itself: asking again would reserve and charge the call
+   * twice.
+   *
+   * @return this spec
+   */
+  LlmCallSpec admittedElsewhere();
+
+  /**
    * Sets {@code gen_ai.request.temperature}.
    *
    * @param temperature the temperature

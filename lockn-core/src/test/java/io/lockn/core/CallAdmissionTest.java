@@ -106,6 +106,21 @@ class CallAdmissionTest {
   }
 
   @Test
+  void admittedElsewhere_neverAsksThePolicy() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    LockN lockn = lockn(request -> {
+      asked.incrementAndGet();
+      throw blocked();
+    });
+
+    String answer = lockn.chat(GenAiProvider.OPENAI, "gpt-4o").admittedElsewhere().supply(() -> "ok");
+
+    org.assertj.core.api.Assertions.assertThat(answer).isEqualTo("ok");
+    org.assertj.core.api.Assertions.assertThat(asked).hasValue(0);
+    assertThat(exporter.getFinishedSpanItems().get(0)).hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET));
+  }
+
+  @Test
   void everyTerminal_blocked_throwsSameInstanceAndNeverRunsBody() throws Exception {
     BudgetExceededException ex = blocked();
     LockN lockn = lockn(request -> {

@@ -28,12 +28,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class AnnotatedProxy implements InvocationHandler {
 
-  private static final int MAX_ARGUMENT_LENGTH = 256;
-
   private final TracingLockN lockn;
   private final Class<?> type;
   private final Object target;
-  private final Map<Method, Plan> plans = new ConcurrentHashMap<>();
+  private final Map<Method, AnnotationPlan> plans = new ConcurrentHashMap<>();
 
   private AnnotatedProxy(TracingLockN lockn, Class<?> type, Object target) {
     this.lockn = lockn;
@@ -63,8 +61,8 @@ final class AnnotatedProxy implements InvocationHandler {
     if (method.getDeclaringClass() == Object.class) {
       return objectMethod(proxy, method, args);
     }
-    Plan plan = plan(method);
-    if (plan == Plan.NONE) {
+    AnnotationPlan plan = plan(method);
+    if (plan == AnnotationPlan.NONE) {
       return invokeTarget(method, args);
     }
     LockNScope scope = plan.start(lockn, args);
@@ -123,154 +121,17 @@ final class AnnotatedProxy implements InvocationHandler {
     }
   }
 
-  private Plan plan(Method method) {
-    Plan plan = plans.get(method);
+  private AnnotationPlan plan(Method method) {
+    AnnotationPlan plan = plans.get(method);
     if (plan == null) {
       try {
-        plan = Plan.of(type, target.getClass(), method);
+        plan = AnnotationPlan.of(type, target.getClass(), method);
       } catch (Throwable t) {
         ApiUsageLogger.failed("reading annotations of " + method, t);
-        plan = Plan.NONE;
+        plan = AnnotationPlan.NONE;
       }
       plans.put(method, plan);
     }
     return plan;
-  }
-
-  /** What to record for one method, read once from its annotations. */
-  private static final class Plan {
-    static final Plan NONE = new Plan(false, "", "", "", "", new AttributeKey<?>[0]);
-
-    final boolean tool;
-    final String name;
-    final String task;
-    final String description;
-    final String toolType;
-    // One key per parameter, null where the parameter is not recorded.
-    final @Nullable AttributeKey<?>[] parameterKeys;
-
-    Plan(boolean tool, String name, String task, String description, String toolType,
-        @Nullable AttributeKey<?>[] parameterKeys) {
-      this.tool = tool;
-      this.name = name;
-      this.task = task;
-      this.description = description;
-      this.toolType = toolType;
-      this.parameterKeys = parameterKeys;
-    }
-
-    static Plan of(Class<?> type, Class<?> implementationType, Method method) {
-      Method implMethod = null;
-      try {
-        implMethod = implementationType.getMethod(method.getName(), method.getParameterTypes());
-      } catch (NoSuchMethodException | SecurityException e) {
-        // The proxy only sees interface methods; an implementation without a public override is fine.
-      }
-      AgentTask task = annotation(method, implMethod, AgentTask.class);
-      AgentTool tool = annotation(method, implMethod, AgentTool.class);
-      if (task == null && tool == null) {
-        return NONE;
-      }
-      AttributeKey<?>[] keys = parameterKeys(method, implMethod);
-      if (tool != null) {
-        String toolName = tool.name().isEmpty() ? method.getName() : tool.name();
-        return new Plan(true, toolName, "", tool.description(), tool.type(), keys);
-      }
-      String agent = task.agent().isEmpty() ? type.getSimpleName() : task.agent();
-      String taskName = task.task().isEmpty() ? method.getName() : task.task();
-      return new Plan(false, agent, taskName, task.description(), "", keys);
-    }
-
-    private static <A extends Annotation> @Nullable A annotation(
-        Method method, @Nullable Method implMethod, Class<A> annotation) {
-      A a = method.getAnnotation(annotation);
-      if (a == null && implMethod != null) {
-        a = implMethod.getAnnotation(annotation);
-      }
-      return a;
-    }
-
-    private static AttributeKey<?>[] parameterKeys(Method method, @Nullable Method implMethod) {
-      Parameter[] parameters = method.getParameters();
-      AttributeKey<?>[] keys = new AttributeKey<?>[parameters.length];
-      for (int i = 0; i < parameters.length; i++) {
-        SpanAttribute attr = parameters[i].getAnnotation(SpanAttribute.class);
-        if (attr == null && implMethod != null) {
-          attr = implMethod.getParameters()[i].getAnnotation(SpanAttribute.class);
-        }
-        if (attr != null) {
-          String key = attr.value().isEmpty() ? parameters[i].getName() : attr.value();
-          keys[i] = keyFor(parameters[i].getType(), key);
-        }
-      }
-      return keys;
-    }
-
-    private static AttributeKey<?> keyFor(Class<?> parameterType, String key) {
-      if (parameterType == boolean.class || parameterType == Boolean.class) {
-        return AttributeKey.booleanKey(key);
-      }
-      if (parameterType == long.class || parameterType == int.class || parameterType == short.class
-          || parameterType == byte.class || parameterType == Long.class || parameterType == Integer.class
-          || parameterType == Short.class || parameterType == Byte.class) {
-        return AttributeKey.longKey(key);
-      }
-      if (parameterType == double.class || parameterType == float.class || parameterType == Double.class
-          || parameterType == Float.class) {
-        return AttributeKey.doubleKey(key);
-      }
-      return AttributeKey.stringKey(key);
-    }
-
-    LockNScope start(TracingLockN lockn, @Nullable Object @Nullable [] args) {
-      try {
-        OperationSpec<? extends LockNScope> spec;
-        if (tool) {
-          var toolSpec = lockn.tool(name).type(toolType);
-          if (!description.isEmpty()) {
-            toolSpec.description(description);
-          }
-          applyArguments(toolSpec, args);
-          spec = toolSpec;
-        } else {
-          var agentSpec = lockn.agent(name).task(task);
-          if (!description.isEmpty()) {
-            agentSpec.description(description);
-          }
-          applyArguments(agentSpec, args);
-          spec = agentSpec;
-        }
-        return spec.start();
-      } catch (Throwable t) {
-        ApiUsageLogger.failed("starting an annotated span", t);
-        return NoopScope.INSTANCE;
-      }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void applyArguments(Object spec, @Nullable Object @Nullable [] args) {
-      if (args == null) {
-        return;
-      }
-      for (int i = 0; i < parameterKeys.length && i < args.length; i++) {
-        AttributeKey<?> key = parameterKeys[i];
-        Object value = args[i];
-        if (key == null || value == null) {
-          continue;
-        }
-        Object converted =
-            switch (key.getType()) {
-              case BOOLEAN -> value;
-              case LONG -> ((Number) value).longValue();
-              case DOUBLE -> ((Number) value).doubleValue();
-              default -> Strings.truncate(String.valueOf(value), MAX_ARGUMENT_LENGTH, "…");
-            };
-        if (spec instanceof io.lockn.core.ToolSpec t) {
-          t.attribute((AttributeKey<Object>) key, converted);
-        } else if (spec instanceof io.lockn.core.AgentSpec a) {
-          a.attribute((AttributeKey<Object>) key, converted);
-        }
-      }
-    }
   }
 }

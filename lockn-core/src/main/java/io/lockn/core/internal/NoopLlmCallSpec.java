@@ -38,6 +38,11 @@ enum NoopLlmCallSpec implements LlmCallSpec, NoopTerminals<LlmCall> {
   public NoopLlmCallSpec unenforced() {
     return this;
   }
+
+  @Override
+  public NoopLlmCallSpec admittedElsewhere() {
+    return this;
+  }
   @Override
   public NoopLlmCallSpec temperature(double temperature) {
     return this;

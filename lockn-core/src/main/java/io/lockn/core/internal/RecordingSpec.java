@@ -90,6 +90,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
   private long estimatedInputTokens;
   private boolean estimateGiven;
   private boolean unenforced;
+  private boolean admittedElsewhere;
   private double temperature = Double.NaN;
   private double topP = Double.NaN;
   private boolean stream;
@@ -179,6 +180,11 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
 
   public S maxTokens(long maxTokens) {
     this.maxTokens = maxTokens;
+    return self();
+  }
+
+  public S admittedElsewhere() {
+    this.admittedElsewhere = true;
     return self();
   }
 
@@ -384,7 +390,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     }
     common(b, task, inheritedAgent);
     Span span = b.startSpan();
-    CallAdmission policy = lockn.callAdmission;
+    CallAdmission policy = admittedElsewhere ? CallAdmission.allowAll() : lockn.callAdmission;
     if (policy == CallAdmission.allowAll()) {
       return new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress, serverPort,
           inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(), model);

@@ -1,0 +1,361 @@
+package io.lockn.springai;
+
+import io.lockn.core.AttributionKeys;
+import io.lockn.core.BudgetExceededException;
+import io.lockn.core.GenAiMessage;
+import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.CallRequest;
+import io.lockn.core.spi.TokenCounter;
+import io.lockn.core.spi.UsageLogger;
+import io.lockn.springai.internal.SpringAiMessages;
+import io.lockn.springai.internal.SpringAiUsages;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.trace.Span;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.client.ChatClientRequest;
+import org.springframework.ai.chat.client.ChatClientResponse;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.core.Ordered;
+import reactor.core.publisher.Flux;
+
+/**
+ * A ChatClient advisor that asks the budget before every model round trip: a BLOCK throws {@link
+ * BudgetExceededException} (the same instance, from {@code call()}, or as the stream's error) before the model is
+ * called; a THROTTLE downgrade sends the admitted model instead; and the round trip's reported usage settles the
+ * reservation (released when the call fails).
+ *
+ * <p>Its {@link #DEFAULT_ORDER} places it after Spring AI's {@code ToolCallingAdvisor} ({@code HIGHEST_PRECEDENCE +
+ * 300}), so it sees each round trip of the tool loop, not the whole loop once. The admitted model travels in the
+ * request context under {@link #ADMITTED_MODEL}, where {@link LockNObservationHandler} finds it for the chat span.
+ * The application's and the model's exceptions pass through unchanged; a failing admission policy (other than a
+ * block) is logged and the call admitted.
+ */
+public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
+
+  /** After Spring AI's ToolCallingAdvisor ({@code HIGHEST_PRECEDENCE + 300}). */
+  public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 400;
+
+  /** The request-context key of the model the budget admitted for the round trip. */
+  public static final String ADMITTED_MODEL = "lockn.budget.admitted_model";
+
+  private final CallAdmission admission;
+  private final AttributionKeys keys;
+  private final @Nullable TokenCounter tokenCounter;
+  private final @Nullable String provider;
+  private final @Nullable String defaultModel;
+  private final int order;
+
+  private LockNBudgetAdvisor(Builder b) {
+    this.admission = b.admission;
+    this.keys = b.keys;
+    this.tokenCounter = b.tokenCounter;
+    this.provider = b.provider;
+    this.defaultModel = b.defaultModel;
+    this.order = b.order;
+  }
+
+  /**
+   * A builder.
+   *
+   * @param admission the policy, usually {@code io.lockn.budget.Budgets}
+   * @return the builder
+   */
+  public static Builder builder(CallAdmission admission) {
+    return new Builder(admission);
+  }
+
+  @Override
+  public String getName() {
+    return "LockN Budget Advisor";
+  }
+
+  @Override
+  public int getOrder() {
+    return order;
+  }
+
+  @Override
+  public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
+    Admitted admitted = admit(request);
+    if (admitted == null) {
+      return chain.nextCall(request);
+    }
+    ChatClientResponse response;
+    try {
+      response = chain.nextCall(admitted.request);
+    } catch (RuntimeException | Error e) {
+      release(admitted.admission);
+      throw e;
+    }
+    complete(admitted.admission, response.chatResponse());
+    return response;
+  }
+
+  @Override
+  public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
+    return Flux.defer(() -> {
+      Admitted admitted;
+      try {
+        admitted = admit(request);
+      } catch (BudgetExceededException blocked) {
+        return Flux.error(blocked);
+      }
+      if (admitted == null) {
+        return chain.nextStream(request);
+      }
+      AtomicReference<@Nullable ChatResponse> last = new AtomicReference<>();
+      AtomicBoolean settled = new AtomicBoolean();
+      return chain.nextStream(admitted.request)
+          .doOnNext(r -> {
+            ChatResponse c = r.chatResponse();
+            if (c != null && c.getMetadata() != null && SpringAiUsages.from(c.getMetadata().getUsage()) != null) {
+              last.set(c);
+            }
+          })
+          .doOnError(e -> {
+            if (settled.compareAndSet(false, true)) {
+              release(admitted.admission);
+            }
+          })
+          .doFinally(signal -> {
+            if (settled.compareAndSet(false, true)) {
+              // Completed, or cancelled after some chunks: settle with the usage seen so far.
+              complete(admitted.admission, last.get());
+            }
+          });
+    });
+  }
+
+  /** The admission and the request to send; {@code null} when LockN failed (the call goes on unadmitted). */
+  private record Admitted(Admission admission, ChatClientRequest request) {}
+
+  private @Nullable Admitted admit(ChatClientRequest request) {
+    Admission granted;
+    ChatOptions options = request.prompt().getOptions();
+    String model;
+    try {
+      model = options != null && options.getModel() != null ? options.getModel() : defaultModel;
+      if (model == null) {
+        UsageLogger.warn("the ChatClient request names no model and the LockN budget advisor has no default model; "
+            + "the call is not admitted by the budget");
+        return null;
+      }
+      String providerName = provider != null ? provider : providerOf(options);
+      long maxTokens = options != null && options.getMaxTokens() != null ? options.getMaxTokens() : -1;
+      CallRequest callRequest = new CallRequest(providerName, model, estimate(providerName, model, request),
+          maxTokens, attribution(), null, null, Span.current().getSpanContext().getTraceId());
+      granted = admission.admit(callRequest);
+      if (granted == null) {
+        return null;
+      }
+    } catch (BudgetExceededException blocked) {
+      throw blocked;
+    } catch (Throwable t) {
+      UsageLogger.failed("budget admission " + admission.getClass().getName(), t);
+      return null;
+    }
+    try {
+      // An empty model means "the request model, unchanged" (Admission.allowed(): no budget applied).
+      String admittedModel = granted.model().isEmpty() ? model : granted.model();
+      ChatClientRequest.Builder out = request.mutate().context(ADMITTED_MODEL, admittedModel);
+      if (!admittedModel.equals(model)) {
+        ChatOptions swapped = options != null
+            ? options.mutate().model(admittedModel).build()
+            : ChatOptions.builder().model(admittedModel).build();
+        out.prompt(request.prompt().mutate().chatOptions(swapped).build());
+      }
+      return new Admitted(granted, out.build());
+    } catch (Throwable t) {
+      UsageLogger.failed("applying the admitted model", t);
+      return new Admitted(granted, request);
+    }
+  }
+
+  private long estimate(String providerName, String model, ChatClientRequest request) {
+    if (tokenCounter == null) {
+      return 0;
+    }
+    try {
+      List<GenAiMessage> messages = SpringAiMessages.from(request.prompt().getInstructions());
+      long n = tokenCounter.countInputTokens(providerName, model, messages);
+      return Math.max(0, n);
+    } catch (Throwable t) {
+      UsageLogger.failed("counting the prompt's tokens", t);
+      return 0;
+    }
+  }
+
+  private Map<String, String> attribution() {
+    Baggage baggage = Baggage.current();
+    Map<String, String> out = new HashMap<>(4);
+    for (String key : keys.allKeys()) {
+      String v = baggage.getEntryValue(key);
+      if (v != null) {
+        out.put(key, v);
+      }
+    }
+    return out;
+  }
+
+  /** The provider from the options' class (OpenAiChatOptions → openai), for an advisor not told its provider. */
+  static String providerOf(@Nullable ChatOptions options) {
+    if (options == null) {
+      return "spring_ai";
+    }
+    String name = options.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    if (name.startsWith("azureopenai")) {
+      return "azure.ai.openai";
+    }
+    if (name.startsWith("openai")) {
+      return "openai";
+    }
+    if (name.startsWith("anthropic")) {
+      return "anthropic";
+    }
+    if (name.startsWith("bedrock")) {
+      return "aws.bedrock";
+    }
+    if (name.startsWith("googlegenai")) {
+      return "gcp.gen_ai";
+    }
+    if (name.startsWith("vertexai")) {
+      return "gcp.vertex_ai";
+    }
+    if (name.startsWith("mistral")) {
+      return "mistral_ai";
+    }
+    if (name.startsWith("deepseek")) {
+      return "deepseek";
+    }
+    return "spring_ai";
+  }
+
+  private static void complete(Admission admission, @Nullable ChatResponse response) {
+    try {
+      TokenUsage usage = null;
+      String model = null;
+      if (response != null && response.getMetadata() != null) {
+        usage = SpringAiUsages.from(response.getMetadata().getUsage());
+        model = response.getMetadata().getModel();
+      }
+      admission.complete(usage != null ? usage : TokenUsage.EMPTY, model == null || model.isEmpty() ? null : model);
+    } catch (Throwable t) {
+      UsageLogger.failed("settling a budget admission", t);
+    }
+  }
+
+  private static void release(Admission admission) {
+    try {
+      admission.release();
+    } catch (Throwable t) {
+      UsageLogger.failed("releasing a budget admission", t);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LockNBudgetAdvisor{" + admission + ", order=" + order + "}";
+  }
+
+  /** Builds a {@link LockNBudgetAdvisor}; fails fast on bad values. */
+  public static final class Builder {
+    private final CallAdmission admission;
+    private AttributionKeys keys = AttributionKeys.defaults();
+    private @Nullable TokenCounter tokenCounter;
+    private @Nullable String provider;
+    private @Nullable String defaultModel;
+    private int order = DEFAULT_ORDER;
+
+    private Builder(CallAdmission admission) {
+      this.admission = Objects.requireNonNull(admission, "admission");
+    }
+
+    /**
+     * The Baggage keys whose values scope budgets (tenant, cost center, ...); LockN's defaults otherwise.
+     *
+     * @param keys the keys
+     * @return this builder
+     */
+    public Builder attributionKeys(AttributionKeys keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /**
+     * Counts the prompt's tokens for the reservation estimate; without one the estimate has no input tokens.
+     *
+     * @param tokenCounter the counter
+     * @return this builder
+     */
+    public Builder tokenCounter(TokenCounter tokenCounter) {
+      this.tokenCounter = Objects.requireNonNull(tokenCounter, "tokenCounter");
+      return this;
+    }
+
+    /**
+     * The provider ({@code gen_ai.provider.name}); by default taken from the options' class.
+     *
+     * @param provider the provider
+     * @return this builder
+     */
+    public Builder provider(String provider) {
+      this.provider = requireText(provider, "provider");
+      return this;
+    }
+
+    /**
+     * The model to admit when a request's options name none (the model's configured default).
+     *
+     * @param model the model
+     * @return this builder
+     */
+    public Builder defaultModel(String model) {
+      this.defaultModel = requireText(model, "model");
+      return this;
+    }
+
+    /**
+     * The advisor order; keep it between the ToolCallingAdvisor's order and {@code Ordered.LOWEST_PRECEDENCE}.
+     *
+     * @param order the order
+     * @return this builder
+     */
+    public Builder order(int order) {
+      if (order == Ordered.LOWEST_PRECEDENCE) {
+        throw new IllegalArgumentException("order must be below Ordered.LOWEST_PRECEDENCE (the model's own advisor)");
+      }
+      this.order = order;
+      return this;
+    }
+
+    /**
+     * Builds the advisor.
+     *
+     * @return the advisor
+     */
+    public LockNBudgetAdvisor build() {
+      return new LockNBudgetAdvisor(this);
+    }
+
+    private static String requireText(String s, String what) {
+      if (Objects.requireNonNull(s, what).isBlank()) {
+        throw new IllegalArgumentException(what + " is blank");
+      }
+      return s;
+    }
+  }
+}

@@ -1,0 +1,344 @@
+package io.lockn.springai;
+
+import io.lockn.core.AttributionKeys;
+import io.lockn.core.GenAiAttributes;
+import io.lockn.core.LlmCall;
+import io.lockn.core.LlmCallSpec;
+import io.lockn.core.LockN;
+import io.lockn.core.LockNAttributes;
+import io.lockn.core.LockNScope;
+import io.lockn.core.ModelIds;
+import io.lockn.core.TokenUsage;
+import io.lockn.core.ToolScope;
+import io.lockn.core.spi.UsageLogger;
+import io.lockn.springai.internal.SpringAiNames;
+import io.lockn.springai.internal.SpringAiUsages;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.trace.Span;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.embedding.EmbeddingResponse;
+import org.springframework.ai.embedding.observation.EmbeddingModelObservationContext;
+import org.springframework.ai.tool.observation.ToolCallingObservationContext;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Adds LockN to Spring AI's own chat, embedding and tool-calling observations, without replacing the application's
+ * observation conventions.
+ *
+ * <ul>
+ *   <li><b>With a tracing bridge</b> (Micrometer Tracing on OpenTelemetry), Spring AI's observation already has a
+ *       span: LockN enriches it before it ends, adding only what Spring AI does not emit, so that no attribute is
+ *       written twice with two types: {@code gen_ai.provider.name} (Spring AI still emits the deprecated {@code
+ *       gen_ai.system}), reasoning tokens and cache writes from the provider's native usage, {@code
+ *       lockn.model.substituted}, the budget's admitted model, and {@code gen_ai.tool.name} / {@code
+ *       gen_ai.tool.call.id} on tool spans. Usage, cost and attribution are then completed by LockN's span
+ *       processors ({@code CostSpanProcessor} reads Spring AI's string usage attributes).
+ *   <li><b>Without one</b>, Spring AI's observations have no span; LockN records its own {@code chat}, {@code
+ *       embeddings} and {@code execute_tool} spans from them, with the normalised usage.
+ * </ul>
+ *
+ * <p>Register it as a bean (Spring Boot adds handler beans to the {@code ObservationRegistry}); the LockN Spring Boot
+ * starter does. It must stay a plain handler: a tracing or meter handler would be folded into Boot's handler groups.
+ * It never throws into Spring AI.
+ */
+public final class LockNObservationHandler implements ObservationHandler<Observation.Context> {
+
+  private static final boolean TRACING_BRIDGE =
+      ClassUtils.isPresent("io.micrometer.tracing.otel.bridge.OtelSpan", LockNObservationHandler.class.getClassLoader());
+  private static final boolean CHAT_CLIENT =
+      ClassUtils.isPresent(
+          "org.springframework.ai.chat.client.advisor.observation.AdvisorObservationContext",
+          LockNObservationHandler.class.getClassLoader());
+
+  /** The key under which LockN keeps its own span in an observation context (no tracing bridge). */
+  private static final Class<OwnSpan> OWN_SPAN = OwnSpan.class;
+
+  private final LockN lockn;
+  private final AttributionKeys keys;
+
+  /**
+   * Creates the handler with LockN's default attribution keys.
+   *
+   * @param lockn the LockN to record with
+   */
+  public LockNObservationHandler(LockN lockn) {
+    this(lockn, AttributionKeys.defaults());
+  }
+
+  /**
+   * Creates the handler.
+   *
+   * @param lockn the LockN to record with
+   * @param keys the Baggage keys copied onto Spring AI's spans (the tracing bridge starts them without the
+   *     caller's Baggage, so {@code AttributionSpanProcessor} cannot see it)
+   */
+  public LockNObservationHandler(LockN lockn, AttributionKeys keys) {
+    this.lockn = Objects.requireNonNull(lockn, "lockn");
+    this.keys = Objects.requireNonNull(keys, "keys");
+  }
+
+  @Override
+  public boolean supportsContext(Observation.Context context) {
+    return context instanceof ChatModelObservationContext
+        || context instanceof EmbeddingModelObservationContext
+        || context instanceof ToolCallingObservationContext;
+  }
+
+  @Override
+  public void onStart(Observation.Context context) {
+    try {
+      Span bridged = bridgedSpan(context);
+      if (bridged != null) {
+        attribute(bridged);
+        return;
+      }
+      LockNScope scope = startOwn(context);
+      if (scope != null) {
+        context.put(OWN_SPAN, new OwnSpan(scope));
+      }
+    } catch (Throwable t) {
+      UsageLogger.failed("Spring AI observation start", t);
+    }
+  }
+
+  @Override
+  public void onError(Observation.Context context) {
+    try {
+      OwnSpan own = context.get(OWN_SPAN);
+      if (own != null && context.getError() != null) {
+        own.scope.recordException(context.getError());
+      }
+    } catch (Throwable t) {
+      UsageLogger.failed("Spring AI observation error", t);
+    }
+  }
+
+  @Override
+  public void onStop(Observation.Context context) {
+    try {
+      OwnSpan own = context.get(OWN_SPAN);
+      if (own != null) {
+        finishOwn(context, own.scope);
+        return;
+      }
+      Span span = bridgedSpan(context);
+      if (span != null) {
+        enrich(context, span);
+      }
+    } catch (Throwable t) {
+      UsageLogger.failed("Spring AI observation stop", t);
+    }
+  }
+
+  // ---- with a tracing bridge ----
+
+  /** The caller's Baggage attribution, onto a span that the bridge started without it. */
+  private void attribute(Span span) {
+    Baggage baggage = Baggage.current();
+    if (baggage.isEmpty()) {
+      return;
+    }
+    for (String key : keys.allKeys()) {
+      String value = baggage.getEntryValue(key);
+      if (value != null) {
+        span.setAttribute(key, value.length() > keys.maxValueLength() ? value.substring(0, keys.maxValueLength())
+            : value);
+      }
+    }
+  }
+
+  private void enrich(Observation.Context context, Span span) {
+    if (context instanceof ChatModelObservationContext chat) {
+      span.setAttribute(GenAiAttributes.GEN_AI_PROVIDER_NAME,
+          SpringAiNames.provider(chat.getOperationMetadata().provider()));
+      ChatResponse response = chat.getResponse();
+      if (response != null && response.getMetadata() != null) {
+        org.springframework.ai.chat.metadata.Usage springUsage = response.getMetadata().getUsage();
+        TokenUsage usage = SpringAiUsages.from(springUsage);
+        if (usage != null) {
+          if (usage.reasoningTokens() > 0) {
+            span.setAttribute(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens());
+          }
+          if (usage.cacheWriteTokens() > 0 && springUsage.getCacheWriteInputTokens() == null) {
+            span.setAttribute(GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheWriteTokens());
+          }
+        }
+        String requestModel = requestModel(chat);
+        String responseModel = response.getMetadata().getModel();
+        if (requestModel != null && responseModel != null && !responseModel.isEmpty()
+            && !ModelIds.sameFamily(requestModel, responseModel)) {
+          span.setAttribute(LockNAttributes.MODEL_SUBSTITUTED, true);
+        }
+      }
+      String admitted = AdmissionMarks.admittedModel(context);
+      if (admitted != null) {
+        span.setAttribute(LockNAttributes.BUDGET_ADMITTED_MODEL, admitted);
+      }
+    } else if (context instanceof EmbeddingModelObservationContext embedding) {
+      span.setAttribute(GenAiAttributes.GEN_AI_PROVIDER_NAME,
+          SpringAiNames.provider(embedding.getOperationMetadata().provider()));
+    } else if (context instanceof ToolCallingObservationContext tool) {
+      span.setAttribute(GenAiAttributes.GEN_AI_TOOL_NAME, tool.getToolDefinition().name());
+      if (!tool.getToolCallId().isEmpty()) {
+        span.setAttribute(GenAiAttributes.GEN_AI_TOOL_CALL_ID, tool.getToolCallId());
+      }
+      span.setAttribute(GenAiAttributes.GEN_AI_TOOL_TYPE, tool.getToolType());
+    }
+  }
+
+  // ---- without one ----
+
+  private @Nullable LockNScope startOwn(Observation.Context context) {
+    if (context instanceof ChatModelObservationContext chat) {
+      String model = requestModel(chat);
+      LlmCallSpec spec = lockn.chat(SpringAiNames.provider(chat.getOperationMetadata().provider()),
+          model == null ? "unknown" : model);
+      if (chat.isStreaming()) {
+        spec.stream(true);
+      }
+      // The budget advisor admitted this call already (and settles it); otherwise record the policy's decision
+      // without enforcing it: a handler cannot stop the call.
+      if (AdmissionMarks.admittedModel(context) != null) {
+        spec.admittedElsewhere();
+      } else {
+        spec.unenforced();
+      }
+      return spec.startDetached();
+    }
+    if (context instanceof EmbeddingModelObservationContext embedding) {
+      String model = embedding.getRequest().getOptions() != null
+          ? embedding.getRequest().getOptions().getModel() : null;
+      return lockn.embeddings(SpringAiNames.provider(embedding.getOperationMetadata().provider()),
+          model == null ? "unknown" : model).unenforced().startDetached();
+    }
+    if (context instanceof ToolCallingObservationContext tool) {
+      io.lockn.core.ToolSpec spec = lockn.tool(tool.getToolDefinition().name()).type(tool.getToolType());
+      if (!tool.getToolCallId().isEmpty()) {
+        spec.callId(tool.getToolCallId());
+      }
+      spec.arguments(tool.getToolCallArguments());
+      return spec.startDetached();
+    }
+    return null;
+  }
+
+  private static void finishOwn(Observation.Context context, LockNScope scope) {
+    try {
+      if (context instanceof ChatModelObservationContext chat && scope instanceof LlmCall call) {
+        ChatResponse response = chat.getResponse();
+        if (response != null && response.getMetadata() != null) {
+          TokenUsage usage = SpringAiUsages.from(response.getMetadata().getUsage());
+          if (usage != null) {
+            call.recordUsage(usage);
+          }
+          String model = response.getMetadata().getModel();
+          if (model != null && !model.isEmpty()) {
+            call.responseModel(model);
+          }
+          String id = response.getMetadata().getId();
+          if (id != null && !id.isEmpty()) {
+            call.responseId(id);
+          }
+          List<String> reasons = finishReasons(response);
+          if (!reasons.isEmpty()) {
+            call.finishReasons(reasons);
+          }
+        }
+      } else if (context instanceof EmbeddingModelObservationContext embedding && scope instanceof LlmCall call) {
+        EmbeddingResponse response = embedding.getResponse();
+        if (response != null && response.getMetadata() != null) {
+          TokenUsage usage = SpringAiUsages.from(response.getMetadata().getUsage());
+          if (usage != null) {
+            call.recordUsage(usage);
+          }
+          String model = response.getMetadata().getModel();
+          if (model != null && !model.isEmpty()) {
+            call.responseModel(model);
+          }
+        }
+      } else if (context instanceof ToolCallingObservationContext tool && scope instanceof ToolScope toolScope) {
+        String result = tool.getToolCallResult();
+        if (result != null) {
+          toolScope.result(result);
+        }
+      }
+    } finally {
+      scope.close();
+    }
+  }
+
+  private static List<String> finishReasons(ChatResponse response) {
+    List<String> reasons = new ArrayList<>(1);
+    for (Generation g : response.getResults()) {
+      String reason = g.getMetadata() != null ? g.getMetadata().getFinishReason() : null;
+      if (reason != null && !reason.isEmpty()) {
+        reasons.add(SpringAiNames.finishReason(reason));
+      }
+    }
+    return reasons;
+  }
+
+  private static @Nullable String requestModel(ChatModelObservationContext chat) {
+    return chat.getRequest().getOptions() != null ? chat.getRequest().getOptions().getModel() : null;
+  }
+
+  /** Spring AI's span for this observation, when a tracing bridge made one. */
+  private static @Nullable Span bridgedSpan(Observation.Context context) {
+    return TRACING_BRIDGE ? Bridge.span(context) : null;
+  }
+
+  /** Loaded only when Micrometer Tracing's OpenTelemetry bridge is on the classpath. */
+  private static final class Bridge {
+    static @Nullable Span span(Observation.Context context) {
+      io.micrometer.tracing.handler.TracingObservationHandler.TracingContext tracing =
+          context.get(io.micrometer.tracing.handler.TracingObservationHandler.TracingContext.class);
+      io.micrometer.tracing.Span span = tracing == null ? null : tracing.getSpan();
+      return span instanceof io.micrometer.tracing.otel.bridge.OtelSpan
+          ? io.micrometer.tracing.otel.bridge.OtelSpan.toOtel(span) : null;
+    }
+  }
+
+  /** What LockN's budget advisor left in the ChatClient request the model call belongs to. */
+  static final class AdmissionMarks {
+    private AdmissionMarks() {}
+
+    static @Nullable String admittedModel(Observation.Context context) {
+      return CHAT_CLIENT ? ChatClientMarks.admittedModel(context) : null;
+    }
+  }
+
+  /** Loaded only when spring-ai-client-chat is on the classpath. */
+  private static final class ChatClientMarks {
+    static @Nullable String admittedModel(Observation.Context context) {
+      int hops = 0;
+      for (io.micrometer.observation.ObservationView parent = context.getParentObservation();
+          parent != null && hops < 32;
+          parent = parent.getContextView().getParentObservation(), hops++) {
+        if (parent.getContextView()
+            instanceof org.springframework.ai.chat.client.advisor.observation.AdvisorObservationContext advisor) {
+          Object admitted = advisor.getChatClientRequest().context().get(LockNBudgetAdvisor.ADMITTED_MODEL);
+          if (admitted instanceof String s) {
+            return s;
+          }
+        }
+      }
+      return null;
+    }
+  }
+
+  /** LockN's own span of an observation, kept in its context. */
+  private record OwnSpan(LockNScope scope) {}
+
+  @Override
+  public String toString() {
+    return "LockNObservationHandler{" + lockn + "}";
+  }
+}

@@ -1,0 +1,442 @@
+package io.lockn.springai.autoconfigure;
+
+import io.lockn.budget.ApprovalPolicy;
+import io.lockn.budget.BudgetListener;
+import io.lockn.budget.Budgets;
+import io.lockn.compression.experiment.Experiment;
+import io.lockn.compression.tokens.JtokkitTokenCounter;
+import io.lockn.core.AttributionKeys;
+import io.lockn.core.ContentCapture;
+import io.lockn.core.LockN;
+import io.lockn.core.LockNBuilder;
+import io.lockn.core.LockNListener;
+import io.lockn.core.sdk.AttributionSpanProcessor;
+import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.TokenCounter;
+import io.lockn.pricing.CostLedger;
+import io.lockn.pricing.PriceCatalog;
+import io.lockn.pricing.PriceCatalogException;
+import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.springai.LockNBudgetAdvisor;
+import io.lockn.springai.LockNContextAdvisor;
+import io.lockn.springai.LockNExperimentAdvisor;
+import io.lockn.springai.LockNObservationHandler;
+import io.lockn.springai.aop.LockNAnnotationAdvisor;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.context.annotation.Role;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
+import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
+import org.springframework.ai.chat.client.advisor.api.Advisor;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.Resource;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/*
+ * Design. One auto-configuration with a nested configuration per optional integration, each behind its own class
+ * condition, so that lockn-budget, lockn-compression, the OpenTelemetry SDK, Spring AI and Reactor stay optional.
+ *
+ * Ordering. Nested configurations are registered before the enclosing class's own beans, in @Order order (Spring sorts
+ * member classes), which is what makes @ConditionalOnBean(CallAdmission) on the budget advisor see the Budgets bean.
+ *
+ * Nested classes carry no @Configuration: Spring still processes them as (lite) member configuration classes because
+ * they declare @Bean methods, but a component scan that covers this package (an application under io.lockn, LockN's
+ * own tests) cannot pick them up on their own, outside this class's conditions. Only the outer class, an
+ * @AutoConfiguration, is excluded from scanning by Spring Boot.
+ *
+ * Modes. With Spring Boot's own OpenTelemetry SDK (spring-boot-opentelemetry / micrometer-tracing-opentelemetry),
+ * Boot builds its tracer provider from every SpanProcessor bean, so LockN contributes the cost and attribution
+ * processors as beans. With the OpenTelemetry Spring Boot starter, the SDK is an AutoConfiguredOpenTelemetrySdk that
+ * ignores SpanProcessor beans but runs lockn-pricing's SPI (which already adds a CostSpanProcessor): LockN then adds
+ * no processor, and the ledger is not fed in that mode.
+ *
+ * Cycles. The span processors are inputs of the OpenTelemetry bean, so they never depend on it directly: their meter
+ * provider is looked up on first use (DeferredMeterProvider).
+ */
+
+/**
+ * Auto-configures LockN for a Spring Boot application, from {@link LockNProperties} ({@code lockn.*}):
+ *
+ * <ul>
+ *   <li>{@link PriceCatalog} (bundled prices, overridden by {@code lockn.pricing.*}), {@link AttributionKeys}, {@link
+ *       ContentCapture}, {@link CostLedger} and {@link LockN} (on the {@link OpenTelemetry} bean, else {@link
+ *       GlobalOpenTelemetry}, admitting calls through the {@link CallAdmission} bean if there is one);
+ *   <li>{@link Budgets} when {@code lockn-budget} is on the classpath, {@code lockn.budgets.*} configures a budget and
+ *       the application defines no {@link CallAdmission} of its own;
+ *   <li>{@link CostSpanProcessor} (first) and {@link AttributionSpanProcessor} as {@link SpanProcessor} beans for
+ *       Spring Boot's OpenTelemetry tracer provider, unless the OpenTelemetry Spring Boot starter built the SDK;
+ *   <li>with Spring AI: {@link LockNObservationHandler}, the ChatClient advisors ({@link LockNContextAdvisor}, {@link
+ *       LockNBudgetAdvisor} when a {@link CallAdmission} bean exists, {@link LockNExperimentAdvisor} when an {@link
+ *       Experiment} bean exists) and the {@link ChatClientBuilderCustomizer}s that add them to every auto-configured
+ *       {@code ChatClient.Builder}.
+ * </ul>
+ *
+ * Every bean backs off when the application defines one of the same type; the customizers, of which an application
+ * may have many, when it defines one of the same name. {@code lockn.enabled=false} turns it all off.
+ */
+@AutoConfiguration(
+    afterName = {
+      "io.opentelemetry.instrumentation.spring.autoconfigure.OpenTelemetryAutoConfiguration",
+      "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration"
+    })
+@ConditionalOnClass(LockN.class)
+@ConditionalOnBooleanProperty(name = "lockn.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LockNProperties.class)
+public final class LockNAutoConfiguration {
+
+  /** The AutoConfiguredOpenTelemetrySdk class: its bean means the OpenTelemetry Spring Boot starter built the SDK. */
+  static final String AUTOCONFIGURED_SDK = "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
+
+  /** Created by Spring. */
+  LockNAutoConfiguration() {}
+
+  @Bean
+  @ConditionalOnMissingBean
+  PriceCatalog lockNPriceCatalog(LockNProperties properties) {
+    return priceCatalog(properties.getPricing());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  AttributionKeys lockNAttributionKeys(LockNProperties properties) {
+    LockNProperties.Attribution a = properties.getAttribution();
+    AttributionKeys.Builder b = AttributionKeys.builder()
+        .setTenantKey(a.getTenant())
+        .setCostCenterKey(a.getCostCenter())
+        .setWorkflowIdKey(a.getWorkflowId())
+        .setFeatureKey(a.getFeature())
+        .setPlanKey(a.getPlan())
+        .setUserIdKey(a.getUserId())
+        .setMaxValueLength(a.getMaxValueLength());
+    a.getExtraKeys().forEach(b::addKey);
+    return b.build();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  ContentCapture lockNContentCapture(LockNProperties properties) {
+    LockNProperties.ContentCapture c = properties.getContentCapture();
+    ContentCapture capture = c.getEnabled() == null ? ContentCapture.fromEnvironment()
+        : c.getEnabled() ? ContentCapture.enabled() : ContentCapture.disabled();
+    return capture.withMaxLength(c.getMaxLength());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  CostLedger lockNCostLedger(LockNProperties properties) {
+    return CostLedger.create(properties.getLedger().getRetention(), properties.getLedger().getBucket());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  LockN lockN(
+      ObjectProvider<OpenTelemetry> openTelemetry,
+      AttributionKeys attributionKeys,
+      ContentCapture contentCapture,
+      ObjectProvider<CallAdmission> callAdmission,
+      ObjectProvider<TokenCounter> tokenCounter,
+      ObjectProvider<LockNListener> listeners) {
+    LockNBuilder b = LockN.builder()
+        .setOpenTelemetry(openTelemetry.getIfAvailable(GlobalOpenTelemetry::get))
+        .setAttributionKeys(attributionKeys)
+        .setContentCapture(contentCapture);
+    callAdmission.ifUnique(b::setCallAdmission);
+    tokenCounter.ifUnique(b::setTokenCounter);
+    listeners.orderedStream().forEach(b::addListener);
+    return b.build();
+  }
+
+  /** The bundled catalog with the configured files, aliases and discounts on top. */
+  static PriceCatalog priceCatalog(LockNProperties.Pricing pricing) {
+    if (pricing.getFiles().isEmpty() && pricing.getAliases().isEmpty() && pricing.getDiscounts().isEmpty()) {
+      return PriceCatalog.bundled();
+    }
+    PriceCatalog.Builder b = PriceCatalog.builder().addAll(PriceCatalog.bundled());
+    List<Resource> files = pricing.getFiles();
+    for (int i = 0; i < files.size(); i++) {
+      Resource file = files.get(i);
+      try (InputStream in = open(file)) {
+        b.addJson(in, file.getDescription());
+      } catch (IOException | PriceCatalogException e) {
+        throw new InvalidConfigurationPropertyValueException(
+            "lockn.pricing.files[" + i + "]", file.getDescription(), e.getMessage());
+      }
+    }
+    for (Map.Entry<String, LockNProperties.Alias> e : pricing.getAliases().entrySet()) {
+      LockNProperties.Alias alias = e.getValue();
+      b.alias(String.valueOf(alias.getProvider()), e.getKey(), String.valueOf(alias.getModel()), alias.getRegion());
+    }
+    for (Map.Entry<String, BigDecimal> e : pricing.getDiscounts().entrySet()) {
+      String key = e.getKey();
+      int slash = key.indexOf('/');
+      b.discount(slash < 0 ? key : key.substring(0, slash), slash < 0 ? null : key.substring(slash + 1), e.getValue());
+    }
+    return b.build();
+  }
+
+  private static InputStream open(Resource file) throws IOException {
+    InputStream in = file.getInputStream();
+    String name = file.getFilename();
+    return name != null && name.endsWith(".gz") ? new GZIPInputStream(in) : in;
+  }
+
+  /** {@link Budgets} from {@code lockn.budgets.*}, when {@code lockn-budget} is present and a budget is configured. */
+  @ConditionalOnClass(Budgets.class)
+  @Conditional(BudgetsConfiguredCondition.class)
+  @Order(1)
+  static class BudgetsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(CallAdmission.class)
+    Budgets lockNBudgets(
+        LockNProperties properties,
+        PriceCatalog catalog,
+        ObjectProvider<OpenTelemetry> openTelemetry,
+        ObjectProvider<BudgetListener> listeners,
+        ObjectProvider<ApprovalPolicy> approvalPolicy) {
+      return BudgetsFromProperties.create(
+          properties.getBudgets(),
+          catalog,
+          new DeferredMeterProvider(openTelemetry),
+          listeners.orderedStream().toList(),
+          approvalPolicy.getIfUnique());
+    }
+  }
+
+  /** Counts prompt tokens for budget estimates, when {@code lockn-compression} (and jtokkit) is present. */
+  @ConditionalOnClass(name = {"io.lockn.compression.tokens.JtokkitTokenCounter", "com.knuddels.jtokkit.Encodings"})
+  @Order(2)
+  static class TokenCounterConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    TokenCounter lockNTokenCounter() {
+      return new JtokkitTokenCounter();
+    }
+  }
+
+  /** LockN's span processors for Spring Boot's own OpenTelemetry SDK. */
+  @ConditionalOnClass(SpanProcessor.class)
+  @ConditionalOnMissingBean(type = AUTOCONFIGURED_SDK)
+  @Order(3)
+  static class SpanProcessorConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty(name = "lockn.pricing.enabled", matchIfMissing = true)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    CostSpanProcessor lockNCostSpanProcessor(
+        PriceCatalog catalog,
+        CostLedger ledger,
+        AttributionKeys attributionKeys,
+        LockNProperties properties,
+        ObjectProvider<OpenTelemetry> openTelemetry) {
+      CostSpanProcessor.Builder b = CostSpanProcessor.builder(catalog)
+          .setLedger(ledger, attributionKeys)
+          .setMeterProvider(new DeferredMeterProvider(openTelemetry));
+      properties.getPricing().getMetric().getAttributionKeys().forEach(b::addMetricAttributionKey);
+      return b.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+    AttributionSpanProcessor lockNAttributionSpanProcessor(AttributionKeys attributionKeys) {
+      return AttributionSpanProcessor.create(attributionKeys);
+    }
+  }
+
+  /** Enriches Spring AI's chat, embedding and tool observations. */
+  @ConditionalOnClass(ChatModelObservationContext.class)
+  @Order(4)
+  static class ObservationConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockNObservationHandler lockNObservationHandler(LockN lockn, AttributionKeys attributionKeys) {
+      return new LockNObservationHandler(lockn, attributionKeys);
+    }
+  }
+
+  /**
+   * {@code @AgentTask} and {@code @AgentTool} on beans: an infrastructure advisor, which Boot's {@code
+   * AopAutoConfiguration} applies with or without AspectJ.
+   */
+  @ConditionalOnClass(name = "org.springframework.aop.support.DefaultPointcutAdvisor")
+  @ConditionalOnBooleanProperty(name = "lockn.annotations.enabled", matchIfMissing = true)
+  @Order(6)
+  static class AnnotationConfiguration {
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean
+    static LockNAnnotationAdvisor lockNAnnotationAdvisor(ObjectProvider<LockN> lockn) {
+      return new LockNAnnotationAdvisor(lockn::getObject);
+    }
+  }
+
+  /** LockN's ChatClient advisors, added to every auto-configured {@code ChatClient.Builder}. */
+  @ConditionalOnClass(ChatClient.class)
+  @Order(5)
+  static class ChatClientConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockNContextAdvisor lockNContextAdvisor(AttributionKeys attributionKeys) {
+      return LockNContextAdvisor.builder(attributionKeys).build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(CallAdmission.class)
+    LockNBudgetAdvisor lockNBudgetAdvisor(
+        CallAdmission callAdmission,
+        AttributionKeys attributionKeys,
+        ObjectProvider<TokenCounter> tokenCounter,
+        ObjectProvider<ToolCallingAdvisor.Builder<?>> toolCallingAdvisor,
+        ObjectProvider<ChatModel> chatModel) {
+      LockNBudgetAdvisor.Builder b = LockNBudgetAdvisor.builder(callAdmission)
+          .attributionKeys(attributionKeys)
+          .order(budgetAdvisorOrder(toolCallingAdvisor.getIfAvailable()));
+      tokenCounter.ifUnique(b::tokenCounter);
+      String model = defaultModel(chatModel.getIfUnique());
+      if (model != null) {
+        b.defaultModel(model);
+      }
+      return b.build();
+    }
+
+    /** The model a ChatClient request without options is sent to: the chat model's configured default. */
+    static @Nullable String defaultModel(@Nullable ChatModel chatModel) {
+      ChatOptions options = chatModel == null ? null : chatModel.getDefaultOptions();
+      String model = options == null ? null : options.getModel();
+      return model == null || model.isBlank() ? null : model;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "lockNChatClientBuilderCustomizer")
+    ChatClientBuilderCustomizer lockNChatClientBuilderCustomizer(
+        ObjectProvider<LockNContextAdvisor> contextAdvisor, ObjectProvider<LockNBudgetAdvisor> budgetAdvisor) {
+      return new AdvisorsCustomizer(contextAdvisor, budgetAdvisor);
+    }
+
+    /** Inside Spring AI's tool loop: 100 after the ToolCallingAdvisor, so that every model round trip is admitted. */
+    static int budgetAdvisorOrder(ToolCallingAdvisor.@Nullable Builder<?> toolCalling) {
+      if (toolCalling == null) {
+        return LockNBudgetAdvisor.DEFAULT_ORDER;
+      }
+      int order = toolCalling.getAdvisorOrder();
+      // Ordered.LOWEST_PRECEDENCE is the model's own advisor, which must stay last.
+      return order >= Ordered.LOWEST_PRECEDENCE - 101 ? Ordered.LOWEST_PRECEDENCE - 1 : order + 100;
+    }
+  }
+
+  /** A/B assignment when the application defines an {@link Experiment} bean ({@code lockn-compression}). */
+  @ConditionalOnClass({ChatClient.class, Experiment.class})
+  @ConditionalOnBean(Experiment.class)
+  @Order(6)
+  static class ExperimentConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockNExperimentAdvisor lockNExperimentAdvisor(
+        Experiment experiment, LockNProperties properties, AttributionKeys attributionKeys) {
+      String unitKey = properties.getExperiment().getUnitKey();
+      return LockNExperimentAdvisor.of(
+          experiment, unitKey != null ? unitKey : attributionKeys.tenantKey(), LockNExperimentAdvisor.DEFAULT_ORDER);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "lockNExperimentChatClientBuilderCustomizer")
+    ChatClientBuilderCustomizer lockNExperimentChatClientBuilderCustomizer(
+        ObjectProvider<LockNExperimentAdvisor> experimentAdvisor) {
+      return new AdvisorsCustomizer(experimentAdvisor);
+    }
+  }
+
+  /** Turns on Reactor's automatic context propagation once, when asked to. */
+  @ConditionalOnClass(name = "reactor.core.publisher.Hooks")
+  @ConditionalOnBooleanProperty("lockn.reactor.context-propagation")
+  @Order(7)
+  static class ReactorConfiguration {
+
+    @Bean
+    ReactorContextPropagation lockNReactorContextPropagation() {
+      return ReactorContextPropagation.enable();
+    }
+  }
+
+  /** Adds the advisors that exist, in their own order, to a ChatClient builder. */
+  static final class AdvisorsCustomizer implements ChatClientBuilderCustomizer {
+    private final List<ObjectProvider<? extends Advisor>> advisors;
+
+    @SafeVarargs
+    AdvisorsCustomizer(ObjectProvider<? extends Advisor>... advisors) {
+      this.advisors = List.of(advisors);
+    }
+
+    @Override
+    public void customize(ChatClient.Builder builder) {
+      List<Advisor> present = advisors.stream()
+          .flatMap(ObjectProvider::orderedStream)
+          .map(Advisor.class::cast)
+          .toList();
+      if (!present.isEmpty()) {
+        builder.defaultAdvisors(present);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "LockN ChatClientBuilderCustomizer";
+    }
+  }
+
+  /** Matches when {@code lockn.budgets.file} or {@code lockn.budgets.items} is set. */
+  static final class BudgetsConfiguredCondition extends SpringBootCondition {
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      boolean configured;
+      try {
+        configured = Binder.get(context.getEnvironment())
+            .bind("lockn.budgets", LockNProperties.Budgets.class)
+            .map(LockNProperties.Budgets::isConfigured)
+            .orElse(false);
+      } catch (RuntimeException e) {
+        // Something is set but does not bind: match, so that binding LockNProperties reports it with the property.
+        configured = true;
+      }
+      return configured
+          ? ConditionOutcome.match("lockn.budgets configures a budget")
+          : ConditionOutcome.noMatch("no budget in lockn.budgets.file or lockn.budgets.items");
+    }
+  }
+}

@@ -1,0 +1,1261 @@
+package io.lockn.springai.autoconfigure;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.core.io.Resource;
+import org.springframework.util.ClassUtils;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/*
+ * Design: the class validates itself (it is a Validator, which Boot's binder applies to the bound target), so that an
+ * invalid value fails start-up with the property named, without requiring Hibernate Validator. The checks mirror what
+ * the LockN builders would reject later, so that a builder's own exception (which cannot know the property) is not
+ * what the user sees; the auto-configuration still wraps builder exceptions with the property name as a safety net.
+ * Nothing here references lockn-budget or lockn-compression, which are optional.
+ */
+
+/**
+ * LockN's Spring Boot properties, under {@code lockn}. Invalid values fail start-up with a message that names the
+ * property, for example {@code lockn.budgets.items[0].limit-usd}.
+ */
+@ConfigurationProperties("lockn")
+public class LockNProperties implements Validator {
+
+  /** The period names of {@code lockn.budgets.items[*].period}. */
+  static final Set<String> PERIODS = Set.of("day", "week", "month", "rolling", "per-call", "per-trace");
+
+  private static final int ROLLING_BUCKETS = 60;
+
+  /** Whether LockN is enabled. When false, the starter defines no bean at all. */
+  private boolean enabled = true;
+
+  private final Attribution attribution = new Attribution();
+
+  private final ContentCapture contentCapture = new ContentCapture();
+
+  private final Pricing pricing = new Pricing();
+
+  private final Budgets budgets = new Budgets();
+
+  private final Ledger ledger = new Ledger();
+
+  private final Experiment experiment = new Experiment();
+
+  private final Reactor reactor = new Reactor();
+
+  /** Creates the properties with their defaults; Spring Boot binds them. */
+  public LockNProperties() {}
+
+  /**
+   * Whether LockN is enabled.
+   *
+   * @return {@code true} unless disabled
+   */
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  /**
+   * Sets whether LockN is enabled.
+   *
+   * @param enabled {@code false} to define no LockN bean
+   */
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /**
+   * The attribution keys.
+   *
+   * @return the attribution properties
+   */
+  public Attribution getAttribution() {
+    return attribution;
+  }
+
+  /**
+   * Content capture.
+   *
+   * @return the content-capture properties
+   */
+  public ContentCapture getContentCapture() {
+    return contentCapture;
+  }
+
+  /**
+   * Prices.
+   *
+   * @return the pricing properties
+   */
+  public Pricing getPricing() {
+    return pricing;
+  }
+
+  /**
+   * Budgets.
+   *
+   * @return the budget properties
+   */
+  public Budgets getBudgets() {
+    return budgets;
+  }
+
+  /**
+   * The in-process cost ledger.
+   *
+   * @return the ledger properties
+   */
+  public Ledger getLedger() {
+    return ledger;
+  }
+
+  /**
+   * A/B experiments.
+   *
+   * @return the experiment properties
+   */
+  public Experiment getExperiment() {
+    return experiment;
+  }
+
+  /**
+   * Reactor.
+   *
+   * @return the Reactor properties
+   */
+  public Reactor getReactor() {
+    return reactor;
+  }
+
+  /** Which W3C Baggage entries carry business attribution; each key is also the span attribute. */
+  public static class Attribution {
+
+    /** Baggage key of the tenant. */
+    private String tenant = "app.tenant_id";
+
+    /** Baggage key of the cost center. */
+    private String costCenter = "app.cost_center";
+
+    /** Baggage key of the workflow id. */
+    private String workflowId = "app.workflow_id";
+
+    /** Baggage key of the product feature. */
+    private String feature = "app.feature";
+
+    /** Baggage key of the customer's plan. */
+    private String plan = "app.plan";
+
+    /** Baggage key of the end user. */
+    private String userId = "app.user_id";
+
+    /** More Baggage keys to copy onto GenAI spans, for example app.environment. */
+    private List<String> extraKeys = new ArrayList<>();
+
+    /** Maximum number of characters copied from one Baggage value; longer values are cut. */
+    private int maxValueLength = 128;
+
+    /** Creates the defaults. */
+    public Attribution() {}
+
+    /**
+     * The tenant key.
+     *
+     * @return the key
+     */
+    public String getTenant() {
+      return tenant;
+    }
+
+    /**
+     * Sets the tenant key.
+     *
+     * @param tenant the key
+     */
+    public void setTenant(String tenant) {
+      this.tenant = tenant;
+    }
+
+    /**
+     * The cost-center key.
+     *
+     * @return the key
+     */
+    public String getCostCenter() {
+      return costCenter;
+    }
+
+    /**
+     * Sets the cost-center key.
+     *
+     * @param costCenter the key
+     */
+    public void setCostCenter(String costCenter) {
+      this.costCenter = costCenter;
+    }
+
+    /**
+     * The workflow-id key.
+     *
+     * @return the key
+     */
+    public String getWorkflowId() {
+      return workflowId;
+    }
+
+    /**
+     * Sets the workflow-id key.
+     *
+     * @param workflowId the key
+     */
+    public void setWorkflowId(String workflowId) {
+      this.workflowId = workflowId;
+    }
+
+    /**
+     * The feature key.
+     *
+     * @return the key
+     */
+    public String getFeature() {
+      return feature;
+    }
+
+    /**
+     * Sets the feature key.
+     *
+     * @param feature the key
+     */
+    public void setFeature(String feature) {
+      this.feature = feature;
+    }
+
+    /**
+     * The plan key.
+     *
+     * @return the key
+     */
+    public String getPlan() {
+      return plan;
+    }
+
+    /**
+     * Sets the plan key.
+     *
+     * @param plan the key
+     */
+    public void setPlan(String plan) {
+      this.plan = plan;
+    }
+
+    /**
+     * The user-id key.
+     *
+     * @return the key
+     */
+    public String getUserId() {
+      return userId;
+    }
+
+    /**
+     * Sets the user-id key.
+     *
+     * @param userId the key
+     */
+    public void setUserId(String userId) {
+      this.userId = userId;
+    }
+
+    /**
+     * The extra keys.
+     *
+     * @return the keys
+     */
+    public List<String> getExtraKeys() {
+      return extraKeys;
+    }
+
+    /**
+     * Sets the extra keys.
+     *
+     * @param extraKeys the keys
+     */
+    public void setExtraKeys(List<String> extraKeys) {
+      this.extraKeys = extraKeys;
+    }
+
+    /**
+     * The value cap.
+     *
+     * @return characters
+     */
+    public int getMaxValueLength() {
+      return maxValueLength;
+    }
+
+    /**
+     * Sets the value cap.
+     *
+     * @param maxValueLength characters, at least 1
+     */
+    public void setMaxValueLength(int maxValueLength) {
+      this.maxValueLength = maxValueLength;
+    }
+  }
+
+  /** Whether prompts, completions and tool arguments are recorded on spans. */
+  public static class ContentCapture {
+
+    /**
+     * Whether to record message content on spans. When unset, the OpenTelemetry setting
+     * otel.instrumentation.genai.capture-message-content applies, which is off by default.
+     */
+    private @Nullable Boolean enabled;
+
+    /** Maximum characters of one captured text; longer texts are cut with a marker. At least 16. */
+    private int maxLength = 8192;
+
+    /** Creates the defaults. */
+    public ContentCapture() {}
+
+    /**
+     * Whether content is captured.
+     *
+     * @return the setting, or {@code null} to follow OpenTelemetry's
+     */
+    public @Nullable Boolean getEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Sets whether content is captured.
+     *
+     * @param enabled the setting
+     */
+    public void setEnabled(@Nullable Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * The cap on one captured text.
+     *
+     * @return characters
+     */
+    public int getMaxLength() {
+      return maxLength;
+    }
+
+    /**
+     * Sets the cap on one captured text.
+     *
+     * @param maxLength characters, at least 16
+     */
+    public void setMaxLength(int maxLength) {
+      this.maxLength = maxLength;
+    }
+  }
+
+  /** Prices: the bundled catalog, overridden by files, with discounts and deployment aliases. */
+  public static class Pricing {
+
+    /** Whether to price GenAI spans (the cost span processor). */
+    private boolean enabled = true;
+
+    /**
+     * Price files in LockN's catalog format (.gz accepted), applied in order over the bundled catalog: an entry for
+     * the same provider and model replaces the earlier one. Spring resource locations, such as
+     * classpath:prices/negotiated.json or file:/etc/lockn/prices.json.
+     */
+    private List<Resource> files = new ArrayList<>();
+
+    /**
+     * Negotiated discounts in percent off list price (0 to 100), by provider ("openai") or by provider and catalog
+     * model ("[openai/gpt-4o]", in brackets because of the slash).
+     */
+    private Map<String, BigDecimal> discounts = new LinkedHashMap<>();
+
+    /** Deployment or gateway names mapped to catalog models, by name (for example an Azure OpenAI deployment). */
+    private Map<String, Alias> aliases = new LinkedHashMap<>();
+
+    private final Metric metric = new Metric();
+
+    /** Creates the defaults. */
+    public Pricing() {}
+
+    /**
+     * Whether spans are priced.
+     *
+     * @return {@code true} unless disabled
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Sets whether spans are priced.
+     *
+     * @param enabled the setting
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * The price files.
+     *
+     * @return the files, in order
+     */
+    public List<Resource> getFiles() {
+      return files;
+    }
+
+    /**
+     * Sets the price files.
+     *
+     * @param files the files, in order
+     */
+    public void setFiles(List<Resource> files) {
+      this.files = files;
+    }
+
+    /**
+     * The discounts.
+     *
+     * @return percent off, by provider or provider/model
+     */
+    public Map<String, BigDecimal> getDiscounts() {
+      return discounts;
+    }
+
+    /**
+     * Sets the discounts.
+     *
+     * @param discounts percent off, by provider or provider/model
+     */
+    public void setDiscounts(Map<String, BigDecimal> discounts) {
+      this.discounts = discounts;
+    }
+
+    /**
+     * The aliases.
+     *
+     * @return the aliases, by deployment name
+     */
+    public Map<String, Alias> getAliases() {
+      return aliases;
+    }
+
+    /**
+     * Sets the aliases.
+     *
+     * @param aliases the aliases, by deployment name
+     */
+    public void setAliases(Map<String, Alias> aliases) {
+      this.aliases = aliases;
+    }
+
+    /**
+     * The cost metric.
+     *
+     * @return the metric properties
+     */
+    public Metric getMetric() {
+      return metric;
+    }
+  }
+
+  /** A deployment name that serves a catalog model. */
+  public static class Alias {
+
+    /** Provider the name is reported under, for example azure.ai.openai. */
+    private @Nullable String provider;
+
+    /** Catalog model the deployment serves, for example gpt-4o. */
+    private @Nullable String model;
+
+    /** Region or data zone (eu, us), or none. */
+    private @Nullable String region;
+
+    /** Creates an empty alias. */
+    public Alias() {}
+
+    /**
+     * The provider.
+     *
+     * @return the provider
+     */
+    public @Nullable String getProvider() {
+      return provider;
+    }
+
+    /**
+     * Sets the provider.
+     *
+     * @param provider the provider
+     */
+    public void setProvider(@Nullable String provider) {
+      this.provider = provider;
+    }
+
+    /**
+     * The catalog model.
+     *
+     * @return the model
+     */
+    public @Nullable String getModel() {
+      return model;
+    }
+
+    /**
+     * Sets the catalog model.
+     *
+     * @param model the model
+     */
+    public void setModel(@Nullable String model) {
+      this.model = model;
+    }
+
+    /**
+     * The region.
+     *
+     * @return the region, or {@code null}
+     */
+    public @Nullable String getRegion() {
+      return region;
+    }
+
+    /**
+     * Sets the region.
+     *
+     * @param region the region
+     */
+    public void setRegion(@Nullable String region) {
+      this.region = region;
+    }
+  }
+
+  /** The cost metric lockn.client.cost. */
+  public static class Metric {
+
+    /**
+     * Span attributes (usually attribution keys such as app.tenant_id) added to the cost metric; each is capped at
+     * 100 distinct values.
+     */
+    private List<String> attributionKeys = new ArrayList<>();
+
+    /** Creates the defaults. */
+    public Metric() {}
+
+    /**
+     * The metric attributes.
+     *
+     * @return the keys
+     */
+    public List<String> getAttributionKeys() {
+      return attributionKeys;
+    }
+
+    /**
+     * Sets the metric attributes.
+     *
+     * @param attributionKeys the keys
+     */
+    public void setAttributionKeys(List<String> attributionKeys) {
+      this.attributionKeys = attributionKeys;
+    }
+  }
+
+  /** Budgets enforced before model calls (needs lockn-budget). */
+  public static class Budgets {
+
+    /** A budget file in LockN's JSON budget format, applied before the items. */
+    private @Nullable Path file;
+
+    /**
+     * Budgets: name, scope, limit-usd or limit-tokens, period, zone, window, idle, alert-at, throttle-at and
+     * block-at.
+     */
+    private List<BudgetItem> items = new ArrayList<>();
+
+    /** The cheaper model a throttled call is sent to, by request model ("[gpt-4o]=gpt-4o-mini"). */
+    private Map<String, String> downgrades = new LinkedHashMap<>();
+
+    /** Creates the defaults. */
+    public Budgets() {}
+
+    /**
+     * The budget file.
+     *
+     * @return the file, or {@code null}
+     */
+    public @Nullable Path getFile() {
+      return file;
+    }
+
+    /**
+     * Sets the budget file.
+     *
+     * @param file the file
+     */
+    public void setFile(@Nullable Path file) {
+      this.file = file;
+    }
+
+    /**
+     * The budgets.
+     *
+     * @return the budgets
+     */
+    public List<BudgetItem> getItems() {
+      return items;
+    }
+
+    /**
+     * Sets the budgets.
+     *
+     * @param items the budgets
+     */
+    public void setItems(List<BudgetItem> items) {
+      this.items = items;
+    }
+
+    /**
+     * The downgrades.
+     *
+     * @return cheaper model by request model
+     */
+    public Map<String, String> getDowngrades() {
+      return downgrades;
+    }
+
+    /**
+     * Sets the downgrades.
+     *
+     * @param downgrades cheaper model by request model
+     */
+    public void setDowngrades(Map<String, String> downgrades) {
+      this.downgrades = downgrades;
+    }
+
+    /**
+     * Whether any budget is configured, by file or by items.
+     *
+     * @return {@code true} if so
+     */
+    public boolean isConfigured() {
+      return file != null || !items.isEmpty();
+    }
+  }
+
+  /** One budget. */
+  public static class BudgetItem {
+
+    /** Unique name of the budget. */
+    private @Nullable String name;
+
+    /**
+     * Which calls it counts: global, each KEY, KEY=VALUE, agent=NAME, each agent, model=NAME or each model.
+     */
+    private String scope = "global";
+
+    /** Limit in USD, exact to the nano-dollar. Set this or limit-tokens. */
+    private @Nullable BigDecimal limitUsd;
+
+    /** Limit in tokens (input plus output). Set this or limit-usd. */
+    private @Nullable Long limitTokens;
+
+    /** Period: day, week, month, rolling, per-call or per-trace. */
+    private @Nullable String period;
+
+    /** Time zone of day, week and month periods. */
+    private @Nullable ZoneId zone;
+
+    /** Window of a rolling period, a multiple of 60 ms. */
+    private @Nullable Duration window;
+
+    /** Idle time after which a per-trace account is forgotten; 1 hour when unset. */
+    private @Nullable Duration idle;
+
+    /** Percents of the limit at which listeners are alerted, each in (0, 100]. */
+    private List<Integer> alertAt = new ArrayList<>();
+
+    /** Percent of the limit from which calls are downgraded to the configured cheaper model, in (0, 100]. */
+    private @Nullable Integer throttleAt;
+
+    /** Percent of the limit at which calls are refused before the model is called, in (0, 100]. */
+    private Integer blockAt = 100;
+
+    /** Creates an empty budget. */
+    public BudgetItem() {}
+
+    /**
+     * The name.
+     *
+     * @return the name
+     */
+    public @Nullable String getName() {
+      return name;
+    }
+
+    /**
+     * Sets the name.
+     *
+     * @param name the name
+     */
+    public void setName(@Nullable String name) {
+      this.name = name;
+    }
+
+    /**
+     * The scope.
+     *
+     * @return the scope expression
+     */
+    public String getScope() {
+      return scope;
+    }
+
+    /**
+     * Sets the scope.
+     *
+     * @param scope the scope expression
+     */
+    public void setScope(String scope) {
+      this.scope = scope;
+    }
+
+    /**
+     * The USD limit.
+     *
+     * @return the limit, or {@code null}
+     */
+    public @Nullable BigDecimal getLimitUsd() {
+      return limitUsd;
+    }
+
+    /**
+     * Sets the USD limit.
+     *
+     * @param limitUsd the limit
+     */
+    public void setLimitUsd(@Nullable BigDecimal limitUsd) {
+      this.limitUsd = limitUsd;
+    }
+
+    /**
+     * The token limit.
+     *
+     * @return the limit, or {@code null}
+     */
+    public @Nullable Long getLimitTokens() {
+      return limitTokens;
+    }
+
+    /**
+     * Sets the token limit.
+     *
+     * @param limitTokens the limit
+     */
+    public void setLimitTokens(@Nullable Long limitTokens) {
+      this.limitTokens = limitTokens;
+    }
+
+    /**
+     * The period.
+     *
+     * @return the period name
+     */
+    public @Nullable String getPeriod() {
+      return period;
+    }
+
+    /**
+     * Sets the period.
+     *
+     * @param period the period name
+     */
+    public void setPeriod(@Nullable String period) {
+      this.period = period;
+    }
+
+    /**
+     * The zone of calendar periods.
+     *
+     * @return the zone, or {@code null} for UTC
+     */
+    public @Nullable ZoneId getZone() {
+      return zone;
+    }
+
+    /**
+     * Sets the zone of calendar periods.
+     *
+     * @param zone the zone
+     */
+    public void setZone(@Nullable ZoneId zone) {
+      this.zone = zone;
+    }
+
+    /**
+     * The rolling window.
+     *
+     * @return the window, or {@code null}
+     */
+    public @Nullable Duration getWindow() {
+      return window;
+    }
+
+    /**
+     * Sets the rolling window.
+     *
+     * @param window the window
+     */
+    public void setWindow(@Nullable Duration window) {
+      this.window = window;
+    }
+
+    /**
+     * The per-trace idle time.
+     *
+     * @return the idle time, or {@code null}
+     */
+    public @Nullable Duration getIdle() {
+      return idle;
+    }
+
+    /**
+     * Sets the per-trace idle time.
+     *
+     * @param idle the idle time
+     */
+    public void setIdle(@Nullable Duration idle) {
+      this.idle = idle;
+    }
+
+    /**
+     * The alert percents.
+     *
+     * @return the percents
+     */
+    public List<Integer> getAlertAt() {
+      return alertAt;
+    }
+
+    /**
+     * Sets the alert percents.
+     *
+     * @param alertAt the percents
+     */
+    public void setAlertAt(List<Integer> alertAt) {
+      this.alertAt = alertAt;
+    }
+
+    /**
+     * The throttle percent.
+     *
+     * @return the percent, or {@code null}
+     */
+    public @Nullable Integer getThrottleAt() {
+      return throttleAt;
+    }
+
+    /**
+     * Sets the throttle percent.
+     *
+     * @param throttleAt the percent
+     */
+    public void setThrottleAt(@Nullable Integer throttleAt) {
+      this.throttleAt = throttleAt;
+    }
+
+    /**
+     * The block percent.
+     *
+     * @return the percent
+     */
+    public Integer getBlockAt() {
+      return blockAt;
+    }
+
+    /**
+     * Sets the block percent.
+     *
+     * @param blockAt the percent
+     */
+    public void setBlockAt(Integer blockAt) {
+      this.blockAt = blockAt;
+    }
+  }
+
+  /** The in-process cost ledger behind the lockn actuator endpoint. */
+  public static class Ledger {
+
+    /** How long costs are kept in memory. */
+    private Duration retention = Duration.ofHours(25);
+
+    /** Time resolution of the ledger. */
+    private Duration bucket = Duration.ofMinutes(1);
+
+    /** Time zone whose current day is the endpoint's reporting period. */
+    private ZoneId zone = ZoneId.of("UTC");
+
+    /** Creates the defaults. */
+    public Ledger() {}
+
+    /**
+     * The retention.
+     *
+     * @return the retention
+     */
+    public Duration getRetention() {
+      return retention;
+    }
+
+    /**
+     * Sets the retention.
+     *
+     * @param retention the retention
+     */
+    public void setRetention(Duration retention) {
+      this.retention = retention;
+    }
+
+    /**
+     * The bucket size.
+     *
+     * @return the size
+     */
+    public Duration getBucket() {
+      return bucket;
+    }
+
+    /**
+     * Sets the bucket size.
+     *
+     * @param bucket the size
+     */
+    public void setBucket(Duration bucket) {
+      this.bucket = bucket;
+    }
+
+    /**
+     * The reporting zone.
+     *
+     * @return the zone
+     */
+    public ZoneId getZone() {
+      return zone;
+    }
+
+    /**
+     * Sets the reporting zone.
+     *
+     * @param zone the zone
+     */
+    public void setZone(ZoneId zone) {
+      this.zone = zone;
+    }
+  }
+
+  /** A/B experiments, used when the application defines an Experiment bean (needs lockn-compression). */
+  public static class Experiment {
+
+    /** Request-context or Baggage key whose value is the experiment unit; the tenant key when unset. */
+    private @Nullable String unitKey;
+
+    /** Creates the defaults. */
+    public Experiment() {}
+
+    /**
+     * The unit key.
+     *
+     * @return the key, or {@code null} for the tenant key
+     */
+    public @Nullable String getUnitKey() {
+      return unitKey;
+    }
+
+    /**
+     * Sets the unit key.
+     *
+     * @param unitKey the key
+     */
+    public void setUnitKey(@Nullable String unitKey) {
+      this.unitKey = unitKey;
+    }
+  }
+
+  /** Reactor. */
+  public static class Reactor {
+
+    /**
+     * Whether to turn on Reactor's automatic context propagation (Hooks.enableAutomaticContextPropagation()), so
+     * that Baggage and the current span follow streamed responses across threads.
+     */
+    private boolean contextPropagation;
+
+    /** Creates the defaults. */
+    public Reactor() {}
+
+    /**
+     * Whether automatic context propagation is turned on.
+     *
+     * @return the setting
+     */
+    public boolean isContextPropagation() {
+      return contextPropagation;
+    }
+
+    /**
+     * Sets whether automatic context propagation is turned on.
+     *
+     * @param contextPropagation the setting
+     */
+    public void setContextPropagation(boolean contextPropagation) {
+      this.contextPropagation = contextPropagation;
+    }
+  }
+
+  // ---- self-validation ----
+
+  @Override
+  public boolean supports(Class<?> type) {
+    return LockNProperties.class.isAssignableFrom(type);
+  }
+
+  @Override
+  public void validate(Object target, Errors errors) {
+    LockNProperties p = (LockNProperties) target;
+    Attribution a = p.attribution;
+    requireText(errors, "attribution.tenant", a.tenant);
+    requireText(errors, "attribution.costCenter", a.costCenter);
+    requireText(errors, "attribution.workflowId", a.workflowId);
+    requireText(errors, "attribution.feature", a.feature);
+    requireText(errors, "attribution.plan", a.plan);
+    requireText(errors, "attribution.userId", a.userId);
+    for (int i = 0; i < a.extraKeys.size(); i++) {
+      requireText(errors, "attribution.extraKeys[" + i + "]", a.extraKeys.get(i));
+    }
+    check(errors, "attribution.maxValueLength", a.maxValueLength >= 1, "must be at least 1: " + a.maxValueLength);
+    check(errors, "contentCapture.maxLength", p.contentCapture.maxLength >= 16,
+        "must be at least 16: " + p.contentCapture.maxLength);
+    validatePricing(p.pricing, errors);
+    validateBudgets(p.budgets, errors);
+    validateLedger(p.ledger, errors);
+    if (p.experiment.unitKey != null) {
+      requireText(errors, "experiment.unitKey", p.experiment.unitKey);
+    }
+  }
+
+  private static void validatePricing(Pricing pricing, Errors errors) {
+    for (int i = 0; i < pricing.files.size(); i++) {
+      Resource r = pricing.files.get(i);
+      check(errors, "pricing.files[" + i + "]", r != null && r.exists(),
+          "no such price file: " + (r == null ? "null" : r.getDescription()));
+    }
+    pricing.discounts.forEach((key, percent) -> {
+      String field = "pricing.discounts[" + key + "]";
+      int slash = key.indexOf('/');
+      boolean keyOk = slash < 0 ? !key.isBlank()
+          : !key.substring(0, slash).isBlank() && !key.substring(slash + 1).isBlank();
+      if (!check(errors, field, keyOk, "the key must be a provider or provider/model: " + key)) {
+        return;
+      }
+      if (!check(errors, field, percent != null, "a percent off list price is required")) {
+        return;
+      }
+      check(errors, field, percent.signum() >= 0 && percent.compareTo(BigDecimal.valueOf(100)) <= 0,
+          "must be a percent from 0 to 100: " + percent.toPlainString());
+      check(errors, field, percent.stripTrailingZeros().scale() <= 8,
+          "has more than 8 decimal places: " + percent.toPlainString());
+    });
+    pricing.aliases.forEach((name, alias) -> {
+      String field = "pricing.aliases[" + name + "]";
+      if (check(errors, field, !name.isBlank() && alias != null, "a deployment name and its model are required")) {
+        requireText(errors, field + ".provider", alias.provider);
+        requireText(errors, field + ".model", alias.model);
+        if (alias.region != null) {
+          requireText(errors, field + ".region", alias.region);
+        }
+      }
+    });
+    List<String> metricKeys = pricing.metric.attributionKeys;
+    for (int i = 0; i < metricKeys.size(); i++) {
+      requireText(errors, "pricing.metric.attributionKeys[" + i + "]", metricKeys.get(i));
+    }
+  }
+
+  private static void validateBudgets(Budgets budgets, Errors errors) {
+    if (budgets.isConfigured()
+        && !ClassUtils.isPresent("io.lockn.budget.Budgets", LockNProperties.class.getClassLoader())) {
+      reject(errors, budgets.file != null ? "budgets.file" : "budgets.items",
+          "configures budgets, which need io.lockn:lockn-budget on the classpath");
+      return;
+    }
+    if (budgets.file != null) {
+      check(errors, "budgets.file", Files.isRegularFile(budgets.file) && Files.isReadable(budgets.file),
+          "no such readable file: " + budgets.file);
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < budgets.items.size(); i++) {
+      BudgetItem item = budgets.items.get(i);
+      String at = "budgets.items[" + i + "].";
+      if (item == null) {
+        reject(errors, "budgets.items[" + i + "]", "is empty");
+        continue;
+      }
+      if (requireText(errors, at + "name", item.name)) {
+        check(errors, at + "name", names.add(item.name), "repeats the name of an earlier budget: " + item.name);
+      }
+      String scopeProblem = scopeProblem(item.scope);
+      check(errors, at + "scope", scopeProblem == null, String.valueOf(scopeProblem));
+      validateLimit(item, at, errors);
+      validatePeriod(item, at, errors);
+      Set<Integer> alerts = new HashSet<>();
+      for (int j = 0; j < item.alertAt.size(); j++) {
+        Integer percent = item.alertAt.get(j);
+        if (percent(errors, at + "alertAt[" + j + "]", percent)) {
+          check(errors, at + "alertAt[" + j + "]", alerts.add(percent), "repeats " + percent);
+        }
+      }
+      if (item.throttleAt != null) {
+        percent(errors, at + "throttleAt", item.throttleAt);
+      }
+      percent(errors, at + "blockAt", item.blockAt);
+    }
+    budgets.downgrades.forEach((from, to) -> {
+      String field = "budgets.downgrades[" + from + "]";
+      if (check(errors, field, !from.isBlank() && to != null && !to.isBlank(), "a model is blank")) {
+        check(errors, field, !from.equals(to), "downgrades to itself: " + to);
+      }
+    });
+  }
+
+  private static void validateLimit(BudgetItem item, String at, Errors errors) {
+    if (item.limitUsd == null && item.limitTokens == null) {
+      reject(errors, at + "limitUsd", "a limit is required: limit-usd or limit-tokens");
+    } else if (item.limitUsd != null && item.limitTokens != null) {
+      reject(errors, at + "limitTokens", "set limit-usd or limit-tokens, not both");
+    } else if (item.limitUsd != null) {
+      BigDecimal usd = item.limitUsd;
+      if (check(errors, at + "limitUsd", usd.signum() >= 0, "must not be negative: " + usd.toPlainString())) {
+        boolean exact;
+        try {
+          usd.movePointRight(9).longValueExact();
+          exact = true;
+        } catch (ArithmeticException e) {
+          exact = false;
+        }
+        check(errors, at + "limitUsd", exact, "is finer than a nano-dollar or too large: " + usd.toPlainString());
+      }
+    } else {
+      check(errors, at + "limitTokens", item.limitTokens >= 0, "must not be negative: " + item.limitTokens);
+    }
+  }
+
+  private static void validatePeriod(BudgetItem item, String at, Errors errors) {
+    String period = item.period == null ? null : item.period.trim().toLowerCase(Locale.ROOT);
+    if (period == null || !PERIODS.contains(period)) {
+      reject(errors, at + "period", item.period == null
+          ? "is required: day, week, month, rolling, per-call or per-trace"
+          : "unknown period " + item.period + " (day, week, month, rolling, per-call or per-trace)");
+      return;
+    }
+    boolean calendar = period.equals("day") || period.equals("week") || period.equals("month");
+    check(errors, at + "zone", item.zone == null || calendar, "applies only to day, week and month periods");
+    check(errors, at + "idle", item.idle == null || period.equals("per-trace"),
+        "applies only to per-trace periods");
+    if (period.equals("rolling")) {
+      Duration w = item.window;
+      if (check(errors, at + "window", w != null, "is required for a rolling period, for example 1h")) {
+        check(errors, at + "window", wholeMillis(w) && w.toMillis() >= ROLLING_BUCKETS
+            && w.toMillis() % ROLLING_BUCKETS == 0, "must be a positive multiple of 60 ms: " + w);
+      }
+    } else {
+      check(errors, at + "window", item.window == null, "applies only to rolling periods");
+    }
+    if (item.idle != null) {
+      check(errors, at + "idle", wholeMillis(item.idle) && item.idle.toMillis() > 0,
+          "must be a positive whole number of milliseconds: " + item.idle);
+    }
+  }
+
+  private static void validateLedger(Ledger ledger, Errors errors) {
+    Duration bucket = ledger.bucket;
+    Duration retention = ledger.retention;
+    if (check(errors, "ledger.bucket", bucket != null && wholeMillis(bucket) && bucket.toMillis() > 0,
+        "must be a positive whole number of milliseconds: " + bucket)
+        && check(errors, "ledger.retention", retention != null && retention.compareTo(bucket) >= 0,
+            "must be at least the bucket size " + bucket + ": " + retention)) {
+      long buckets = retention.toMillis() / bucket.toMillis();
+      check(errors, "ledger.retention", buckets <= 1_000_000,
+          "keeps " + buckets + " buckets of " + bucket + "; at most 1,000,000");
+    }
+    check(errors, "ledger.zone", ledger.zone != null, "is required");
+  }
+
+  /**
+   * What is wrong with a budget scope expression, or {@code null} if it is valid. The same grammar as LockN's budget
+   * files.
+   */
+  static @Nullable String scopeProblem(@Nullable String scope) {
+    String s = scope == null ? "" : scope.trim();
+    if (s.equals("global")) {
+      return null;
+    }
+    if (s.startsWith("each ")) {
+      return s.substring(5).isBlank() ? "each needs an attribution key: " + scope : null;
+    }
+    int eq = s.indexOf('=');
+    if (eq > 0 && !s.substring(0, eq).isBlank() && !s.substring(eq + 1).isBlank()) {
+      return null;
+    }
+    return "must be global, each KEY, KEY=VALUE, agent=NAME, each agent, model=NAME or each model: " + scope;
+  }
+
+  private static boolean wholeMillis(Duration d) {
+    try {
+      return !d.isNegative() && Duration.ofMillis(d.toMillis()).equals(d);
+    } catch (ArithmeticException e) {
+      return false;
+    }
+  }
+
+  private static boolean percent(Errors errors, String field, @Nullable Integer percent) {
+    return check(errors, field, percent != null && percent > 0 && percent <= 100,
+        "must be a percent in (0, 100]: " + percent);
+  }
+
+  private static boolean requireText(Errors errors, String field, @Nullable String value) {
+    return check(errors, field, value != null && !value.isBlank(), "must not be blank");
+  }
+
+  private static boolean check(Errors errors, String field, boolean ok, String problem) {
+    if (!ok) {
+      reject(errors, field, problem);
+    }
+    return ok;
+  }
+
+  private static void reject(Errors errors, String field, String problem) {
+    errors.rejectValue(field, "lockn.invalid", propertyName(field) + " " + problem);
+  }
+
+  /** The property of a bean path: {@code budgets.items[0].limitUsd} is {@code lockn.budgets.items[0].limit-usd}. */
+  static String propertyName(String field) {
+    return "lockn." + DataObjectPropertyName.toDashedForm(field);
+  }
+}
