@@ -10,6 +10,7 @@ import static io.lockn.core.GenAiAttributes.GEN_AI_TOKEN_TYPE;
 import static io.lockn.core.GenAiAttributes.SERVER_ADDRESS;
 import static io.lockn.core.GenAiAttributes.SERVER_PORT;
 
+import io.lockn.core.CacheType;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.GenAiOperation;
 import io.lockn.core.LockNAttributes;
@@ -26,6 +27,7 @@ import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +52,10 @@ final class GenAiMetrics {
   private static final Attributes INPUT = Attributes.of(GEN_AI_TOKEN_TYPE, "input");
   private static final Attributes OUTPUT = Attributes.of(GEN_AI_TOKEN_TYPE, "output");
   private static final String UNKNOWN_MODALITY = "unknown";
+  /** Distinct model-call attribute sets kept by {@link #callAttributes}; a few hundred bytes each. */
+  static final int MAX_CACHED_CALL_ATTRIBUTES = 1024;
+  /** Distinct finish reasons kept per cached attribute set; providers define a handful. */
+  static final int MAX_CACHED_FINISH_REASONS = 16;
 
   private final SemconvProfile profile;
   private final List<String> metricAttributionKeys;
@@ -66,6 +72,7 @@ final class GenAiMetrics {
   private final CardinalityLimiter workflowLimiter;
   private final CardinalityLimiter finishReasonLimiter;
   private final int maxValueLength;
+  private final ConcurrentHashMap<CallKey, CallAttributes> callAttributesCache = new ConcurrentHashMap<>();
 
   // V1_41
   private final @Nullable LongHistogram tokenUsage;
@@ -215,8 +222,50 @@ final class GenAiMetrics {
     return meter.counterBuilder(name).setUnit(unit).setDescription(description).build();
   }
 
-  /** The attributes shared by every metric of one model call. */
-  Attributes callAttributes(
+  /**
+   * The attributes shared by every metric of one model call, and the variants derived from them.
+   *
+   * <p>Why a cache: building an {@link Attributes} sorts and copies its entries, and one call needs up to five of them
+   * (the base set, input and output token types, a finish reason, a cache hit), which was most of LockN's overhead
+   * over a hand-instrumented call. Without metric attribution keys the attributes depend only on the arguments here,
+   * so they are built once per distinct combination and then reused; with attribution keys they also depend on the
+   * call's Baggage and are built per call, as before. The cache is keyed by the raw values: a {@link
+   * CardinalityLimiter} maps a value to the same result every time once it has seen it, and the entry was built
+   * through the limiters, so a cached entry is what a fresh build would give. It holds at most {@link
+   * #MAX_CACHED_CALL_ATTRIBUTES} entries; past that, calls are built uncached, which bounds the memory whatever the
+   * application sends.
+   */
+  CallAttributes callAttributes(
+      GenAiOperation operation,
+      String provider,
+      String requestModel,
+      @Nullable String responseModel,
+      @Nullable String serverAddress,
+      long serverPort,
+      @Nullable String errorType,
+      Context context) {
+    if (!metricAttributionKeys.isEmpty()) {
+      return new CallAttributes(
+          buildCallAttributes(operation, provider, requestModel, responseModel, serverAddress, serverPort, errorType,
+              context));
+    }
+    CallKey key = new CallKey(operation, provider, requestModel, responseModel, serverAddress, serverPort, errorType);
+    CallAttributes cached = callAttributesCache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    CallAttributes built =
+        new CallAttributes(
+            buildCallAttributes(operation, provider, requestModel, responseModel, serverAddress, serverPort, errorType,
+                context));
+    if (callAttributesCache.size() < MAX_CACHED_CALL_ATTRIBUTES) {
+      CallAttributes raced = callAttributesCache.putIfAbsent(key, built);
+      return raced != null ? raced : built;
+    }
+    return built;
+  }
+
+  private Attributes buildCallAttributes(
       GenAiOperation operation,
       String provider,
       String requestModel,
@@ -246,6 +295,84 @@ final class GenAiMetrics {
     }
     putAttribution(b, context);
     return b.build();
+  }
+
+  /** The cache key of {@link #callAttributes}: the raw arguments the attributes are built from. */
+  private record CallKey(
+      GenAiOperation operation,
+      String provider,
+      String requestModel,
+      @Nullable String responseModel,
+      @Nullable String serverAddress,
+      long serverPort,
+      @Nullable String errorType) {}
+
+  /**
+   * One model call's metric attributes and their derived variants, each built on first use and then kept: the
+   * variants are immutable and a racing double build gives equal values, so plain (racy) lazy fields are safe.
+   */
+  final class CallAttributes {
+    final Attributes base;
+    private @Nullable Attributes input;
+    private @Nullable Attributes output;
+    private @Nullable Attributes counted;
+    /** Indexed by {@code cacheType.ordinal() * 2 + (inferred ? 1 : 0)}. */
+    private final @Nullable Attributes[] cacheHits = new Attributes[CacheType.values().length * 2];
+    /** Keyed by the raw finish reason; bounded by {@link #MAX_CACHED_FINISH_REASONS}. */
+    private final ConcurrentHashMap<String, Attributes> finishReasons = new ConcurrentHashMap<>(4);
+
+    CallAttributes(Attributes base) {
+      this.base = base;
+    }
+
+    Attributes input() {
+      Attributes a = input;
+      if (a == null) {
+        input = a = with(base, INPUT);
+      }
+      return a;
+    }
+
+    Attributes output() {
+      Attributes a = output;
+      if (a == null) {
+        output = a = with(base, OUTPUT);
+      }
+      return a;
+    }
+
+    Attributes counted() {
+      Attributes a = counted;
+      if (a == null) {
+        counted = a = base.toBuilder().put(GEN_AI_TOKEN_MODALITY, UNKNOWN_MODALITY).build();
+      }
+      return a;
+    }
+
+    Attributes finishReason(String reason) {
+      Attributes a = finishReasons.get(reason);
+      if (a == null) {
+        a = base.toBuilder().put(LockNAttributes.FINISH_REASON, finishReasonLimiter.limit(reason)).build();
+        if (finishReasons.size() < MAX_CACHED_FINISH_REASONS) {
+          finishReasons.putIfAbsent(reason, a);
+        }
+      }
+      return a;
+    }
+
+    Attributes cacheHit(CacheType cacheType, boolean inferred) {
+      int i = cacheType.ordinal() * 2 + (inferred ? 1 : 0);
+      Attributes a = cacheHits[i];
+      if (a == null) {
+        cacheHits[i] =
+            a =
+                base.toBuilder()
+                    .put(LockNAttributes.CACHE_TYPE, cacheType.value())
+                    .put(LockNAttributes.CACHE_HIT_INFERRED, inferred)
+                    .build();
+      }
+      return a;
+    }
   }
 
   /** The attributes of an agent, tool or workflow duration. */
@@ -297,18 +424,19 @@ final class GenAiMetrics {
 
   void recordModelCall(
       GenAiOperation operation,
-      Attributes attributes,
+      CallAttributes call,
       double seconds,
       @Nullable TokenUsage usage,
       boolean failed,
       Context context) {
+    Attributes attributes = call.base;
     boolean embeddings = operation == GenAiOperation.EMBEDDINGS;
     if (profile == SemconvProfile.V1_41) {
       operationDuration.record(seconds, attributes, context);
       if (usage != null) {
-        tokenUsage.record(usage.inputTokens(), with(attributes, INPUT), context);
+        tokenUsage.record(usage.inputTokens(), call.input(), context);
         if (!embeddings) {
-          tokenUsage.record(usage.outputTokens(), with(attributes, OUTPUT), context);
+          tokenUsage.record(usage.outputTokens(), call.output(), context);
         }
       }
       return;
@@ -323,7 +451,7 @@ final class GenAiMetrics {
     inferenceDuration.record(seconds, attributes, context);
     // Counters are recorded for failed operations too (0 when no usage came back); histograms only on success.
     TokenUsage u = usage != null ? usage : TokenUsage.EMPTY;
-    Attributes counted = attributes.toBuilder().put(GEN_AI_TOKEN_MODALITY, UNKNOWN_MODALITY).build();
+    Attributes counted = call.counted();
     usageInput.add(u.inputTokens(), counted, context);
     usageOutput.add(u.outputTokens(), counted, context);
     usageCacheRead.add(u.cacheReadTokens(), counted, context);
@@ -372,19 +500,12 @@ final class GenAiMetrics {
     substitutions.add(1, attributes, context);
   }
 
-  void countFinishReason(Attributes attributes, String reason, Context context) {
-    finishReasons.add(
-        1, attributes.toBuilder().put(LockNAttributes.FINISH_REASON, finishReasonLimiter.limit(reason)).build(), context);
+  void countFinishReason(CallAttributes call, String reason, Context context) {
+    finishReasons.add(1, call.finishReason(reason), context);
   }
 
-  void countCacheHit(Attributes attributes, String cacheType, boolean inferred, Context context) {
-    cacheHits.add(
-        1,
-        attributes.toBuilder()
-            .put(LockNAttributes.CACHE_TYPE, cacheType)
-            .put(LockNAttributes.CACHE_HIT_INFERRED, inferred)
-            .build(),
-        context);
+  void countCacheHit(CallAttributes call, CacheType cacheType, boolean inferred, Context context) {
+    cacheHits.add(1, call.cacheHit(cacheType, inferred), context);
   }
 
   private static Attributes with(Attributes base, Attributes extra) {

@@ -27,7 +27,6 @@ import io.lockn.core.SemconvProfile;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.Admission;
 import io.opentelemetry.api.baggage.Baggage;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.math.BigDecimal;
@@ -320,15 +319,15 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     }
 
     GenAiMetrics metrics = lockn.metrics;
-    Attributes attributes =
+    GenAiMetrics.CallAttributes attributes =
         metrics.callAttributes(
             llmOperation, provider, requestModel, respModel, serverAddress, serverPort, error, context);
     metrics.recordModelCall(llmOperation, attributes, seconds(endNanos), u, error != null, context);
     if (attempt > 1) {
-      metrics.countRetry(attributes, context);
+      metrics.countRetry(attributes.base, context);
     }
     if (fallbackDepth > 0) {
-      metrics.countFallback(attributes, context);
+      metrics.countFallback(attributes.base, context);
     }
     if (reasons != null) {
       for (int i = 0; i < reasons.size(); i++) {
@@ -336,11 +335,10 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
       }
     }
     if (cache != null || inferred) {
-      metrics.countCacheHit(attributes, cache != null ? cache.value() : CacheType.PROVIDER.value(), inferred,
-          context);
+      metrics.countCacheHit(attributes, cache != null ? cache : CacheType.PROVIDER, inferred, context);
     }
     if (substituted) {
-      metrics.countSubstitution(attributes, context);
+      metrics.countSubstitution(attributes.base, context);
     }
     List<LockNListener> listeners = lockn.listeners;
     if (!listeners.isEmpty()) {

@@ -1,0 +1,121 @@
+package io.lockn.benchmarks;
+
+import io.lockn.budget.Budget;
+import io.lockn.budget.Budgets;
+import io.lockn.budget.Period;
+import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.CallRequest;
+import io.lockn.pricing.PriceCatalog;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One model call admitted and completed by {@link Budgets} with the default in-memory ledger: estimate the call's
+ * maximum cost, reserve it on the tenant's monthly USD budget, then replace the reservation with the actual cost of
+ * its usage. The budget is the README's ({@code app.tenant_id}, month, alert at 80%, throttle at 95%, block at 100%)
+ * with a limit the run never reaches, so every call is admitted. The request is built once: LockN builds it per call,
+ * but that is the call path's cost, not the budget's.
+ *
+ * <ul>
+ *   <li>{@code allowAll}: the baseline, {@link CallAdmission#allowAll()}, what a call pays with no budgets.
+ *   <li>{@code admitComplete}: one thread. Target: at most 200 ns/op.
+ *   <li>{@code admitCompleteTwoThreads}: two threads on the same tenant's account, so both contend on its counters.
+ * </ul>
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BudgetAdmissionBenchmark -prof gc}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class BudgetAdmissionBenchmark {
+
+  private CallAdmission budgets;
+  private CallAdmission allowAll;
+  private CallRequest request;
+  private TokenUsage usage;
+
+  /** Builds one set of budgets shared by every thread. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    budgets =
+        Budgets.builder(PriceCatalog.bundled())
+            .addBudget(
+                Budget.builder("tenant-monthly")
+                    .scope(io.lockn.budget.Scope.each("app.tenant_id"))
+                    // $10M: at about $0.0003 a call, no run comes near it.
+                    .limitUsd("10000000")
+                    .period(Period.month(ZoneOffset.UTC))
+                    .alertAt(80)
+                    .throttleAt(95)
+                    .blockAt(100)
+                    .build())
+            .addDowngrade("gpt-4o", "gpt-4o-mini")
+            .build();
+    allowAll = CallAdmission.allowAll();
+    request =
+        new CallRequest("openai", "gpt-4o-mini", 1200, 512, Map.of("app.tenant_id", "acme"), "support-bot", "triage",
+            "4bf92f3577b34da6a3ce929d0e0e4736");
+    usage = TokenUsage.fromOpenAi(1200, 1024, 160, 0);
+    Admission probe = budgets.admit(request);
+    if (probe == Admission.allowed()) {
+      throw new IllegalStateException("the budget does not match the request");
+    }
+    probe.complete(usage, "gpt-4o-mini-2024-07-18");
+  }
+
+  /**
+   * The baseline: the allow-all policy.
+   *
+   * @return the admission
+   */
+  @Benchmark
+  public Admission allowAll() {
+    Admission admission = allowAll.admit(request);
+    admission.complete(usage, "gpt-4o-mini-2024-07-18");
+    return admission;
+  }
+
+  /**
+   * Admit and complete on one thread.
+   *
+   * @return the admission
+   */
+  @Benchmark
+  @Threads(1)
+  public Admission admitComplete() {
+    Admission admission = budgets.admit(request);
+    admission.complete(usage, "gpt-4o-mini-2024-07-18");
+    return admission;
+  }
+
+  /**
+   * Admit and complete on two threads sharing the tenant's account.
+   *
+   * @return the admission
+   */
+  @Benchmark
+  @Threads(2)
+  public Admission admitCompleteTwoThreads() {
+    Admission admission = budgets.admit(request);
+    admission.complete(usage, "gpt-4o-mini-2024-07-18");
+    return admission;
+  }
+}
