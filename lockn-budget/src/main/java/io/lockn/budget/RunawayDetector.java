@@ -236,8 +236,7 @@ public final class RunawayDetector {
     private long costNanos;
     private long modelCalls;
     private long toolCalls;
-    private @Nullable String previousTool;
-    private int run;
+    private final ToolRepeats repeats = new ToolRepeats();
     private boolean reported;
     private boolean ended;
 
@@ -296,10 +295,7 @@ public final class RunawayDetector {
           return null;
         }
         toolCalls++;
-        // The audit's key, exactly: name NUL arguments, a missing value spelled "null".
-        String key = tool + "\u0000" + arguments;
-        run = key.equals(previousTool) ? run + 1 : 1;
-        previousTool = key;
+        repeats.record(tool, arguments);
         r = check(spanId, true, tool);
       }
       if (r != null) {
@@ -314,8 +310,8 @@ public final class RunawayDetector {
         return null;
       }
       Runaway r = null;
-      if (toolCall && agentInvocation && run == toolRepeats) {
-        r = runaway(Runaway.Reason.TOOL_LOOP, spanId, run, Double.NaN, toolRepeats, tool);
+      if (toolCall && agentInvocation && repeats.run() == toolRepeats) {
+        r = runaway(Runaway.Reason.TOOL_LOOP, spanId, repeats.run(), Double.NaN, toolRepeats, tool);
       }
       if (r == null) {
         double @Nullable [] usual = usual();

@@ -2,6 +2,7 @@ package io.lockn.cli.audit;
 
 import io.lockn.compression.CompressionAttributes;
 import io.lockn.compression.roi.RoiAnalysis;
+import io.lockn.budget.ToolRepeats;
 import io.lockn.compression.roi.RoiSample;
 import io.lockn.compression.roi.RoiSpans;
 import io.lockn.core.AttributionKeys;
@@ -269,15 +270,12 @@ public final class Audit {
             + work.size() + " model and tool calls in one invocation (more than " + runawayMaxCalls + ")"));
         continue;
       }
-      int run = 0;
-      String previous = null;
+      ToolRepeats repeats = new ToolRepeats(); // the same rule as the live RunawayDetector
       for (AuditSpan s : work) {
         if (!"execute_tool".equals(operation(s))) {
           continue; // the model calls between tool calls are the loop's own turns
         }
-        String key = s.string("gen_ai.tool.name") + "\u0000" + s.string("gen_ai.tool.call.arguments");
-        run = key.equals(previous) ? run + 1 : 1;
-        previous = key;
+        int run = repeats.record(s.string("gen_ai.tool.name"), s.string("gen_ai.tool.call.arguments"));
         if (run == runawayRepeats) {
           String args = s.string("gen_ai.tool.call.arguments");
           report.add(new Finding(Finding.RUNAWAY_AGENT, traceId, List.of(agent.spanId(), s.spanId()), cost, name
