@@ -36,6 +36,8 @@ public final class Budget {
   private final long throttleAt;
   private final long approvalAbove;
   private final ThrottlePolicy throttle;
+  // thresholds.get(i).amountOf(limit), computed once: the decimal division is too slow for every admission.
+  private final long[] amounts;
 
   private Budget(Builder b, BudgetUnit unit, long limit, Period period, List<Threshold> thresholds) {
     this.name = b.name;
@@ -48,8 +50,11 @@ public final class Budget {
     this.thresholds = thresholds;
     long block = Long.MAX_VALUE;
     long throttle = Long.MAX_VALUE;
-    for (Threshold t : thresholds) {
+    this.amounts = new long[thresholds.size()];
+    for (int i = 0; i < amounts.length; i++) {
+      Threshold t = thresholds.get(i);
       long amount = t.amountOf(limit);
+      amounts[i] = amount;
       if (t.action() == Action.BLOCK) {
         block = Math.min(block, amount);
       } else if (t.action() == Action.THROTTLE) {
@@ -123,6 +128,11 @@ public final class Budget {
    */
   public List<Threshold> thresholds() {
     return thresholds;
+  }
+
+  /** The amount of the threshold at {@code index}: {@code thresholds().get(index).amountOf(limit())}. */
+  long thresholdAmount(int index) {
+    return amounts[index];
   }
 
   /**

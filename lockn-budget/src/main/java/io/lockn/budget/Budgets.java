@@ -550,7 +550,7 @@ public final class Budgets implements CallAdmission {
         continue;
       }
       String key = c.budget.name() + '|' + c.scope + '|' + i;
-      long amount = t.amountOf(c.budget.limit());
+      long amount = c.budget.thresholdAmount(i);
       if (used < amount) {
         if (rolling) {
           alerted.remove(key);

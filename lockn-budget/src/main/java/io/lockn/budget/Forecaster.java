@@ -55,9 +55,7 @@ final class Forecaster {
 
     long length = periodEnd - periodStart;
     long elapsed = nowMillis - periodStart;
-    long linear = elapsed <= 0
-        ? spent
-        : clamp(BigInteger.valueOf(spent).multiply(BigInteger.valueOf(length)).divide(BigInteger.valueOf(elapsed)));
+    long linear = elapsed <= 0 ? spent : linear(spent, length, elapsed);
     long projected = linear;
     if (ewma != null) {
       BigDecimal rest = ewma.multiply(BigDecimal.valueOf(periodEnd - nowMillis))
@@ -91,6 +89,14 @@ final class Forecaster {
 
   private static BigDecimal round(BigDecimal d) {
     return d.setScale(SCALE, RoundingMode.HALF_EVEN);
+  }
+
+  /** {@code spent x length / elapsed}, rounded down and clamped; in longs when the product fits, as it usually does. */
+  static long linear(long spent, long length, long elapsed) {
+    if (spent >= 0 && Math.multiplyHigh(spent, length) == 0 && spent * length >= 0) {
+      return spent * length / elapsed;
+    }
+    return clamp(BigInteger.valueOf(spent).multiply(BigInteger.valueOf(length)).divide(BigInteger.valueOf(elapsed)));
   }
 
   private static long clamp(BigInteger v) {

@@ -153,4 +153,29 @@ class ForecastTest {
     assertThatThrownBy(() -> Budgets.builder(PriceCatalog.builder().build())
         .setForecastInterval(Period.Kind.ROLLING, Duration.ofHours(1))).hasMessageStartingWith("forecastInterval");
   }
+
+  @Test
+  void linearProjection_inLongsEqualsTheExactQuotient() {
+    long month = 30L * 86_400_000L;
+    long[][] cases = {
+      {0, month, 1}, {276_000, month, 86_400_000L}, {Long.MAX_VALUE / month, month, 7},
+      {Long.MAX_VALUE / month + 1, month, month - 1}, {Long.MAX_VALUE, month, month}, {Long.MAX_VALUE, month, 1},
+      {1_000_000_007L, 3, 2}};
+    for (long[] c : cases) {
+      java.math.BigInteger exact = java.math.BigInteger.valueOf(c[0]).multiply(java.math.BigInteger.valueOf(c[1]))
+          .divide(java.math.BigInteger.valueOf(c[2]));
+      long expected = exact.bitLength() < 64 ? exact.longValue() : Long.MAX_VALUE;
+      assertThat(Forecaster.linear(c[0], c[1], c[2])).as("%s x %s / %s", c[0], c[1], c[2]).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void thresholdAmounts_areComputedOncePerBudget() {
+    Budget b = Budget.builder("b").limitUsd("100").period(Period.month(ZoneOffset.UTC)).alertAt(80).throttleAt(95)
+        .blockAt(100).build();
+    for (int i = 0; i < b.thresholds().size(); i++) {
+      assertThat(b.thresholdAmount(i)).isEqualTo(b.thresholds().get(i).amountOf(b.limit()));
+    }
+    assertThat(b.thresholdAmount(0)).isEqualTo(80_000_000_000L);
+  }
 }

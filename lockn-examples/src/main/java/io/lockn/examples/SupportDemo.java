@@ -168,6 +168,7 @@ public final class SupportDemo {
     boolean otlp = otlpEndpoint != null && !otlpEndpoint.isBlank();
     boolean grpc = otlp && "grpc".equalsIgnoreCase(otlpProtocol);
     ContextTrimmingExperiment experiment = new ContextTrimmingExperiment();
+    LangChain4jPart.Result langChain4j = null;
 
     try (OutputStream traceFile = new BufferedOutputStream(Files.newOutputStream(traces));
         OutputStream metricFile = new BufferedOutputStream(Files.newOutputStream(metrics))) {
@@ -231,6 +232,7 @@ public final class SupportDemo {
       // the same trace file, so that the three tenants' tables above stay those of the support workflow.
       summary.experiment(experiment,
           runExperiment(experiment, resource, traceFile, otlp ? otlpSpanExporter(otlpEndpoint, grpc) : null));
+      langChain4j = LangChain4jPart.run(resource, traceFile, otlp ? otlpSpanExporter(otlpEndpoint, grpc) : null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the demo's telemetry to " + outputDirectory, e);
     }
@@ -239,6 +241,10 @@ public final class SupportDemo {
     console.println();
     experiment.print(console, summary.experimentResult());
     console.println();
+    if (langChain4j != null) {
+      LangChain4jPart.print(console, langChain4j);
+      console.println();
+    }
     console.println("Traces:  " + traces);
     console.println("Metrics: " + metrics);
     if (otlp) {

@@ -94,6 +94,27 @@ class SupportDemoTest {
         || span.get("name").asText().startsWith("compress ");
   }
 
+  static boolean isLangChain4jPart(JsonNode span) {
+    return "billing-chat".equals(attributes(span).get("app.feature"));
+  }
+
+  @Test
+  void langChain4jPart_aRealAiServiceWithAToolIsRecordedAndPricedExactly() {
+    JsonNode agent = named("invoke_agent BillingAssistant.answer").get(0);
+    List<JsonNode> children = spans.stream().filter(s -> agent.get("spanId").asText()
+        .equals(s.path("parentSpanId").asText())).toList();
+    assertThat(children).extracting(s -> s.get("name").asText())
+        .containsExactlyInAnyOrder("chat gpt-4o-mini", "execute_tool invoice", "chat gpt-4o-mini");
+    assertThat(spans.stream().filter(SupportDemoTest::isLangChain4jPart)).hasSize(4)
+        .allSatisfy(s -> assertThat(tenant(s)).isEqualTo("umbrella"));
+    // gpt-4o-mini: $0.15 input, $0.075 cached input, $0.60 output per 1M tokens.
+    long first = 1180 * 150 + 22 * 600;
+    long second = (1260 - 1152) * 150 + 1152 * 75 + 31 * 600;
+    assertThat(attributes(agent)).containsEntry("lockn.cost.rollup.total_nanos", first + second);
+    assertThat(console).contains("LangChain4j: the billing question", "USD 0.000311400 (roll-up)",
+        "answer: Yes: invoice INV-1042 (1290.00 EUR) was paid on 2026-11-03.");
+  }
+
   static String tenant(JsonNode span) {
     return (String) attributes(span).get("app.tenant_id");
   }
@@ -116,8 +137,9 @@ class SupportDemoTest {
     // 15 spans per full ticket (acme, globex) and 3 per starter ticket (workflow, agent, model call; initech); the
     // A/B experiment adds 3 per session (workflow, agent, model call) and a compress span per compressed session.
     RoiResult roi = summary.experimentResult();
-    assertThat(spans).hasSize(30 + 9 + 3 * ContextTrimmingExperiment.SESSIONS + roi.treatmentCalls());
-    assertThat(spans.stream().filter(s -> !isExperiment(s))).hasSize(30 + 9);
+    // The LangChain4j part adds its agent, two model calls and a tool.
+    assertThat(spans).hasSize(30 + 9 + 3 * ContextTrimmingExperiment.SESSIONS + roi.treatmentCalls() + 4);
+    assertThat(spans.stream().filter(s -> !isExperiment(s) && !isLangChain4jPart(s))).hasSize(30 + 9);
     List<JsonNode> workflows = named("invoke_workflow customer-support");
     assertThat(workflows).hasSize(5);
     assertThat(workflows).extracting(SupportDemoTest::tenant)
@@ -146,7 +168,7 @@ class SupportDemoTest {
       assertThat(a).containsKeys("app.tenant_id", "app.cost_center", "app.workflow_id", "app.feature", "app.plan",
           "app.user_id");
     });
-    Map<String, Long> traces = spans.stream().filter(s -> !isExperiment(s))
+    Map<String, Long> traces = spans.stream().filter(s -> !isExperiment(s) && !isLangChain4jPart(s))
         .collect(Collectors.groupingBy(s -> s.get("traceId").asText(), Collectors.counting()));
     assertThat(traces).hasSize(5);
   }

@@ -1,7 +1,9 @@
 package io.lockn.pricing;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,6 +28,9 @@ public final class ModelPrice {
   private final List<PricePeriod> periods;
   private final Map<String, BigDecimal> serviceTiers;
   private final Map<String, BigDecimal> regions;
+  // Built once: the cost of every call names its entry, and of its price period when the entry has history.
+  private final String id;
+  private final String[] periodIds;
 
   private ModelPrice(Builder b) {
     this.provider = b.provider;
@@ -40,6 +45,11 @@ public final class ModelPrice {
     this.periods = List.copyOf(sorted);
     this.serviceTiers = Map.copyOf(b.serviceTiers);
     this.regions = Map.copyOf(b.regions);
+    this.id = provider + "/" + model;
+    this.periodIds = new String[periods.size()];
+    for (int i = 0; i < periodIds.length; i++) {
+      periodIds[i] = periodId(periods.get(i));
+    }
   }
 
   /**
@@ -95,7 +105,25 @@ public final class ModelPrice {
    * @return the entry id
    */
   public String id() {
-    return provider + "/" + model;
+    return id;
+  }
+
+  /**
+   * The pricing id of one of this entry's periods: the entry id, followed by {@code @} and the period's first day
+   * (UTC) when the period has a start; built once per period.
+   */
+  String pricingId(PricePeriod period) {
+    for (int i = 0; i < periodIds.length; i++) {
+      if (periods.get(i) == period) {
+        return periodIds[i];
+      }
+    }
+    return periodId(period);
+  }
+
+  private String periodId(PricePeriod period) {
+    Instant from = period.effectiveFrom();
+    return from == null ? id : id + '@' + from.atZone(ZoneOffset.UTC).toLocalDate();
   }
 
   /**

@@ -11,7 +11,6 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -249,19 +248,9 @@ public final class PriceCatalog {
   }
 
   private static String pricingId(ModelMatch match, PricePeriod period) {
-    // Built per call only when there is history or a region; the common case reuses the entry id.
-    ModelPrice e = match.entry();
-    if (period.effectiveFrom() == null && match.region() == null) {
-      return e.id();
-    }
-    StringBuilder sb = new StringBuilder(e.id());
-    if (period.effectiveFrom() != null) {
-      sb.append('@').append(period.effectiveFrom().atZone(ZoneOffset.UTC).toLocalDate());
-    }
-    if (match.region() != null) {
-      sb.append('[').append(match.region()).append(']');
-    }
-    return sb.toString();
+    // The entry builds its ids once per period; only a region makes one per call.
+    String id = match.entry().pricingId(period);
+    return match.region() == null ? id : id + '[' + match.region() + ']';
   }
 
   private static Map<String, Map<String, ModelResolver.Alias>> copyAliases(

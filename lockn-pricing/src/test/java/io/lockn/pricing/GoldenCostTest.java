@@ -152,6 +152,20 @@ class GoldenCostTest {
   }
 
   @Test
+  void pricingId_isBuiltOncePerEntryAndPricePeriod() {
+    // The hot path allocates only the Cost: the id of an entry, and of each of its dated periods, is built once.
+    TokenUsage usage = TokenUsage.of(1000, 1000);
+    assertThat(cost("openai", "gpt-4o", usage).pricingId())
+        .isEqualTo("openai/gpt-4o@2024-10-02")
+        .isSameAs(cost("openai", "gpt-4o-2025-03-01", usage).pricingId());
+    assertThat(CATALOG.cost("openai", "gpt-4o", usage, Instant.parse("2024-06-01T00:00:00Z"), null).pricingId())
+        .isEqualTo("openai/gpt-4o@2024-05-13");
+    assertThat(cost("openai", "gpt-4o-mini", usage).pricingId())
+        .isEqualTo("openai/gpt-4o-mini")
+        .isSameAs(cost("openai", "gpt-4o-mini", usage).pricingId());
+  }
+
+  @Test
   void bedrockCrossRegionProfile_costsTenPercentMoreForClaude45() {
     TokenUsage usage = TokenUsage.of(1000, 1000);
     Cost us = cost("aws.bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", usage);
