@@ -47,6 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class BudgetAdmissionBenchmark {
 
+  private static final String RESPONSE_MODEL = "gpt-4o-mini-2024-07-18";
+
   private CallAdmission budgets;
   private CallAdmission allowAll;
   private CallRequest request;
@@ -78,7 +80,7 @@ public class BudgetAdmissionBenchmark {
     if (probe == Admission.allowed()) {
       throw new IllegalStateException("the budget does not match the request");
     }
-    probe.complete(usage, "gpt-4o-mini-2024-07-18");
+    probe.complete(usage, RESPONSE_MODEL);
   }
 
   /**
@@ -88,9 +90,7 @@ public class BudgetAdmissionBenchmark {
    */
   @Benchmark
   public Admission allowAll() {
-    Admission admission = allowAll.admit(request);
-    admission.complete(usage, "gpt-4o-mini-2024-07-18");
-    return admission;
+    return admitAndComplete(allowAll);
   }
 
   /**
@@ -101,9 +101,7 @@ public class BudgetAdmissionBenchmark {
   @Benchmark
   @Threads(1)
   public Admission admitComplete() {
-    Admission admission = budgets.admit(request);
-    admission.complete(usage, "gpt-4o-mini-2024-07-18");
-    return admission;
+    return admitAndComplete(budgets);
   }
 
   /**
@@ -114,8 +112,13 @@ public class BudgetAdmissionBenchmark {
   @Benchmark
   @Threads(2)
   public Admission admitCompleteTwoThreads() {
-    Admission admission = budgets.admit(request);
-    admission.complete(usage, "gpt-4o-mini-2024-07-18");
+    return admitAndComplete(budgets);
+  }
+
+  /** One call as LockN settles it: admitted, then completed with its usage and the dated response model. */
+  private Admission admitAndComplete(CallAdmission policy) {
+    Admission admission = policy.admit(request);
+    admission.complete(usage, RESPONSE_MODEL);
     return admission;
   }
 }

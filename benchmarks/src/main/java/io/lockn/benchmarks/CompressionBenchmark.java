@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@link TokenCounter} that answers a constant, so only LockN's own work is measured (its span with the stub
  *       exporter and always-on sampler of {@link LlmCallOverheadBenchmark}, attributes, and the step metrics).
  *       Target: at most 1 µs of overhead.
- *   <li>{@code jtokkitText} against {@code lockNText}: one 1.3 kB English prompt counted with jtokkit's {@code
+ *   <li>{@code jtokkitText} against {@code lockNText}: one 1.1 kB English prompt counted with jtokkit's {@code
  *       o200k_base} {@link Encoding#countTokensOrdinary}, and with {@link JtokkitTokenCounter#count(String, String,
  *       String)} for {@code gpt-4o} (which picks the same encoding). Target: LockN at least 0.9x jtokkit's
  *       throughput.

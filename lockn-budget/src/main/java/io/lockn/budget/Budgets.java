@@ -549,14 +549,15 @@ public final class Budgets implements CallAdmission {
       if (t.action() != Action.ALERT) {
         continue;
       }
-      String key = c.budget.name() + '|' + c.scope + '|' + i;
       long amount = c.budget.thresholdAmount(i);
       if (used < amount) {
         if (rolling) {
-          alerted.remove(key);
+          alerted.remove(c.budget.name() + '|' + c.scope + '|' + i);
         }
         continue;
       }
+      // Built only past the threshold: below it, on most calls, the key is not needed.
+      String key = c.budget.name() + '|' + c.scope + '|' + i;
       if (c.perCall) {
         sink = alert(event(c, Action.ALERT, t, used, requested, requestModel, model), sink, collect);
         continue;

@@ -142,6 +142,14 @@ class MetricsTest {
     return LockN.builder().setOpenTelemetry(otel).setSemconvProfile(profile).build();
   }
 
+  private LockN v141WithCardinalityLimit(int limit) {
+    return LockN.builder()
+        .setOpenTelemetry(otel)
+        .setSemconvProfile(SemconvProfile.V1_41)
+        .setMetricCardinalityLimit(limit)
+        .build();
+  }
+
   private static void chatWithUsage(LockN lockn) {
     lockn.chat(GenAiProvider.OPENAI, "gpt-4o")
         .server("api.openai.com", 443)
@@ -701,6 +709,56 @@ class MetricsTest {
             Map.entry(with(base, REQUEST_MODEL, "_OTHER"), 2L));
     // Spans are not capped.
     assertThat(span("chat model-e").getAttributes().get(REQUEST_MODEL)).isEqualTo("model-e");
+  }
+
+  /**
+   * GenAiMetrics reuses a call's metric attributes per distinct (operation, provider, models, server, error): repeated
+   * calls, values that overflow after being cached, and finish-reason and cache-hit variants must record exactly what
+   * building them per call did.
+   */
+  @Test
+  void cachedCallAttributes_recordTheSameAsBuiltPerCall() {
+    LockN lockn = v141WithCardinalityLimit(2);
+    for (String model : List.of("model-a", "model-b", "model-c", "model-a", "model-d", "model-c", "model-b")) {
+      lockn.chat(GenAiProvider.OPENAI, model).run(() -> lockn.currentLlmCall().finishReason("stop"));
+    }
+    lockn.chat(GenAiProvider.OPENAI, "model-a").run(() -> lockn.currentLlmCall().finishReason("length"));
+    lockn.chat(GenAiProvider.OPENAI, "model-a").run(() -> lockn.currentLlmCall().cacheHit(CacheType.SEMANTIC));
+
+    Attributes base = Attributes.of(OPERATION, "chat", PROVIDER, "openai");
+    Collection<MetricData> metrics = metricReader.collectAllMetrics();
+    assertThat(histogramCounts(metric(metrics, OPERATION_DURATION)))
+        .containsOnly(
+            Map.entry(with(base, REQUEST_MODEL, "model-a"), 4L),
+            Map.entry(with(base, REQUEST_MODEL, "model-b"), 2L),
+            Map.entry(with(base, REQUEST_MODEL, "_OTHER"), 3L));
+    Attributes a = with(base, REQUEST_MODEL, "model-a");
+    assertThat(counterValues(metric(metrics, "lockn.client.finish_reasons")))
+        .containsOnly(
+            Map.entry(with(a, FINISH_REASON, "stop"), 2L),
+            Map.entry(with(a, FINISH_REASON, "length"), 1L),
+            Map.entry(with(with(base, REQUEST_MODEL, "model-b"), FINISH_REASON, "stop"), 2L),
+            Map.entry(with(with(base, REQUEST_MODEL, "_OTHER"), FINISH_REASON, "stop"), 3L));
+    assertThat(counterValues(metric(metrics, "lockn.client.cache_hits")))
+        .containsOnly(Map.entry(with(with(a, CACHE_TYPE, "semantic"), CACHE_HIT_INFERRED, false), 1L));
+  }
+
+  /** Past the cache's size (1,024 attribute sets) calls are built per call and still recorded correctly. */
+  @Test
+  void callAttributesBeyondTheCacheSize_areStillRecorded() {
+    LockN lockn = v141WithCardinalityLimit(2_000);
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 1_100; i++) {
+        lockn.chat(GenAiProvider.OPENAI, "gpt-4o").server("host-" + i, 443).run(() -> {});
+      }
+    }
+
+    Map<Attributes, Long> counts = histogramCounts(metric(metricReader.collectAllMetrics(), OPERATION_DURATION));
+    assertThat(counts).hasSize(1_100).allSatisfy((attributes, count) -> assertThat(count).isEqualTo(2L));
+    assertThat(counts)
+        .containsKey(
+            Attributes.of(OPERATION, "chat", PROVIDER, "openai", REQUEST_MODEL, "gpt-4o", SERVER_ADDRESS, "host-1099",
+                SERVER_PORT, 443L));
   }
 
   /**

@@ -244,52 +244,40 @@ final class GenAiMetrics {
       long serverPort,
       @Nullable String errorType,
       Context context) {
-    if (!metricAttributionKeys.isEmpty()) {
-      return new CallAttributes(
-          buildCallAttributes(operation, provider, requestModel, responseModel, serverAddress, serverPort, errorType,
-              context));
-    }
     CallKey key = new CallKey(operation, provider, requestModel, responseModel, serverAddress, serverPort, errorType);
-    CallAttributes cached = callAttributesCache.get(key);
+    boolean cacheable = metricAttributionKeys.isEmpty();
+    CallAttributes cached = cacheable ? callAttributesCache.get(key) : null;
     if (cached != null) {
       return cached;
     }
-    CallAttributes built =
-        new CallAttributes(
-            buildCallAttributes(operation, provider, requestModel, responseModel, serverAddress, serverPort, errorType,
-                context));
-    if (callAttributesCache.size() < MAX_CACHED_CALL_ATTRIBUTES) {
+    CallAttributes built = new CallAttributes(buildCallAttributes(key, context));
+    if (cacheable && callAttributesCache.size() < MAX_CACHED_CALL_ATTRIBUTES) {
       CallAttributes raced = callAttributesCache.putIfAbsent(key, built);
       return raced != null ? raced : built;
     }
     return built;
   }
 
-  private Attributes buildCallAttributes(
-      GenAiOperation operation,
-      String provider,
-      String requestModel,
-      @Nullable String responseModel,
-      @Nullable String serverAddress,
-      long serverPort,
-      @Nullable String errorType,
-      Context context) {
+  private Attributes buildCallAttributes(CallKey k, Context context) {
     AttributesBuilder b =
         Attributes.builder()
-            .put(GEN_AI_OPERATION_NAME, operation.value())
-            .put(GEN_AI_PROVIDER_NAME, providerLimiter.limit(provider));
-    if (!requestModel.isEmpty()) {
-      b.put(GEN_AI_REQUEST_MODEL, requestModelLimiter.limit(requestModel));
+            .put(GEN_AI_OPERATION_NAME, k.operation().value())
+            .put(GEN_AI_PROVIDER_NAME, providerLimiter.limit(k.provider()));
+    if (!k.requestModel().isEmpty()) {
+      b.put(GEN_AI_REQUEST_MODEL, requestModelLimiter.limit(k.requestModel()));
     }
+    String responseModel = k.responseModel();
     if (responseModel != null) {
       b.put(GEN_AI_RESPONSE_MODEL, responseModelLimiter.limit(responseModel));
     }
+    String serverAddress = k.serverAddress();
     if (serverAddress != null) {
       b.put(SERVER_ADDRESS, serverLimiter.limit(serverAddress));
-      if (serverPort > 0) {
-        b.put(SERVER_PORT, serverPort);
+      if (k.serverPort() > 0) {
+        b.put(SERVER_PORT, k.serverPort());
       }
     }
+    String errorType = k.errorType();
     if (errorType != null) {
       b.put(ERROR_TYPE, errorType);
     }
