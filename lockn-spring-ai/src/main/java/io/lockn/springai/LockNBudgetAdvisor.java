@@ -9,6 +9,7 @@ import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
 import io.lockn.core.spi.TokenCounter;
 import io.lockn.core.spi.UsageLogger;
+import io.lockn.springai.internal.ReactorScopes;
 import io.lockn.springai.internal.SpringAiMessages;
 import io.lockn.springai.internal.SpringAiUsages;
 import io.opentelemetry.api.baggage.Baggage;
@@ -107,37 +108,49 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
 
   @Override
   public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
-    return Flux.defer(() -> {
-      Admitted admitted;
-      try {
-        admitted = admit(request);
-      } catch (BudgetExceededException blocked) {
-        return Flux.error(blocked);
+    return Flux.deferContextual(reactorContext -> {
+      // A later round trip of a streamed tool loop runs on another thread: restore the request's Baggage that
+      // LockNContextAdvisor carried in the Reactor context, for the admission and for the model call's span.
+      io.opentelemetry.context.Context carried = ReactorScopes.carried(reactorContext);
+      if (carried == null) {
+        return admitAndStream(request, chain);
       }
-      if (admitted == null) {
-        return chain.nextStream(request);
+      try (io.opentelemetry.context.Scope ignored = carried.makeCurrent()) {
+        return ReactorScopes.subscribedWithin(carried::makeCurrent, admitAndStream(request, chain));
       }
-      AtomicReference<@Nullable ChatResponse> last = new AtomicReference<>();
-      AtomicBoolean settled = new AtomicBoolean();
-      return chain.nextStream(admitted.request)
-          .doOnNext(r -> {
-            ChatResponse c = r.chatResponse();
-            if (c != null && c.getMetadata() != null && SpringAiUsages.from(c.getMetadata().getUsage()) != null) {
-              last.set(c);
-            }
-          })
-          .doOnError(e -> {
-            if (settled.compareAndSet(false, true)) {
-              release(admitted.admission);
-            }
-          })
-          .doFinally(signal -> {
-            if (settled.compareAndSet(false, true)) {
-              // Completed, or cancelled after some chunks: settle with the usage seen so far.
-              complete(admitted.admission, last.get());
-            }
-          });
     });
+  }
+
+  private Flux<ChatClientResponse> admitAndStream(ChatClientRequest request, StreamAdvisorChain chain) {
+    Admitted admitted;
+    try {
+      admitted = admit(request);
+    } catch (BudgetExceededException blocked) {
+      return Flux.error(blocked);
+    }
+    if (admitted == null) {
+      return chain.nextStream(request);
+    }
+    AtomicReference<@Nullable ChatResponse> last = new AtomicReference<>();
+    AtomicBoolean settled = new AtomicBoolean();
+    return chain.nextStream(admitted.request)
+        .doOnNext(r -> {
+          ChatResponse c = r.chatResponse();
+          if (c != null && c.getMetadata() != null && SpringAiUsages.from(c.getMetadata().getUsage()) != null) {
+            last.set(c);
+          }
+        })
+        .doOnError(e -> {
+          if (settled.compareAndSet(false, true)) {
+            release(admitted.admission);
+          }
+        })
+        .doFinally(signal -> {
+          if (settled.compareAndSet(false, true)) {
+            // Completed, or cancelled after some chunks: settle with the usage seen so far.
+            complete(admitted.admission, last.get());
+          }
+        });
   }
 
   /** The admission and the request to send; {@code null} when LockN failed (the call goes on unadmitted). */

@@ -88,7 +88,9 @@ public final class LockNContextAdvisor implements CallAdvisor, StreamAdvisor {
       try (Scope ignored = context.makeCurrent()) {
         inner = chain.nextStream(request);
       }
-      return ReactorScopes.subscribedWithin(context::makeCurrent, inner);
+      return ReactorScopes.subscribedWithin(context::makeCurrent, inner)
+          // For the tool loop's later round trips, which run on other threads (see LockNBudgetAdvisor).
+          .contextWrite(r -> r.put(ReactorScopes.BAGGAGE_KEY, Baggage.fromContext(context)));
     });
   }
 

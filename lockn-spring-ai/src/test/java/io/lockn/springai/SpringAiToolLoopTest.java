@@ -132,4 +132,32 @@ class SpringAiToolLoopTest extends BridgedOpenAiTestSupport {
     assertThat(reserved("acme-tools-tight")).isZero();
     assertThat(spansNamed("chat ")).hasSize(1);
   }
+
+  @Test
+  void streamedToolLoop_everyRoundTripIsAdmittedForTheRequestsTenant() {
+    String toolDelta = "{\"id\":\"chatcmpl-st-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\""
+        + MODEL + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,"
+        + "\"tool_calls\":[{\"index\":0,\"id\":\"call_s1\",\"type\":\"function\",\"function\":{\"name\":"
+        + "\"weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]},\"finish_reason\":null}]}";
+    String toolDone = "{\"id\":\"chatcmpl-st-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\""
+        + MODEL + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}";
+    STUB.sse(toolDelta, toolDone, OpenAiStub.usageChunk("chatcmpl-st-1", MODEL, 150, 0, 20, 0))
+        .sse(OpenAiStub.chunk("chatcmpl-st-2", MODEL, "Snowing in Oslo.", null),
+            OpenAiStub.chunk("chatcmpl-st-2", MODEL, "", "stop"),
+            OpenAiStub.usageChunk("chatcmpl-st-2", MODEL, 400, 256, 60, 0));
+    WeatherTools tools = new WeatherTools();
+    int admissionsBefore = witness.admissions();
+
+    List<String> parts = chatClientBuilder.build().prompt("Weather in Oslo?").tools(tools)
+        .advisors(a -> a.param("app.tenant_id", "acme-stream-tools")).stream().content().collectList()
+        .block(java.time.Duration.ofSeconds(30));
+
+    assertThat(String.join("", parts)).contains("Snowing in Oslo.");
+    assertThat(tools.cities).containsExactly("Oslo");
+    assertThat(STUB.requests()).hasSize(2);
+    assertThat(witness.admissions() - admissionsBefore).isEqualTo(2);
+    // The second round trip runs on another thread, after the tool: it is still the request's tenant's.
+    assertThat(witness.lastRequest().attribution()).containsEntry("app.tenant_id", "acme-stream-tools");
+    assertThat(spent("acme-stream-tools")).isEqualTo(ROUND_1 + ROUND_2);
+  }
 }
