@@ -94,6 +94,8 @@ import org.jspecify.annotations.Nullable;
 public final class Budgets implements CallAdmission {
 
   private static final int MAX_TRACKED_ACCOUNTS = 10_000;
+  // Bound of each budget's cache of current calendar accounts (see currentAccounts).
+  static final int MAX_CACHED_ACCOUNTS = 10_000;
 
   private final List<Budget> budgets;
   private final PriceCatalog catalog;
@@ -123,9 +125,21 @@ public final class Budgets implements CallAdmission {
   private final ConcurrentHashMap<String, Long> traceAlerted = new ConcurrentHashMap<>();
   // budget|scope|threshold -> period start (epoch millis) of the last alert; Long.MIN_VALUE re-arms a rolling alert.
   private final ConcurrentHashMap<String, Long> alerted = new ConcurrentHashMap<>();
+  // Per budget (same index as budgets), for day, week and month budgets only: scope -> the account of the period
+  // last seen. Building an account per call (the zoned calendar window, the ledger key with the period's start, the
+  // budget|scope key of the forecast and status maps) was most of admission's cost; an entry is reused only while
+  // the call's instant is inside its period, so a call past midnight or the month's end builds the new period's
+  // account. Bounded: past MAX_CACHED_ACCOUNTS entries, ended periods are dropped and, if that is not enough, a
+  // new scope's account is built per call without being cached.
+  private final List<ConcurrentHashMap<String, CurrentAccount>> currentAccounts;
 
   private Budgets(Builder b) {
     this.budgets = List.copyOf(b.budgets.values());
+    List<ConcurrentHashMap<String, CurrentAccount>> caches = new ArrayList<>(budgets.size());
+    for (int i = 0; i < budgets.size(); i++) {
+      caches.add(new ConcurrentHashMap<>());
+    }
+    this.currentAccounts = List.copyOf(caches);
     this.catalog = b.catalog;
     this.ledger = b.ledger;
     this.clock = b.clock;
@@ -193,13 +207,15 @@ public final class Budgets implements CallAdmission {
     Instant now = clock.instant();
     long nowMillis = now.toEpochMilli();
     @Nullable List<Charge> charges = null;
-    for (Budget budget : budgets) {
-      String scope = budget.scope().accountOf(request);
-      if (scope != null) {
+    for (int i = 0; i < budgets.size(); i++) {
+      Budget budget = budgets.get(i);
+      // The scope's value, not yet the scope string: a cached calendar account is found without building it.
+      String value = budget.scope().valueOf(request);
+      if (value != null) {
         if (charges == null) {
           charges = new ArrayList<>(budgets.size());
         }
-        charges.add(charge(budget, scope, request.traceId(), now));
+        charges.add(charge(i, budget, value, request.traceId(), now, nowMillis));
       }
     }
     boolean globalApproval = approvalPolicy != null && approvalAboveUsd != Long.MAX_VALUE;
@@ -461,7 +477,7 @@ public final class Budgets implements CallAdmission {
             checkAlerts(c, balance.used(), actual, a.requestModel, a.model, null, false);
           }
           if (calendar) {
-            forecast(c.budget, c.scope, c.account, balance.spent(), clock.instant());
+            forecast(c.budget, c.scope, c.key(), c.account, balance.spent(), clock.instant(), true);
           }
         }
       } catch (RuntimeException e) {
@@ -663,7 +679,8 @@ public final class Budgets implements CallAdmission {
         }
         Instant now = clock.instant();
         BudgetAccount account = account(b, scope, now);
-        return forecast(b, scope, account, ledger.snapshot(account).spent(), now);
+        return Objects.requireNonNull(forecast(b, scope, b.name() + '|' + scope, account,
+            ledger.snapshot(account).spent(), now, false));
       }
     }
     throw new IllegalArgumentException("no budget named " + budgetName);
@@ -686,8 +703,12 @@ public final class Budgets implements CallAdmission {
     return result;
   }
 
-  private BudgetForecast forecast(Budget budget, String scope, BudgetAccount account, long spent, Instant now) {
-    String key = budget.name() + '|' + scope;
+  /**
+   * Observes an account's committed balance and alerts when its forecast first exceeds the limit; returns the
+   * forecast, or with {@code onlyIfExceeds} (a commit, which needs it only to alert) null when it does not exceed it.
+   */
+  private @Nullable BudgetForecast forecast(Budget budget, String scope, String key, BudgetAccount account, long spent,
+      Instant now, boolean onlyIfExceeds) {
     long start = account.periodStart().toEpochMilli();
     @Nullable Forecaster f = forecasters.get(key);
     if (f == null || f.periodStart() != start) {
@@ -701,8 +722,8 @@ public final class Budgets implements CallAdmission {
         f = new Forecaster(account.periodStart(), account.periodEnd(), interval(budget), smoothing);
       }
     }
-    BudgetForecast forecast = f.observe(budget, scope, spent, now);
-    if (forecast.exceedsLimit() && f.warmedUp(now)) {
+    @Nullable BudgetForecast forecast = f.observe(budget, scope, spent, now, onlyIfExceeds);
+    if (forecast != null && forecast.exceedsLimit() && f.warmedUp(now)) {
       Long previous = forecastAlerted.get(key);
       boolean fire = previous == null
           ? forecastAlerted.putIfAbsent(key, start) == null
@@ -733,7 +754,7 @@ public final class Budgets implements CallAdmission {
     if (c.perCall || c.budget.period().kind() == Period.Kind.TRACE) {
       return;
     }
-    String key = c.budget.name() + '|' + c.scope;
+    String key = c.key();
     if (!tracked.containsKey(key)) {
       if (tracked.size() >= MAX_TRACKED_ACCOUNTS) {
         UsageLogger.warn("more than " + MAX_TRACKED_ACCOUNTS + " budget accounts; status() lists only the first");
@@ -760,7 +781,12 @@ public final class Budgets implements CallAdmission {
   }
 
   /** One budget's part in a call: per-trace budgets get the trace's account, or none without a valid trace id. */
-  private static Charge charge(Budget budget, String scope, String traceId, Instant now) {
+  private Charge charge(int index, Budget budget, String value, String traceId, Instant now, long nowMillis) {
+    if (isCalendar(budget.period().kind())) {
+      CurrentAccount current = currentAccount(currentAccounts.get(index), budget, value, now, nowMillis);
+      return new Charge(budget, current.scope, current.account, false, current.key);
+    }
+    String scope = budget.scope().scopeOf(value);
     if (budget.period().kind() != Period.Kind.TRACE) {
       return new Charge(budget, scope, account(budget, scope, now), budget.period().kind() == Period.Kind.PER_CALL);
     }
@@ -770,6 +796,46 @@ public final class Budgets implements CallAdmission {
     }
     String traceScope = traceScope(scope, traceId);
     return new Charge(budget, traceScope, account(budget, traceScope, now), false);
+  }
+
+  /**
+   * The account of a calendar budget for {@code scope} at {@code now}: the cached one while {@code now} is inside its
+   * period, else built (as {@link #account}) and cached. Entries are immutable, so a race only builds one twice; an
+   * entry of another period is never used, whatever order threads store them in.
+   */
+  static CurrentAccount currentAccount(ConcurrentHashMap<String, CurrentAccount> cache, Budget budget, String value,
+      Instant now, long nowMillis) {
+    CurrentAccount cached = cache.get(value);
+    if (cached != null && cached.startMillis <= nowMillis && nowMillis < cached.endMillis) {
+      return cached;
+    }
+    String scope = budget.scope().scopeOf(value);
+    CurrentAccount fresh = new CurrentAccount(account(budget, scope, now), scope, budget.name() + '|' + scope);
+    if (cached == null && cache.size() >= MAX_CACHED_ACCOUNTS) {
+      cache.values().removeIf(e -> e.endMillis <= nowMillis);
+      if (cache.size() >= MAX_CACHED_ACCOUNTS) {
+        return fresh;
+      }
+    }
+    cache.put(value, fresh);
+    return fresh;
+  }
+
+  /** A calendar account cached for its period, with its scope and budget|scope key. */
+  static final class CurrentAccount {
+    final BudgetAccount account;
+    final String scope;
+    final String key;
+    final long startMillis;
+    final long endMillis;
+
+    CurrentAccount(BudgetAccount account, String scope, String key) {
+      this.account = account;
+      this.scope = scope;
+      this.key = key;
+      this.startMillis = account.periodStart().toEpochMilli();
+      this.endMillis = account.periodEnd().toEpochMilli();
+    }
   }
 
   private static String traceScope(String scope, String traceId) {
@@ -802,13 +868,25 @@ public final class Budgets implements CallAdmission {
     final BudgetAccount account;
     // Checked on its own, keeping no balance: a per-call budget, or a per-trace one without a trace.
     final boolean perCall;
+    // budget|scope, when already built (cached calendar accounts); see key().
+    private final @Nullable String key;
     long reserved;
 
     Charge(Budget budget, String scope, BudgetAccount account, boolean perCall) {
+      this(budget, scope, account, perCall, null);
+    }
+
+    Charge(Budget budget, String scope, BudgetAccount account, boolean perCall, @Nullable String key) {
       this.budget = budget;
       this.scope = scope;
       this.account = account;
       this.perCall = perCall;
+      this.key = key;
+    }
+
+    /** The key of the forecast and status maps: {@code budget|scope}. */
+    String key() {
+      return key != null ? key : budget.name() + '|' + scope;
     }
   }
 

@@ -154,12 +154,14 @@ public final class Scope {
   }
 
   /**
-   * The account of {@code request} under this scope: {@code global}, or {@code key=value}.
+   * The value that names {@code request}'s account under this scope ({@code global} for the global scope): for one
+   * scope, distinct values name distinct accounts, so it can key a per-budget cache without building the account's
+   * scope string ({@link #scopeOf}) per call.
    *
    * @param request the call
-   * @return the account's scope, or {@code null} when the scope does not match the call
+   * @return the value, or {@code null} when the scope does not match the call
    */
-  @Nullable String accountOf(CallRequest request) {
+  @Nullable String valueOf(CallRequest request) {
     String actual;
     switch (kind) {
       case GLOBAL:
@@ -179,7 +181,17 @@ public final class Scope {
     if (actual == null || actual.isEmpty() || (value != null && !value.equals(actual))) {
       return null;
     }
-    return key + '=' + actual;
+    return actual;
+  }
+
+  /**
+   * The account's scope for a value {@link #valueOf} returned.
+   *
+   * @param actual the value
+   * @return {@code global}, or {@code key=value}
+   */
+  String scopeOf(String actual) {
+    return kind == Kind.GLOBAL ? "global" : key + '=' + actual;
   }
 
   private static String nonBlank(String s, String field) {

@@ -160,7 +160,10 @@ class ForecastTest {
     long[][] cases = {
       {0, month, 1}, {276_000, month, 86_400_000L}, {Long.MAX_VALUE / month, month, 7},
       {Long.MAX_VALUE / month + 1, month, month - 1}, {Long.MAX_VALUE, month, month}, {Long.MAX_VALUE, month, 1},
-      {1_000_000_007L, 3, 2}};
+      {1_000_000_007L, 3, 2},
+      // The product overflows but the split q x length + r x length / elapsed does not (about $3.5 and more).
+      {3_600_000_001L, month, 1}, {3_600_000_001L, month, 86_400_001L}, {987_654_321_987L, month, month - 1},
+      {Long.MAX_VALUE / 2, month, month}, {Long.MAX_VALUE / 3, 7, 5}, {Long.MAX_VALUE - 1, 31, 30}};
     for (long[] c : cases) {
       java.math.BigInteger exact = java.math.BigInteger.valueOf(c[0]).multiply(java.math.BigInteger.valueOf(c[1]))
           .divide(java.math.BigInteger.valueOf(c[2]));

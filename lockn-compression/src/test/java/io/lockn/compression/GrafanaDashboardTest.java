@@ -215,7 +215,7 @@ class GrafanaDashboardTest {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
@@ -506,7 +506,7 @@ class GrafanaDashboardTest {
     return result;
   }
 
-  private static List<String> expressions(JsonNode dashboard) {
+  static List<String> expressions(JsonNode dashboard) {
     List<String> result = new ArrayList<>();
     collectExpr(dashboard, result);
     assertThat(result).isNotEmpty();
@@ -536,7 +536,7 @@ class GrafanaDashboardTest {
     return null;
   }
 
-  private static String queryOf(JsonNode variable) {
+  static String queryOf(JsonNode variable) {
     JsonNode q = variable.path("query");
     return q.isObject() ? q.path("query").asText() : q.asText();
   }

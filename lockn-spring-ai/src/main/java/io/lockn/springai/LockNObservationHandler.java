@@ -206,12 +206,18 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
       }
       // The budget advisor admitted this call already (and settles it); otherwise record the policy's decision
       // without enforcing it: a handler cannot stop the call.
-      if (AdmissionMarks.admittedModel(context) != null) {
+      String admitted = AdmissionMarks.admittedModel(context);
+      if (admitted != null) {
         spec.admittedElsewhere();
       } else {
         spec.unenforced();
       }
-      return spec.startDetached();
+      LlmCall call = spec.startDetached();
+      if (admitted != null) {
+        // As on a bridged span: the request already carries the admitted model, so the core sets none itself.
+        call.span().setAttribute(LockNAttributes.BUDGET_ADMITTED_MODEL, admitted);
+      }
+      return call;
     }
     if (context instanceof EmbeddingModelObservationContext embedding) {
       String model = embedding.getRequest().getOptions() != null

@@ -35,6 +35,21 @@ final class OpenAiStub implements AutoCloseable {
       byte[] body = (reply == null ? "{\"error\":{\"message\":\"no reply queued\"}}" : reply[2])
           .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", contentType);
+      if (reply != null && reply.length == 5) {
+        // A stream whose tail comes later: the client may have cancelled (and hung up) by then.
+        exchange.sendResponseHeaders(status, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+          out.flush();
+          Thread.sleep(Long.parseLong(reply[4]));
+          out.write(reply[3].getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          // The client went away before the tail: what a cancelled stream does.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
       exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
@@ -81,6 +96,20 @@ final class OpenAiStub implements AutoCloseable {
     }
     b.append("data: [DONE]\n\n");
     replies.add(new String[] {"200", "text/event-stream", b.toString()});
+    return this;
+  }
+
+  /**
+   * Queues a stream whose last event (and {@code [DONE]}) is sent {@code pauseMillis} after the others, so that a
+   * client cancelling after the first events surely cancels before the last one arrives.
+   */
+  OpenAiStub sseWithPauseBeforeLast(long pauseMillis, String... events) {
+    StringBuilder head = new StringBuilder();
+    for (int i = 0; i < events.length - 1; i++) {
+      head.append("data: ").append(events[i]).append("\n\n");
+    }
+    String tail = "data: " + events[events.length - 1] + "\n\ndata: [DONE]\n\n";
+    replies.add(new String[] {"200", "text/event-stream", head.toString(), tail, Long.toString(pauseMillis)});
     return this;
   }
 

@@ -7,8 +7,14 @@ import static org.awaitility.Awaitility.await;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientAsync;
 import com.openai.errors.InternalServerException;
+import io.lockn.budget.Budget;
+import io.lockn.budget.Budgets;
+import io.lockn.budget.Period;
+import io.lockn.budget.Scope;
+import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockN;
+import io.lockn.core.LockNAttributes;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.sdk.CostSpanProcessor;
@@ -24,11 +30,13 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.embedding.EmbeddingRequest;
@@ -70,16 +78,25 @@ class OwnSpanModeTest {
     ObservationRegistry registry = ObservationRegistry.create();
     registry.observationConfig().observationHandler(new LockNObservationHandler(
         LockN.builder().setOpenTelemetry(otel).build()));
-    OpenAIClient client = OpenAiSetup.setupSyncClient(STUB.baseUrl(), "test", null, null, null, null, false, false,
-        "gpt-4o", Duration.ofSeconds(10), 0, null, null, registry, null, List.of());
-    OpenAIClientAsync asyncClient = OpenAiSetup.setupAsyncClient(STUB.baseUrl(), "test", null, null, null, null,
-        false, false, "gpt-4o", Duration.ofSeconds(10), 0, null, null, registry, null, List.of());
-    chatModel = OpenAiChatModel.builder().openAiClient(client).openAiClientAsync(asyncClient)
-        .options(OpenAiChatOptions.builder().model("gpt-4o").build()).observationRegistry(registry).build();
+    OpenAIClient client = syncClient(registry);
+    chatModel = chatModel(registry);
     embeddingModel = OpenAiEmbeddingModel.builder().openAiClient(client)
         .options(OpenAiEmbeddingOptions.builder().model("text-embedding-3-small").build())
         .observationRegistry(registry).build();
     toolCallingManager = ToolCallingManager.builder().observationRegistry(registry).build();
+  }
+
+  private static OpenAIClient syncClient(ObservationRegistry registry) {
+    return OpenAiSetup.setupSyncClient(STUB.baseUrl(), "test", null, null, null, null, false, false, "gpt-4o",
+        Duration.ofSeconds(10), 0, null, null, registry, null, List.of());
+  }
+
+  /** The real OpenAI chat model on the stub, gpt-4o by default, observed by {@code registry}. */
+  private static OpenAiChatModel chatModel(ObservationRegistry registry) {
+    OpenAIClientAsync asyncClient = OpenAiSetup.setupAsyncClient(STUB.baseUrl(), "test", null, null, null, null,
+        false, false, "gpt-4o", Duration.ofSeconds(10), 0, null, null, registry, null, List.of());
+    return OpenAiChatModel.builder().openAiClient(syncClient(registry)).openAiClientAsync(asyncClient)
+        .options(OpenAiChatOptions.builder().model("gpt-4o").build()).observationRegistry(registry).build();
   }
 
   @AfterAll
@@ -217,5 +234,42 @@ class OwnSpanModeTest {
     assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)).isNull();
     assertThat(chat.getAttributes().get(CostAttributes.TOTAL_NANOS))
         .isEqualTo(nanos(1200, "2.50") + nanos(300, "10.00"));
+  }
+
+  /**
+   * Own-span mode with ChatClient advisors: the budget advisor admits the round trip, so LockN's own chat span is
+   * recorded as admitted elsewhere. The LockN instance here has the same {@link Budgets} as its call admission, so a
+   * span that asked the budget again would reserve and charge the call a second time.
+   */
+  @Test
+  void chatClientWithBudgetAdvisor_theOwnSpanIsAdmittedElsewhereAndTheBudgetChargedOnce() {
+    Budgets budgets = Budgets.builder(PriceCatalog.bundled())
+        .addBudget(Budget.builder("tenant-daily").scope(Scope.each("app.tenant_id"))
+            .limitUsd("1.00").period(Period.day(ZoneOffset.UTC)).blockAt(100).build())
+        .build();
+    ObservationRegistry registry = ObservationRegistry.create();
+    registry.observationConfig().observationHandler(new LockNObservationHandler(
+        LockN.builder().setOpenTelemetry(otel).setCallAdmission(budgets).build()));
+    ChatClient chatClient = ChatClient.builder(chatModel(registry), registry, null, null)
+        .defaultAdvisors(LockNContextAdvisor.builder(AttributionKeys.defaults()).build(),
+            LockNBudgetAdvisor.builder(budgets).defaultModel("gpt-4o").build())
+        .build();
+    STUB.json(OpenAiStub.completion(MODEL, "Hello!", 1200, 1000, 300, 120));
+
+    String text = chatClient.prompt("Hi").advisors(a -> a.param("app.tenant_id", "acme-own"))
+        .call().content();
+
+    assertThat(text).isEqualTo("Hello!");
+    // gpt-4o: 200 uncached at $2.50, 1000 cached at $1.25, 300 output at $10 per 1M; charged once, not twice.
+    long oneCall = nanos(200, "2.50") + nanos(1000, "1.25") + nanos(300, "10.00");
+    assertThat(oneCall).isEqualTo(4_750_000L);
+    assertThat(budgets.status("tenant-daily", "app.tenant_id=acme-own").spent()).isEqualTo(oneCall);
+    assertThat(budgets.status("tenant-daily", "app.tenant_id=acme-own").reserved()).isZero();
+    // Only Spring AI's model observation becomes a LockN span: the ChatClient and advisor ones do not.
+    SpanData chat = onlySpan();
+    assertThat(chat.getName()).isEqualTo("chat gpt-4o");
+    assertThat(chat.getAttributes().get(LockNAttributes.BUDGET_ADMITTED_MODEL)).isEqualTo("gpt-4o");
+    assertThat(chat.getAttributes().get(AttributeKey.stringKey("app.tenant_id"))).isEqualTo("acme-own");
+    assertThat(chat.getAttributes().get(CostAttributes.TOTAL_NANOS)).isEqualTo(oneCall);
   }
 }

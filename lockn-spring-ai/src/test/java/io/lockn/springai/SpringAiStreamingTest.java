@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import io.lockn.budget.Budget;
+import io.lockn.budget.Budgets;
+import io.lockn.budget.Period;
+import io.lockn.budget.Scope;
 import io.lockn.compression.experiment.Experiment;
 import io.lockn.compression.experiment.Experiments;
 import io.lockn.core.AttributionKeys;
@@ -11,12 +15,16 @@ import io.lockn.core.BudgetExceededException;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockNAttributes;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.CallRequest;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.springai.internal.SpringAiUsages;
+import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -45,6 +53,7 @@ class SpringAiStreamingTest extends BridgedOpenAiTestSupport {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @Autowired ChatModel chatModel;
+  @Autowired ObservationRegistry observationRegistry;
 
   /** Three content chunks, then the usage chunk: 1200 prompt tokens (1000 cached), 300 completion (120 reasoning). */
   private static void queueStream() {
@@ -147,7 +156,10 @@ class SpringAiStreamingTest extends BridgedOpenAiTestSupport {
 
   @Test
   void cancelledStream_settlesWhatItSawAndLeavesNothingReserved() {
-    queueStream();
+    // The usage chunk comes a second later, so the cancel surely reaches the model call before it: sent at once,
+    // it could be read (ChatModelStreamAdvisor's publishOn prefetches) and the span priced before the cancel.
+    STUB.sseWithPauseBeforeLast(1000, OpenAiStub.chunk(ID, MODEL, "Hel", null), OpenAiStub.chunk(ID, MODEL, "lo", null),
+        OpenAiStub.chunk(ID, MODEL, "!", "stop"), OpenAiStub.usageChunk(ID, MODEL, 1200, 1000, 300, 120));
     AtomicLong reservedWhileStreaming = new AtomicLong(-1);
 
     List<String> first = prompt("acme-stream-cancel").options(OpenAiChatOptions.builder().maxTokens(100))
@@ -198,5 +210,58 @@ class SpringAiStreamingTest extends BridgedOpenAiTestSupport {
         .containsEntry(Experiments.EXPERIMENT_NAME_KEY, "stream-trim")
         .containsEntry(Experiments.EXPERIMENT_GROUP_KEY, group);
     awaitOneChatSpan();
+  }
+
+  /**
+   * A tenant past its THROTTLE threshold: the budget downgrades gpt-4o to gpt-4o-mini, the advisor sends that model
+   * to the provider, and both the settled spend and the chat span are priced at gpt-4o-mini. The budgets are this
+   * test's own (the shared ones have no throttle threshold and no downgrade, and stay as they are).
+   */
+  @Test
+  void throttledTenant_theStreamIsSentWithTheDowngradedModelAndPricedAtIt() {
+    String tenant = "acme-stream-throttled";
+    Budgets throttling = Budgets.builder(CATALOG)
+        .addBudget(Budget.builder("tenant-throttle").scope(Scope.each("app.tenant_id"))
+            .limitUsd("0.01").period(Period.day(ZoneOffset.UTC)).throttleAt(50).blockAt(100).build())
+        .addDowngrade("gpt-4o", "gpt-4o-mini")
+        .build();
+    // $0.006 of $0.01 spent: past the 50% throttle threshold, well under the block.
+    throttling.admit(new CallRequest("openai", "gpt-4o", 0, 0, Map.of("app.tenant_id", tenant), null, null,
+            "0af7651916cd43dd8448eb211c80319c"))
+        .complete(TokenUsage.of(2400, 0));
+    long before = nanos(2400, "2.50");
+    assertThat(throttling.status("tenant-throttle", "app.tenant_id=" + tenant).spent()).isEqualTo(before)
+        .isEqualTo(6_000_000L);
+    ChatClient client = ChatClient.builder(chatModel, observationRegistry, null, null)
+        .defaultAdvisors(LockNContextAdvisor.builder(AttributionKeys.defaults()).build(),
+            LockNBudgetAdvisor.builder(throttling).defaultModel("gpt-4o").build())
+        .build();
+    String mini = "gpt-4o-mini-2024-07-18";
+    STUB.sse(OpenAiStub.chunk(ID, mini, "Hel", null), OpenAiStub.chunk(ID, mini, "lo", "stop"),
+        OpenAiStub.usageChunk(ID, mini, 1200, 1000, 300, 120));
+
+    String text = String.join("", client.prompt("Hi").options(OpenAiChatOptions.builder().maxTokens(100))
+        .advisors(a -> a.param("app.tenant_id", tenant)).stream().content().collectList().block(WAIT));
+
+    assertThat(text).isEqualTo("Hello");
+    assertThat(STUB.requests()).singleElement().asString()
+        .contains("\"model\":\"gpt-4o-mini\"")
+        .doesNotContain("\"model\":\"gpt-4o\"")
+        .contains("\"stream\":true");
+    // gpt-4o-mini: 200 uncached at $0.15, 1000 cached at $0.075, 300 output at $0.60 per 1M (the provider's last
+    // chunk, with the cache read).
+    long settled = nanos(200, "0.15") + nanos(1000, "0.075") + nanos(300, "0.60");
+    assertThat(settled).isEqualTo(285_000L);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(
+        throttling.status("tenant-throttle", "app.tenant_id=" + tenant).spent()).isEqualTo(before + settled));
+    assertThat(throttling.status("tenant-throttle", "app.tenant_id=" + tenant).reserved()).isZero();
+    SpanData chat = awaitOneChatSpan();
+    assertThat(chat.getName()).isEqualTo("chat gpt-4o-mini");
+    assertThat(chat.getAttributes().get(LockNAttributes.BUDGET_ADMITTED_MODEL)).isEqualTo("gpt-4o-mini");
+    assertThat(chat.getAttributes().get(AttributeKey.stringKey("app.tenant_id"))).isEqualTo(tenant);
+    // The span is priced from the aggregate (no cache read survives it), at gpt-4o-mini's prices too.
+    assertThat(chat.getAttributes().get(CostAttributes.TOTAL_NANOS))
+        .isEqualTo(nanos(1200, "0.15") + nanos(300, "0.60"))
+        .isEqualTo(360_000L);
   }
 }

@@ -1,0 +1,409 @@
+package io.lockn.compression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lockn.core.AttributionKeys;
+import io.lockn.core.GenAiProvider;
+import io.lockn.core.LockN;
+import io.lockn.core.SemconvProfile;
+import io.lockn.core.TokenUsage;
+import io.lockn.pricing.ModelPrice;
+import io.lockn.pricing.PriceCatalog;
+import io.lockn.pricing.Rates;
+import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.io.File;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LockN's metrics through the OpenTelemetry Prometheus exporter into a real Prometheus (Debian's {@code prometheus},
+ * started here on a loopback port with a throw-away TSDB), read back through Prometheus's HTTP API: the cost counter's
+ * exact nano-USD totals, the token usage and operation duration histograms with their labels, and every PromQL query
+ * of the Grafana dashboards evaluated without error.
+ *
+ * <p>Cost stays exact end to end: {@code lockn.client.cost} is a LongCounter of integer nano-USD, exported as an
+ * integer-valued sample, and Prometheus stores float64, which represents every integer below 2^53 (about 9 million
+ * USD in nano-USD) exactly; sums of such integers below 2^53 are exact too.
+ *
+ * <p>Skipped when {@code LOCKN_SKIP_PROMETHEUS_TESTS=true}, or when {@code prometheus} is not installed outside CI; in
+ * CI ({@code CI=true}) a missing {@code prometheus} fails the test ({@code .ci/run} installs it).
+ */
+class PrometheusRoundTripTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path GRAFANA = Path.of("src", "main", "resources", "grafana");
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+  /** 10 and 30 USD per million tokens = 10,000 and 30,000 nano-USD per token; small: 1,000 and 2,000. */
+  private static final PriceCatalog CATALOG =
+      PriceCatalog.builder()
+          .add(ModelPrice.builder("openai", "big").addPrices(Rates.perMillionTokens("10", "30")).build())
+          .add(ModelPrice.builder("openai", "small").addPrices(Rates.perMillionTokens("1", "2")).build())
+          .build();
+
+  // The three priced calls, their costs computed by hand from the catalog's prices (nano-USD):
+  // tenant-a big   1000 in, 100 out: 1000*10,000 + 100*30,000 = 10,000,000 + 3,000,000 = 13,000,000
+  // tenant-a big    333 in,  77 out:  333*10,000 +  77*30,000 =  3,330,000 + 2,310,000 =  5,640,000
+  // tenant-b small 12345 in, 678 out: 12345*1,000 + 678*2,000 = 12,345,000 + 1,356,000 = 13,701,000
+  private static final long TENANT_A_NANOS = 13_000_000L + 5_640_000L;
+  private static final long TENANT_B_NANOS = 13_701_000L;
+  private static final long INPUT_NANOS = 10_000_000L + 3_330_000L + 12_345_000L;
+  private static final long OUTPUT_NANOS = 3_000_000L + 2_310_000L + 1_356_000L;
+  private static final long TOTAL_NANOS = 32_341_000L;
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static PrometheusHttpServer exporter;
+  private static OpenTelemetrySdk otel;
+  private static Process prometheus;
+  private static Path dir;
+  private static Path log;
+  private static int prometheusPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeFalse("true".equalsIgnoreCase(System.getenv("LOCKN_SKIP_PROMETHEUS_TESTS")),
+        "LOCKN_SKIP_PROMETHEUS_TESTS=true");
+    String binary = onPath("prometheus");
+    if (binary == null) {
+      String message = "prometheus is not installed: run `apt-get install -y prometheus` (bash .ci/run does), or set"
+          + " LOCKN_SKIP_PROMETHEUS_TESTS=true to skip the Prometheus round-trip test";
+      Assumptions.assumeTrue("true".equalsIgnoreCase(System.getenv("CI")), message);
+      fail(message);
+    }
+    dir = Files.createTempDirectory("lockn-prometheus");
+    log = dir.resolve("prometheus.log");
+
+    int exporterPort = GrafanaDashboardTest.freePort();
+    exporter = PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(exporterPort).build();
+    SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(exporter).build();
+    CostSpanProcessor costs =
+        CostSpanProcessor.builder(CATALOG)
+            .setMeterProvider(meters)
+            .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY)
+            .addMetricAttributionKey("lockn.agent.name")
+            .build();
+    otel = OpenTelemetrySdk.builder()
+        .setMeterProvider(meters)
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(costs).build())
+        .build();
+    record(otel);
+
+    prometheusPort = GrafanaDashboardTest.freePort();
+    Path config = dir.resolve("prometheus.yml");
+    Files.writeString(config, String.join("\n",
+        "global:",
+        "  scrape_interval: 1s",
+        "  scrape_timeout: 1s",
+        "scrape_configs:",
+        "  - job_name: lockn",
+        "    static_configs:",
+        "      - targets: ['127.0.0.1:" + exporterPort + "']",
+        ""));
+    prometheus = new ProcessBuilder(List.of(binary,
+        "--config.file=" + config,
+        "--storage.tsdb.path=" + dir.resolve("data"),
+        "--web.listen-address=127.0.0.1:" + prometheusPort,
+        "--log.level=warn"))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    awaitScraped();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (prometheus != null) {
+      prometheus.destroy();
+      if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
+        prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    if (otel != null) {
+      otel.close(); // closes the exporter's HTTP server too
+    }
+    if (dir != null) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
+  }
+
+  /** The three priced calls, each under its tenant and the agent "support-bot". */
+  private static void record(OpenTelemetrySdk otel) {
+    LockN lockn =
+        LockN.builder()
+            .setOpenTelemetry(otel)
+            .setSemconvProfile(SemconvProfile.V1_41)
+            .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY)
+            .build();
+    call(lockn, "tenant-a", "big", 1000, 100);
+    call(lockn, "tenant-a", "big", 333, 77);
+    call(lockn, "tenant-b", "small", 12345, 678);
+  }
+
+  private static void call(LockN lockn, String tenant, String model, long input, long output) {
+    lockn.attribution().tenant(tenant).run(() -> lockn.agent("support-bot").run(() ->
+        lockn.chat(GenAiProvider.OPENAI, model)
+            .run(() -> lockn.currentLlmCall().recordUsage(TokenUsage.of(input, output)).finishReason("stop"))));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The series, as Prometheus stores them
+  // ---------------------------------------------------------------------------------------------------------------
+
+  @Test
+  void costCounter_hasItsLabelsAndExactNanoUsdTotals() throws Exception {
+    List<JsonNode> series = vector("lockn_client_cost_total");
+    assertThat(series).as("lockn_client_cost_total series (tenant x model x cost type)").hasSize(4);
+    for (JsonNode s : series) {
+      assertThat(labels(s))
+          .containsEntry("job", "lockn")
+          .containsEntry("gen_ai_provider_name", "openai")
+          .containsEntry("lockn_agent_name", "support-bot")
+          .containsKeys("app_tenant_id", "gen_ai_request_model", "lockn_cost_type", "instance");
+    }
+    assertThat(exact("sum(lockn_client_cost_total)")).isEqualTo(TOTAL_NANOS);
+    assertThat(TOTAL_NANOS).isEqualTo(TENANT_A_NANOS + TENANT_B_NANOS).isEqualTo(INPUT_NANOS + OUTPUT_NANOS);
+    assertThat(exact("sum(lockn_client_cost_total{app_tenant_id=\"tenant-a\"})")).isEqualTo(TENANT_A_NANOS);
+    assertThat(exact("sum(lockn_client_cost_total{app_tenant_id=\"tenant-b\"})")).isEqualTo(TENANT_B_NANOS);
+    assertThat(exact("sum(lockn_client_cost_total{lockn_cost_type=\"input\"})")).isEqualTo(INPUT_NANOS);
+    assertThat(exact("sum(lockn_client_cost_total{lockn_cost_type=\"output\"})")).isEqualTo(OUTPUT_NANOS);
+    assertThat(exact("sum(lockn_client_cost_total{gen_ai_request_model=\"small\", lockn_cost_type=\"output\"})"))
+        .isEqualTo(1_356_000L);
+    // In USD, as the dashboards divide: 0.032341.
+    assertThat(new BigDecimal(scalar("sum(lockn_client_cost_total) / 1e9"))).isEqualByComparingTo("0.032341");
+  }
+
+  @Test
+  void tokenUsageHistogram_hasItsLabelsCountsAndSums() throws Exception {
+    for (JsonNode s : vector("gen_ai_client_token_usage_count")) {
+      assertThat(labels(s))
+          .containsEntry("gen_ai_provider_name", "openai")
+          .containsEntry("gen_ai_operation_name", "chat")
+          .containsKeys("app_tenant_id", "gen_ai_request_model", "gen_ai_token_type");
+    }
+    assertThat(byLabels("sum by (app_tenant_id, gen_ai_token_type) (gen_ai_client_token_usage_sum)"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(
+            "tenant-a/input", 1333L, "tenant-a/output", 177L, "tenant-b/input", 12345L, "tenant-b/output", 678L));
+    assertThat(byLabels("sum by (app_tenant_id, gen_ai_token_type) (gen_ai_client_token_usage_count)"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(
+            "tenant-a/input", 2L, "tenant-a/output", 2L, "tenant-b/input", 1L, "tenant-b/output", 1L));
+    // Every observation is at or below the +Inf bucket, and the buckets carry the le label.
+    assertThat(exact("sum(gen_ai_client_token_usage_bucket{le=\"+Inf\"})")).isEqualTo(6L);
+  }
+
+  @Test
+  void durationHistogram_hasItsLabelsAndCounts() throws Exception {
+    for (JsonNode s : vector("gen_ai_client_operation_duration_seconds_count")) {
+      assertThat(labels(s))
+          .containsEntry("gen_ai_provider_name", "openai")
+          .containsEntry("gen_ai_operation_name", "chat")
+          .containsKeys("app_tenant_id", "gen_ai_request_model");
+    }
+    assertThat(byLabels("sum by (app_tenant_id, gen_ai_request_model) (gen_ai_client_operation_duration_seconds_count)"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("tenant-a/big", 2L, "tenant-b/small", 1L));
+    double seconds = Double.parseDouble(scalar("sum(gen_ai_client_operation_duration_seconds_sum)"));
+    assertThat(seconds).as("total duration of three in-process calls, in seconds").isBetween(0.0, 60.0);
+    assertThat(exact("sum(gen_ai_client_operation_duration_seconds_bucket{le=\"+Inf\"})")).isEqualTo(3L);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The dashboards' queries
+  // ---------------------------------------------------------------------------------------------------------------
+
+  @Test
+  void everyDashboardQuery_runsWithoutError() throws Exception {
+    List<String> problems = new ArrayList<>();
+    int queries = 0;
+    try (Stream<Path> files = Files.list(GRAFANA)) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        JsonNode dashboard = JSON.readTree(file.toFile());
+        for (String expr : GrafanaDashboardTest.expressions(dashboard)) {
+          queries++;
+          JsonNode r = api("/api/v1/query?query=" + encode(substitute(expr)));
+          if (!"success".equals(r.path("status").asText())) {
+            problems.add(file.getFileName() + ": " + expr + " -> " + r);
+          }
+        }
+        // The variables' label_values(metric, label) queries, as Grafana runs them: the label values API.
+        for (JsonNode v : dashboard.path("templating").path("list")) {
+          if (!"query".equals(v.path("type").asText())) {
+            continue;
+          }
+          String query = GrafanaDashboardTest.queryOf(v);
+          Matcher m =
+              Pattern.compile("label_values\\(\\s*([A-Za-z_:][A-Za-z0-9_:]*)\\s*,\\s*(\\w+)\\s*\\)")
+                  .matcher(query);
+          assertThat(m.matches()).as("%s variable %s: %s", file, v.path("name"), query).isTrue();
+          queries++;
+          JsonNode r = api("/api/v1/label/" + m.group(2) + "/values?match[]=" + encode(m.group(1)));
+          if (!"success".equals(r.path("status").asText())) {
+            problems.add(file.getFileName() + ": " + query + " -> " + r);
+          }
+        }
+      }
+    }
+    System.out.println("Dashboard queries run against Prometheus: " + queries);
+    assertThat(problems).as("dashboard queries Prometheus rejected" + stderrTail()).isEmpty();
+    // The FinOps dashboard's tenant variable lists the tenants recorded.
+    assertThat(api("/api/v1/label/app_tenant_id/values?match[]=lockn_client_cost_total").path("data"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("tenant-a", "tenant-b");
+  }
+
+  /** Grafana's variables as Grafana would expand them for "All" and a 5-minute dashboard. */
+  static String substitute(String expr) {
+    return expr
+        .replace("$__rate_interval", "1m")
+        .replace("$__range", "5m")
+        .replace("$__interval", "15s")
+        .replaceAll("\\$\\{?[A-Za-z_][A-Za-z0-9_]*}?", ".*");
+  }
+
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Prometheus's HTTP API
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /** Waits until Prometheus is up, has scraped the exporter (up == 1), and holds the cost and histogram series. */
+  private static void awaitScraped() throws Exception {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      if (!prometheus.isAlive()) {
+        fail("prometheus exited with " + prometheus.exitValue() + stderrTail());
+      }
+      try {
+        JsonNode up = api("/api/v1/query?query=" + encode("up{job=\"lockn\"}"));
+        JsonNode ready = api("/api/v1/query?query=" + encode(
+            "count(lockn_client_cost_total) + count(gen_ai_client_token_usage_count)"
+                + " + count(gen_ai_client_operation_duration_seconds_count)"));
+        last = "up: " + up + ", series: " + ready;
+        if ("1".equals(up.path("data").path("result").path(0).path("value").path(1).asText())
+            && !ready.path("data").path("result").isEmpty()) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e.toString(); // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    fail("Prometheus did not scrape the exporter within " + READY_TIMEOUT.toSeconds() + " s; last: " + last
+        + stderrTail());
+  }
+
+  private static JsonNode api(String pathAndQuery) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(response.body());
+  }
+
+  /** The instant vector's series for a query that must succeed. */
+  private static List<JsonNode> vector(String query) throws Exception {
+    JsonNode r = api("/api/v1/query?query=" + encode(query));
+    assertThat(r.path("status").asText()).as("%s: %s%s", query, r, stderrTail()).isEqualTo("success");
+    assertThat(r.path("data").path("resultType").asText()).as(query).isEqualTo("vector");
+    List<JsonNode> result = new ArrayList<>();
+    r.path("data").path("result").forEach(result::add);
+    assertThat(result).as("series for %s", query).isNotEmpty();
+    return result;
+  }
+
+  /** The single value of a one-series query, as Prometheus prints it. */
+  private static String scalar(String query) throws Exception {
+    List<JsonNode> series = vector(query);
+    assertThat(series).as(query).hasSize(1);
+    return series.get(0).path("value").path(1).asText();
+  }
+
+  /** The single value of a one-series query, which must be an exact integer. */
+  private static long exact(String query) throws Exception {
+    return new BigDecimal(scalar(query)).longValueExact();
+  }
+
+  /** Each series' exact integer value, keyed by its label values joined with '/' in the query's by-order. */
+  private static Map<String, Long> byLabels(String query) throws Exception {
+    Matcher by = Pattern.compile("by \\(([^)]*)\\)").matcher(query);
+    assertThat(by.find()).isTrue();
+    String[] names = by.group(1).split(",\\s*");
+    Map<String, Long> result = new TreeMap<>();
+    for (JsonNode s : vector(query)) {
+      List<String> key = new ArrayList<>();
+      for (String name : names) {
+        key.add(s.path("metric").path(name).asText());
+      }
+      result.put(String.join("/", key), new BigDecimal(s.path("value").path(1).asText()).longValueExact());
+    }
+    return result;
+  }
+
+  private static Map<String, String> labels(JsonNode series) {
+    Map<String, String> labels = new HashMap<>();
+    series.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return labels;
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String stderrTail() {
+    try {
+      if (log == null || !Files.exists(log)) {
+        return "";
+      }
+      List<String> lines = Files.readAllLines(log);
+      return "\nprometheus log (last lines):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20),
+          lines.size()));
+    } catch (IOException e) {
+      return "\n(prometheus log unreadable: " + e + ")";
+    }
+  }
+
+  private static String onPath(String command) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path p = Path.of(d, command);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+}
