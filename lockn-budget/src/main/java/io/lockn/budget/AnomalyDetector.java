@@ -193,10 +193,7 @@ public final class AnomalyDetector {
      * @throws IllegalArgumentException if it is below 1
      */
     public Builder setWarmUpCalls(int calls) {
-      if (calls < 1) {
-        throw new IllegalArgumentException("warmUpCalls < 1: " + calls);
-      }
-      this.warmUp = calls;
+      this.warmUp = Ewma.checkWarmUp("warmUpCalls", calls);
       return this;
     }
 
@@ -208,10 +205,7 @@ public final class AnomalyDetector {
      * @throws IllegalArgumentException if it is out of range
      */
     public Builder setSmoothing(double alpha) {
-      if (!(alpha > 0 && alpha <= 1)) {
-        throw new IllegalArgumentException("smoothing not in (0, 1]: " + alpha);
-      }
-      this.alpha = alpha;
+      this.alpha = Ewma.checkSmoothing(alpha);
       return this;
     }
 

@@ -18,6 +18,30 @@ final class Ewma {
   }
 
   /**
+   * Checks a smoothing factor, for the builders of the detectors that keep these averages.
+   *
+   * @throws IllegalArgumentException if it is not in (0, 1]
+   */
+  static double checkSmoothing(double alpha) {
+    if (!(alpha > 0 && alpha <= 1)) {
+      throw new IllegalArgumentException("smoothing not in (0, 1]: " + alpha);
+    }
+    return alpha;
+  }
+
+  /**
+   * Checks how many samples a baseline needs before it is trusted (a detector's warm-up).
+   *
+   * @throws IllegalArgumentException if it is below 1
+   */
+  static int checkWarmUp(String field, int samples) {
+    if (samples < 1) {
+      throw new IllegalArgumentException(field + " < 1: " + samples);
+    }
+    return samples;
+  }
+
+  /**
    * Adds a sample: {@code a = max(alpha, 1/n)}, {@code d = x - mean}, {@code mean += a*d}, {@code variance = (1-a) *
    * (variance + a*d*d)}.
    */

@@ -405,10 +405,7 @@ public final class RunawayDetector {
      * @throws IllegalArgumentException if it is below 1
      */
     public Builder setWarmUpTasks(int tasks) {
-      if (tasks < 1) {
-        throw new IllegalArgumentException("warmUpTasks < 1: " + tasks);
-      }
-      this.warmUp = tasks;
+      this.warmUp = Ewma.checkWarmUp("warmUpTasks", tasks);
       return this;
     }
 
@@ -420,10 +417,7 @@ public final class RunawayDetector {
      * @throws IllegalArgumentException if it is out of range
      */
     public Builder setSmoothing(double alpha) {
-      if (!(alpha > 0 && alpha <= 1)) {
-        throw new IllegalArgumentException("smoothing not in (0, 1]: " + alpha);
-      }
-      this.alpha = alpha;
+      this.alpha = Ewma.checkSmoothing(alpha);
       return this;
     }
 
