@@ -4,6 +4,7 @@ import io.lockn.core.AttributionKeys;
 import io.lockn.core.BudgetExceededException;
 import io.lockn.core.GenAiMessage;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.internal.BaggageAttribution;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
@@ -14,7 +15,6 @@ import io.lockn.springai.internal.SpringAiMessages;
 import io.lockn.springai.internal.SpringAiUsages;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,7 +54,7 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
   public static final String ADMITTED_MODEL = "lockn.budget.admitted_model";
 
   private final CallAdmission admission;
-  private final AttributionKeys keys;
+  private final BaggageAttribution attribution;
   private final @Nullable TokenCounter tokenCounter;
   private final @Nullable String provider;
   private final @Nullable String defaultModel;
@@ -62,7 +62,8 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
 
   private LockNBudgetAdvisor(Builder b) {
     this.admission = b.admission;
-    this.keys = b.keys;
+    // The same allowlist and sanitising as LockN's own admission, so both scope a budget by the same value.
+    this.attribution = new BaggageAttribution(b.keys);
     this.tokenCounter = b.tokenCounter;
     this.provider = b.provider;
     this.defaultModel = b.defaultModel;
@@ -213,16 +214,9 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
   }
 
   private Map<String, String> attribution() {
-    Baggage baggage = Baggage.current();
-    Map<String, String> out = new HashMap<>(4);
-    for (String key : keys.allKeys()) {
-      String v = baggage.getEntryValue(key);
-      if (v != null) {
-        out.put(key, v);
-      }
-    }
-    return out;
+    return attribution.toMap(Baggage.current());
   }
+
 
   /** The provider from the options' class (OpenAiChatOptions → openai), for an advisor not told its provider. */
   static String providerOf(@Nullable ChatOptions options) {

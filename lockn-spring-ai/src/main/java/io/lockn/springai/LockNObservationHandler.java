@@ -10,6 +10,7 @@ import io.lockn.core.LockNScope;
 import io.lockn.core.ModelIds;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.ToolScope;
+import io.lockn.core.internal.BaggageAttribution;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.springai.internal.SpringAiNames;
 import io.lockn.springai.internal.SpringAiUsages;
@@ -62,7 +63,7 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
   private static final Class<OwnSpan> OWN_SPAN = OwnSpan.class;
 
   private final LockN lockn;
-  private final AttributionKeys keys;
+  private final BaggageAttribution attribution;
 
   /**
    * Creates the handler with LockN's default attribution keys.
@@ -82,7 +83,7 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
    */
   public LockNObservationHandler(LockN lockn, AttributionKeys keys) {
     this.lockn = Objects.requireNonNull(lockn, "lockn");
-    this.keys = Objects.requireNonNull(keys, "keys");
+    this.attribution = new BaggageAttribution(Objects.requireNonNull(keys, "keys"));
   }
 
   @Override
@@ -140,20 +141,11 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
 
   // ---- with a tracing bridge ----
 
-  /** The caller's Baggage attribution, onto a span that the bridge started without it. */
+  /** The caller's Baggage attribution (allowlisted, sanitised as on LockN's own spans), onto a bridged span. */
   private void attribute(Span span) {
-    Baggage baggage = Baggage.current();
-    if (baggage.isEmpty()) {
-      return;
-    }
-    for (String key : keys.allKeys()) {
-      String value = baggage.getEntryValue(key);
-      if (value != null) {
-        span.setAttribute(key, value.length() > keys.maxValueLength() ? value.substring(0, keys.maxValueLength())
-            : value);
-      }
-    }
+    attribution.copy(Baggage.current(), span);
   }
+
 
   private void enrich(Observation.Context context, Span span) {
     if (context instanceof ChatModelObservationContext chat) {
