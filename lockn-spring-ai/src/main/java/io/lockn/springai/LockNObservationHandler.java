@@ -14,6 +14,7 @@ import io.lockn.core.internal.BaggageAttribution;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.springai.internal.SpringAiNames;
 import io.lockn.springai.internal.SpringAiUsages;
+import io.lockn.springai.internal.StreamedUsages;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.baggage.Baggage;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
@@ -45,6 +47,9 @@ import org.springframework.util.ClassUtils;
  *   <li><b>Without one</b>, Spring AI's observations have no span; LockN records its own {@code chat}, {@code
  *       embeddings} and {@code execute_tool} spans from them, with the normalised usage.
  * </ul>
+ *
+ * <p>A streamed call's observation ends with Spring AI's aggregate of the stream, which has no cache or native usage;
+ * when the model is decorated with {@link LockNChatModel}, the handler uses the provider's own usage chunk instead.
  *
  * <p>Register it as a bean (Spring Boot adds handler beans to the {@code ObservationRegistry}); the LockN Spring Boot
  * starter does. It must stay a plain handler: a tracing or meter handler would be folded into Boot's handler groups.
@@ -153,13 +158,17 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
           SpringAiNames.provider(chat.getOperationMetadata().provider()));
       ChatResponse response = chat.getResponse();
       if (response != null && response.getMetadata() != null) {
-        org.springframework.ai.chat.metadata.Usage springUsage = response.getMetadata().getUsage();
-        TokenUsage usage = SpringAiUsages.from(springUsage);
+        // What Spring AI's convention wrote on the span comes from `emitted`; LockN adds only what it lacks.
+        Usage emitted = response.getMetadata().getUsage();
+        TokenUsage usage = SpringAiUsages.from(providerUsage(chat, response));
         if (usage != null) {
           if (usage.reasoningTokens() > 0) {
             span.setAttribute(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens());
           }
-          if (usage.cacheWriteTokens() > 0 && springUsage.getCacheWriteInputTokens() == null) {
+          if (usage.cacheReadTokens() > 0 && (emitted == null || emitted.getCacheReadInputTokens() == null)) {
+            span.setAttribute(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens());
+          }
+          if (usage.cacheWriteTokens() > 0 && (emitted == null || emitted.getCacheWriteInputTokens() == null)) {
             span.setAttribute(GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheWriteTokens());
           }
         }
@@ -233,7 +242,7 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
       if (context instanceof ChatModelObservationContext chat && scope instanceof LlmCall call) {
         ChatResponse response = chat.getResponse();
         if (response != null && response.getMetadata() != null) {
-          TokenUsage usage = SpringAiUsages.from(response.getMetadata().getUsage());
+          TokenUsage usage = SpringAiUsages.from(providerUsage(chat, response));
           if (usage != null) {
             call.recordUsage(usage);
           }
@@ -282,6 +291,19 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
       }
     }
     return reasons;
+  }
+
+  /**
+   * The provider's own usage of a call: the response's, or for a stream the one {@link LockNChatModel} kept from
+   * the provider's usage chunk (Spring AI's aggregate of a stream drops cache and native usage).
+   */
+  private static @Nullable Usage providerUsage(ChatModelObservationContext chat, ChatResponse response) {
+    Usage aggregated = response.getMetadata().getUsage();
+    if (!chat.isStreaming()) {
+      return aggregated;
+    }
+    Usage captured = StreamedUsages.take(response.getMetadata().getId());
+    return captured != null ? captured : aggregated;
   }
 
   private static @Nullable String requestModel(ChatModelObservationContext chat) {

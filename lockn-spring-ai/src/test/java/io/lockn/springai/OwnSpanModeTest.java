@@ -236,6 +236,28 @@ class OwnSpanModeTest {
         .isEqualTo(nanos(1200, "2.50") + nanos(300, "10.00"));
   }
 
+  @Test
+  void decoratedModel_streamedOwnSpanHasTheProvidersCacheAndReasoningCounts() {
+    String id = "chatcmpl-own-stream-decorated";
+    STUB.sse(OpenAiStub.chunk(id, MODEL, "Hi", null), OpenAiStub.chunk(id, MODEL, " there", "stop"),
+        OpenAiStub.usageChunk(id, MODEL, 1200, 1000, 300, 120));
+
+    List<ChatResponse> chunks = LockNChatModel.decorate(chatModel).stream(new Prompt("Hi")).collectList()
+        .block(Duration.ofSeconds(10));
+
+    assertThat(chunks).hasSize(3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !SPANS.getFinishedSpanItems().isEmpty());
+    SpanData chat = onlySpan();
+    assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_RESPONSE_ID)).isEqualTo(id);
+    assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(1200L);
+    assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(300L);
+    assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)).isEqualTo(1000L);
+    assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)).isEqualTo(120L);
+    // gpt-4o per 1M: 200 uncached at $2.50 = 500,000; 1000 cached at $1.25 = 1,250,000; 300 output at $10 =
+    // 3,000,000 (reasoning is output): 4,750,000 nano-USD, as for the same response unstreamed.
+    assertThat(chat.getAttributes().get(CostAttributes.TOTAL_NANOS)).isEqualTo(4_750_000L);
+  }
+
   /**
    * Own-span mode with ChatClient advisors: the budget advisor admits the round trip, so LockN's own chat span is
    * recorded as admitted elsewhere. The LockN instance here has the same {@link Budgets} as its call admission, so a

@@ -44,7 +44,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * tokens, no native usage). So the <b>span</b> is priced as if every prompt token were uncached input (it over-states
  * a cache hit) and carries no reasoning count; the <b>budget</b> advisor sees the provider's own last chunk (native
  * usage, cache reads included) and settles the reservation exactly. The two amounts therefore differ when the
- * prompt hit the cache.
+ * prompt hit the cache, unless the client is built on {@link LockNChatModel#decorate}: then the span has the
+ * provider's counts too, and both amounts are equal.
  */
 class SpringAiStreamingTest extends BridgedOpenAiTestSupport {
 
@@ -113,6 +114,39 @@ class SpringAiStreamingTest extends BridgedOpenAiTestSupport {
     assertThat(reserved("acme-stream-budget")).isZero();
     // The span, priced from the aggregate, says more than the budget charged: see the class comment.
     assertThat(awaitOneChatSpan().getAttributes().get(CostAttributes.TOTAL_NANOS)).isGreaterThan(exact);
+  }
+
+  @Test
+  void decoratedModel_theStreamedSpanIsPricedWithTheCacheReadsAndEqualsTheBudgetCharge() {
+    ChatClient client = ChatClient.builder(LockNChatModel.decorate(chatModel), observationRegistry, null, null)
+        .defaultAdvisors(LockNContextAdvisor.builder(AttributionKeys.defaults()).build(),
+            LockNBudgetAdvisor.builder(witness).defaultModel("gpt-4o").build())
+        .build();
+    queueStream();
+
+    List<String> parts = client.prompt("Hi").advisors(a -> a.param("app.tenant_id", "acme-stream-decorated"))
+        .stream().content().collectList().block(WAIT);
+
+    assertThat(parts).containsExactly("Hel", "lo", "!");
+    // 200 uncached at $2.50, 1000 cached at $1.25, 300 output (120 of them reasoning) at $10, per 1M tokens.
+    long exact = nanos(200, "2.50") + nanos(1000, "1.25") + nanos(300, "10.00");
+    assertThat(exact).isEqualTo(4_750_000L);
+    SpanData chat = awaitOneChatSpan();
+    assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)).isEqualTo(1000L);
+    assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)).isEqualTo(120L);
+    assertThat(chat.getAttributes().get(AttributeKey.stringKey("app.tenant_id"))).isEqualTo("acme-stream-decorated");
+    assertThat(chat.getAttributes().get(CostAttributes.TOTAL_NANOS)).isEqualTo(exact);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(spent("acme-stream-decorated")).isEqualTo(exact));
+    assertThat(reserved("acme-stream-decorated")).isZero();
+  }
+
+  @Test
+  void decoratedModel_blockingCallsAndOptionsPassThrough() {
+    ChatModel decorated = LockNChatModel.decorate(chatModel);
+
+    assertThat(LockNChatModel.decorate(decorated)).isSameAs(decorated);
+    assertThat(decorated.getOptions()).isEqualTo(chatModel.getOptions());
+    assertThat(decorated.toString()).startsWith("LockNChatModel{");
   }
 
   @Test
