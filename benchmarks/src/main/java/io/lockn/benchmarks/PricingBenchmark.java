@@ -117,6 +117,16 @@ public class PricingBenchmark {
   }
 
   /**
+   * The same catalog hit through the amount-only method hot paths use (budget reconciliation): no {@code Cost}.
+   *
+   * @return the total in nano-USD
+   */
+  @Benchmark
+  public long totalNanosCatalogHit() {
+    return catalog.totalNanos("openai", "gpt-4o-mini", usage, epochMillis, null);
+  }
+
+  /**
    * A catalog hit on a model with price history.
    *
    * @return the cost

@@ -8,7 +8,6 @@ import io.lockn.core.spi.AdmissionEvent;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
 import io.lockn.core.spi.UsageLogger;
-import io.lockn.pricing.Cost;
 import io.lockn.pricing.ModelMatch;
 import io.lockn.pricing.PriceCatalog;
 import io.opentelemetry.api.common.Attributes;
@@ -206,18 +205,27 @@ public final class Budgets implements CallAdmission {
     }
     Instant now = clock.instant();
     long nowMillis = now.toEpochMilli();
-    @Nullable List<Charge> charges = null;
+    // The usual case is one matching budget: a one-element List.of, not an ArrayList and its array.
+    @Nullable Charge first = null;
+    @Nullable List<Charge> more = null;
     for (int i = 0; i < budgets.size(); i++) {
       Budget budget = budgets.get(i);
       // The scope's value, not yet the scope string: a cached calendar account is found without building it.
       String value = budget.scope().valueOf(request);
       if (value != null) {
-        if (charges == null) {
-          charges = new ArrayList<>(budgets.size());
+        Charge c = charge(i, budget, value, request.traceId(), now, nowMillis);
+        if (first == null) {
+          first = c;
+        } else {
+          if (more == null) {
+            more = new ArrayList<>(budgets.size());
+            more.add(first);
+          }
+          more.add(c);
         }
-        charges.add(charge(i, budget, value, request.traceId(), now, nowMillis));
       }
     }
+    @Nullable List<Charge> charges = more != null ? more : first != null ? List.of(first) : null;
     boolean globalApproval = approvalPolicy != null && approvalAboveUsd != Long.MAX_VALUE;
     if (charges == null) {
       if (!globalApproval) {
@@ -454,13 +462,15 @@ public final class Budgets implements CallAdmission {
     }
     if (needUsd) {
       // A gateway may answer with another model than the one admitted: charge the model that answered, when priced.
-      String priced = a.model;
-      if (responseModel != null && !responseModel.isEmpty() && !responseModel.equals(a.model)
-          && catalog.resolve(a.provider, responseModel) != null) {
-        priced = responseModel;
+      ModelMatch match = null;
+      if (responseModel != null && !responseModel.isEmpty() && !responseModel.equals(a.model)) {
+        match = catalog.resolve(a.provider, responseModel);
       }
-      Cost cost = catalog.cost(a.provider, priced, usage, a.epochMillis, null);
-      usd = cost.isPriced() ? cost.totalNanos() : 0;
+      if (match == null) {
+        match = catalog.resolve(a.provider, a.model);
+      }
+      long total = match == null ? PriceCatalog.UNPRICED_NANOS : catalog.totalNanos(match, usage, a.epochMillis, null);
+      usd = total == PriceCatalog.UNPRICED_NANOS ? 0 : total;
     }
     long tokens = usage.totalTokens();
     for (Charge c : a.charges) {
@@ -770,14 +780,12 @@ public final class Budgets implements CallAdmission {
       UsageLogger.warn("model " + provider + "/" + model + " is unpriced; USD budgets count its calls as $0");
       return 0;
     }
-    Cost asOutput = catalog.cost(match, TokenUsage.of(in, out), epochMillis, null);
-    if (!asOutput.isPriced()) {
+    long max = catalog.maxCostNanos(match, in, out, epochMillis);
+    if (max == PriceCatalog.UNPRICED_NANOS) {
       UsageLogger.warn("model " + provider + "/" + model + " has no price in force; USD budgets count its calls as $0");
       return 0;
     }
-    Cost asReasoning = catalog.cost(
-        match, TokenUsage.builder().uncachedInputTokens(in).reasoningTokens(out).build(), epochMillis, null);
-    return Math.max(asOutput.totalNanos(), asReasoning.totalNanos());
+    return max;
   }
 
   /** One budget's part in a call: per-trace budgets get the trace's account, or none without a valid trace id. */

@@ -116,10 +116,15 @@ public final class Cost {
       long reasoningNanos,
       long listTotalNanos,
       String pricingId) {
-    long total = Decimals.add(Decimals.add(Decimals.add(inputNanos, outputNanos), Decimals.add(cacheReadNanos,
-        cacheWriteNanos)), reasoningNanos);
+    long total = sum(inputNanos, outputNanos, cacheReadNanos, cacheWriteNanos, reasoningNanos);
     return new Cost(true, inputNanos, outputNanos, cacheReadNanos, cacheWriteNanos, reasoningNanos, total,
         listTotalNanos < 0 ? total : listTotalNanos, CostSource.LOCAL, pricingId);
+  }
+
+  /** The total of a locally computed cost's parts, saturating; {@link PriceCatalog#totalNanos} adds the same way. */
+  static long sum(long inputNanos, long outputNanos, long cacheReadNanos, long cacheWriteNanos, long reasoningNanos) {
+    return Decimals.add(Decimals.add(Decimals.add(inputNanos, outputNanos), Decimals.add(cacheReadNanos,
+        cacheWriteNanos)), reasoningNanos);
   }
 
   /**

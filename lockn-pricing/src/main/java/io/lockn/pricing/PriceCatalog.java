@@ -234,6 +234,102 @@ public final class PriceCatalog {
     }
   }
 
+  /**
+   * What {@link #totalNanos} and {@link #maxCostNanos} return for a call that cannot be priced (never a cost: costs
+   * are never negative).
+   */
+  public static final long UNPRICED_NANOS = -1;
+
+  /**
+   * The total of {@link #cost(String, String, TokenUsage, long, String)}, without building a {@link Cost}.
+   *
+   * @param provider {@code gen_ai.provider.name}
+   * @param model the model id
+   * @param usage the call's usage
+   * @param epochMillis when the call started
+   * @param serviceTier the service tier, or {@code null}
+   * @return the total in nano-USD, or {@link #UNPRICED_NANOS} for an unknown model or no price in force
+   */
+  public long totalNanos(String provider, String model, TokenUsage usage, long epochMillis,
+      @Nullable String serviceTier) {
+    ModelMatch match = resolve(provider, model);
+    return match == null || usage == null ? UNPRICED_NANOS : totalNanos(match, usage, epochMillis, serviceTier);
+  }
+
+  /**
+   * The total of {@link #cost(ModelMatch, TokenUsage, long, String)}, without building a {@link Cost}: for hot paths
+   * that need only the amount (budget reconciliation). Allocation-free unless a discount or service-tier multiplier
+   * applies.
+   *
+   * @param match the resolved model
+   * @param usage the usage
+   * @param epochMillis when the call started
+   * @param serviceTier the service tier, or {@code null}
+   * @return the total in nano-USD, exactly {@code cost(match, usage, epochMillis, serviceTier).totalNanos()}, or
+   *     {@link #UNPRICED_NANOS} if no price was in force then
+   */
+  public long totalNanos(ModelMatch match, TokenUsage usage, long epochMillis, @Nullable String serviceTier) {
+    try {
+      ModelPrice entry = match.entry();
+      PricePeriod period = entry.periodAt(epochMillis);
+      if (period == null) {
+        return UNPRICED_NANOS;
+      }
+      Rates r = period.ratesFor(usage.inputTokens());
+      BigDecimal effective = match.multiplier();
+      if (serviceTier != null) {
+        BigDecimal tier = serviceTierMultiplier(entry, serviceTier);
+        if (tier != null) {
+          effective = effective == null ? tier : effective.multiply(tier);
+        }
+      }
+      return Cost.sum(
+          Decimals.costNanos(usage.uncachedInputTokens(), r.input(), effective),
+          Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), effective),
+          Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), effective),
+          Decimals.add(
+              Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), effective),
+              Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), effective)),
+          Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), effective));
+    } catch (RuntimeException e) {
+      UsageLogger.failed("pricing " + match.entry().id(), e);
+      return UNPRICED_NANOS;
+    }
+  }
+
+  /**
+   * The most a call can cost before it is sent: every input token uncached, and {@code maxOutputTokens} priced at the
+   * higher of the output and reasoning prices (a reasoning model may spend the whole output budget thinking). Budget
+   * admission reserves this amount. It equals the larger of the costs of {@code TokenUsage.of(inputTokens,
+   * maxOutputTokens)} and of the same usage with every output token reasoning, without building either.
+   *
+   * @param match the resolved model
+   * @param inputTokens the estimated input tokens (negative counts as 0)
+   * @param maxOutputTokens the output token limit (negative counts as 0)
+   * @param epochMillis when the call starts
+   * @return the upper bound in nano-USD, or {@link #UNPRICED_NANOS} if no price is in force then
+   */
+  public long maxCostNanos(ModelMatch match, long inputTokens, long maxOutputTokens, long epochMillis) {
+    try {
+      PricePeriod period = match.entry().periodAt(epochMillis);
+      if (period == null) {
+        return UNPRICED_NANOS;
+      }
+      long in = Math.max(0, inputTokens);
+      long out = Math.max(0, maxOutputTokens);
+      Rates r = period.ratesFor(in);
+      BigDecimal effective = match.multiplier();
+      long input = Decimals.costNanos(in, r.input(), effective);
+      long asOutput = Decimals.costNanos(out, r.output(), effective);
+      long asReasoning = Decimals.costNanos(out, r.reasoning(), effective);
+      // Both costs share the input part; each is summed as Cost sums its parts.
+      return Math.max(Cost.sum(input, asOutput, 0, 0, 0), Cost.sum(input, 0, 0, 0, asReasoning));
+    } catch (RuntimeException e) {
+      UsageLogger.failed("pricing " + match.entry().id(), e);
+      return UNPRICED_NANOS;
+    }
+  }
+
   private @Nullable BigDecimal serviceTierMultiplier(ModelPrice entry, String serviceTier) {
     String tier = serviceTier.toLowerCase(Locale.ROOT);
     if (tier.equals("default") || tier.equals("standard") || tier.equals("auto") || tier.equals("on_demand")) {
