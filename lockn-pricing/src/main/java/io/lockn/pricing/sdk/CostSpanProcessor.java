@@ -3,6 +3,7 @@ package io.lockn.pricing.sdk;
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockNAttributes;
+import io.lockn.core.spi.CardinalityLimiter;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostAttributes;
@@ -69,25 +70,40 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
 
   private static final String USD = "USD";
   private static final String[] COST_TYPES = {"input", "output", "cache_read", "cache_write", "reasoning"};
+  /** Indexes of {@link #metricAttributes} past {@link #COST_TYPES}: the total, and no cost type (unpriced calls). */
+  private static final int TOTAL = COST_TYPES.length;
+  private static final int NO_COST_TYPE = COST_TYPES.length + 1;
+  private static final int MAX_CACHED_MODELS = 1000;
 
   private final PriceCatalog catalog;
   private final @Nullable MeterProvider meterProvider;
   private final List<AttributeKey<String>> metricAttributionKeys;
-  private final int cardinalityLimit;
   private final @Nullable CostLedger ledger;
   private final AttributionKeys attributionKeys;
   private final int maxOpenSpans;
   private final long abandonAfterMillis;
   private final Clock clock;
   private final Map<ReadableSpan, Node> open = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, Boolean>> limits = new ConcurrentHashMap<>();
+  // One limiter per metric attribute, so that one noisy attribute cannot push another's values into _OTHER.
+  private final CardinalityLimiter providerLimiter;
+  private final CardinalityLimiter requestModelLimiter;
+  private final CardinalityLimiter responseModelLimiter;
+  private final Map<AttributeKey<String>, CardinalityLimiter> attributionLimiters;
+  private final ConcurrentHashMap<ModelKey, @Nullable Attributes[]> metricAttributesCache = new ConcurrentHashMap<>();
   private volatile @Nullable Instruments instruments;
 
   private CostSpanProcessor(Builder b) {
     this.catalog = b.catalog;
     this.meterProvider = b.meterProvider;
     this.metricAttributionKeys = b.metricAttributionKeys.stream().map(AttributeKey::stringKey).toList();
-    this.cardinalityLimit = b.cardinalityLimit;
+    this.providerLimiter = CardinalityLimiter.of(b.cardinalityLimit);
+    this.requestModelLimiter = CardinalityLimiter.of(b.cardinalityLimit);
+    this.responseModelLimiter = CardinalityLimiter.of(b.cardinalityLimit);
+    Map<AttributeKey<String>, CardinalityLimiter> byKey = new java.util.HashMap<>();
+    for (AttributeKey<String> key : metricAttributionKeys) {
+      byKey.put(key, CardinalityLimiter.of(b.cardinalityLimit));
+    }
+    this.attributionLimiters = Map.copyOf(byKey);
     this.ledger = b.ledger;
     this.attributionKeys = b.attributionKeys;
     this.maxOpenSpans = b.maxOpenSpans;
@@ -215,7 +231,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       UsageLogger.warn("LockN has no price for " + provider + "/" + model
           + "; its calls are marked lockn.cost.unpriced=true and their cost is not recorded");
       try {
-        instruments().unpriced.add(1, metricAttributes(span, provider, requestModel, responseModel, null),
+        instruments().unpriced.add(1, metricAttributes(span, provider, requestModel, responseModel, NO_COST_TYPE),
             Context.current());
       } catch (Throwable t) {
         UsageLogger.failed("recording lockn.client.unpriced_calls", t);
@@ -266,11 +282,11 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       long[] parts = {cost.inputNanos(), cost.outputNanos(), cost.cacheReadNanos(), cost.cacheWriteNanos(),
           cost.reasoningNanos()};
       if (cost.source() == io.lockn.pricing.CostSource.PROVIDER) {
-        i.cost.add(cost.totalNanos(), metricAttributes(span, provider, requestModel, responseModel, "total"), context);
+        i.cost.add(cost.totalNanos(), metricAttributes(span, provider, requestModel, responseModel, TOTAL), context);
       } else {
         for (int p = 0; p < parts.length; p++) {
           if (parts[p] > 0) {
-            i.cost.add(parts[p], metricAttributes(span, provider, requestModel, responseModel, COST_TYPES[p]), context);
+            i.cost.add(parts[p], metricAttributes(span, provider, requestModel, responseModel, p), context);
           }
         }
       }
@@ -279,46 +295,73 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     }
   }
 
+  /**
+   * The cost metric's attributes for one cost type ({@code null}: the unpriced-calls counter's).
+   *
+   * <p>Why a cache: a priced call records up to five cost parts, and building an {@link Attributes} sorts and copies
+   * its entries. Without metric attribution keys the attributes depend only on the provider and the two models, so
+   * they are built once per combination (each cost type on first use) and reused; with attribution keys they depend
+   * on each span and are built per call. Bounded by {@value #MAX_CACHED_MODELS} combinations; past that, built per
+   * call. A cached entry equals a fresh build: the limiters map a value they have seen to the same result every time.
+   */
   private Attributes metricAttributes(
       ReadableSpan span,
       @Nullable String provider,
       @Nullable String requestModel,
       @Nullable String responseModel,
-      @Nullable String costType) {
+      int costType) {
+    if (!metricAttributionKeys.isEmpty()) {
+      return buildMetricAttributes(span, provider, requestModel, responseModel, costType);
+    }
+    ModelKey key = new ModelKey(provider, requestModel, responseModel);
+    @Nullable Attributes[] byType = metricAttributesCache.get(key);
+    if (byType == null) {
+      if (metricAttributesCache.size() >= MAX_CACHED_MODELS) {
+        return buildMetricAttributes(span, provider, requestModel, responseModel, costType);
+      }
+      byType = metricAttributesCache.computeIfAbsent(key, k -> new Attributes[COST_TYPES.length + 2]);
+    }
+    Attributes attributes = byType[costType];
+    if (attributes == null) {
+      // Racing builds give equal values, so a plain array slot is enough.
+      attributes = buildMetricAttributes(span, provider, requestModel, responseModel, costType);
+      byType[costType] = attributes;
+    }
+    return attributes;
+  }
+
+  private Attributes buildMetricAttributes(
+      ReadableSpan span,
+      @Nullable String provider,
+      @Nullable String requestModel,
+      @Nullable String responseModel,
+      int costType) {
     AttributesBuilder b = Attributes.builder();
     if (provider != null) {
-      b.put(GenAiAttributes.GEN_AI_PROVIDER_NAME, limit("provider", provider));
+      b.put(GenAiAttributes.GEN_AI_PROVIDER_NAME, providerLimiter.limit(provider));
     }
     if (requestModel != null) {
-      b.put(GenAiAttributes.GEN_AI_REQUEST_MODEL, limit("request_model", requestModel));
+      b.put(GenAiAttributes.GEN_AI_REQUEST_MODEL, requestModelLimiter.limit(requestModel));
     }
     if (responseModel != null) {
-      b.put(GenAiAttributes.GEN_AI_RESPONSE_MODEL, limit("response_model", responseModel));
+      b.put(GenAiAttributes.GEN_AI_RESPONSE_MODEL, responseModelLimiter.limit(responseModel));
     }
-    if (costType != null) {
-      b.put(CostAttributes.COST_TYPE, costType);
+    if (costType < COST_TYPES.length) {
+      b.put(CostAttributes.COST_TYPE, COST_TYPES[costType]);
+    } else if (costType == TOTAL) {
+      b.put(CostAttributes.COST_TYPE, "total");
     }
     for (AttributeKey<String> key : metricAttributionKeys) {
       String value = span.getAttribute(key);
       if (value != null) {
-        b.put(key, limit(key.getKey(), value));
+        b.put(key, attributionLimiters.get(key).limit(value));
       }
     }
     return b.build();
   }
 
-  /** Caps distinct values per metric attribute, as lockn-core does, so the cost metric's cardinality is bounded. */
-  private String limit(String attribute, String value) {
-    Map<String, Boolean> seen = limits.computeIfAbsent(attribute, k -> new ConcurrentHashMap<>());
-    if (seen.containsKey(value)) {
-      return value;
-    }
-    if (seen.size() < cardinalityLimit) {
-      seen.put(value, Boolean.TRUE);
-      return value;
-    }
-    return "_OTHER";
-  }
+  /** The raw values the cost metric's attributes are built from, without attribution keys. */
+  private record ModelKey(@Nullable String provider, @Nullable String requestModel, @Nullable String responseModel) {}
 
   private static boolean carriesRollup(ReadableSpan span, @Nullable String operation, Node node) {
     if (operation != null) {

@@ -204,6 +204,53 @@ class CostSpanProcessorTest {
         .satisfies(p -> assertThat(p.getValue()).isEqualTo(1));
   }
 
+  /**
+   * Without metric attribution keys the cost metric's attributes are built once per provider and models and reused:
+   * repeated calls add up exactly on the same series, each cost type its own, the unpriced counter has no cost type,
+   * and models past the cardinality limit are recorded as {@code _OTHER}, on the first and every later call.
+   */
+  @Test
+  void costMetricWithoutAttributionKeys_cachedAttributes_exactSumsAndBoundedModels() {
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setMeterProvider(meters)
+        .setTracerProvider(SdkTracerProvider.builder()
+            .addSpanProcessor(CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(meters)
+                .setMetricCardinalityLimit(2).setClock(Clock.fixed(NOW, ZoneOffset.UTC)).build())
+            .build())
+        .build();
+    LockN local = LockN.builder().setOpenTelemetry(otel).build();
+    for (int i = 0; i < 3; i++) {
+      local.chat("openai", "gpt-4o").run(() -> local.currentLlmCall()
+          .recordUsage(TokenUsage.fromOpenAi(1000, 200, 500, 0)));
+    }
+    // Two request models fill the limit of 2 (gpt-4o, gpt-4o-mini); gpt-5 and o3 overflow.
+    for (String model : List.of("gpt-4o-mini", "gpt-5", "o3", "gpt-5")) {
+      local.chat("openai", model).run(() -> local.currentLlmCall().recordUsage(TokenUsage.of(1_000_000, 0)));
+    }
+    local.chat("openai", "unknown-model-x").run(() -> local.currentLlmCall().recordUsage(TokenUsage.of(1, 1)));
+
+    List<MetricData> all = List.copyOf(reader.collectAllMetrics());
+    MetricData cost = all.stream().filter(m -> m.getName().equals("lockn.client.cost")).findFirst().orElseThrow();
+    Map<String, Long> byModelAndType = cost.getLongSumData().getPoints().stream().collect(Collectors.toMap(
+        p -> p.getAttributes().get(AttributeKey.stringKey("gen_ai.request.model")) + "/"
+            + p.getAttributes().get(CostAttributes.COST_TYPE), LongPointData::getValue));
+    // gpt-4o, 3 calls: input 3 x 2,000,000; cache_read 3 x 250,000; output 3 x 5,000,000.
+    // gpt-4o-mini: 1M input x $0.15 = 150,000,000. _OTHER: gpt-5 twice (2 x $1.25) and o3 once ($2.00), 1M input each.
+    assertThat(byModelAndType).containsOnly(
+        Map.entry("gpt-4o/input", 6_000_000L), Map.entry("gpt-4o/cache_read", 750_000L),
+        Map.entry("gpt-4o/output", 15_000_000L), Map.entry("gpt-4o-mini/input", 150_000_000L),
+        Map.entry("_OTHER/input", 2 * 1_250_000_000L + 2_000_000_000L));
+    MetricData unpriced =
+        all.stream().filter(m -> m.getName().equals("lockn.client.unpriced_calls")).findFirst().orElseThrow();
+    assertThat(unpriced.getLongSumData().getPoints()).singleElement().satisfies(p -> {
+      assertThat(p.getValue()).isEqualTo(1);
+      assertThat(p.getAttributes().get(CostAttributes.COST_TYPE)).isNull();
+      assertThat(p.getAttributes().get(AttributeKey.stringKey("gen_ai.request.model"))).isEqualTo("_OTHER");
+    });
+    otel.close();
+  }
+
   @Test
   void openSpanTable_isBoundedAndEmptiesWhenSpansEnd() {
     CostSpanProcessor processor = CostSpanProcessor.builder(PriceCatalog.bundled()).setMaxOpenSpans(2).build();
