@@ -76,6 +76,21 @@ public interface CompressionSpec {
   List<GenAiMessage> measure(List<GenAiMessage> input, UnaryOperator<List<GenAiMessage>> step);
 
   /**
+   * Runs and measures a step on a framework's own message type, for example LangChain4j's {@code ChatRequest} or
+   * Spring AI's {@code List<Message>}: the step sees and returns that type, and {@code asMessages} converts the input
+   * and the step's result into the messages whose tokens are counted. This is how LockN's adapters measure; the
+   * step's result is returned as it is.
+   *
+   * @param input the step's input
+   * @param step the step, run once
+   * @param asMessages converts the input or the step's result (which may be {@code null} if the step returns it)
+   *     into the messages counted; a failing conversion leaves that count unknown and never fails the step
+   * @param <T> the framework's type
+   * @return the step's result, or its exception unchanged
+   */
+  <T> T measure(T input, UnaryOperator<T> step, Function<? super T, List<GenAiMessage>> asMessages);
+
+  /**
    * Runs and measures an asynchronous text step.
    *
    * @param input the text

@@ -61,6 +61,11 @@ enum NoopCompression implements Compression, CompressionSpec {
   }
 
   @Override
+  public <T> T measure(T input, UnaryOperator<T> step, Function<? super T, List<GenAiMessage>> asMessages) {
+    return step.apply(input);
+  }
+
+  @Override
   public CompletionStage<String> measureAsync(
       String input, Function<String, ? extends CompletionStage<String>> step) {
     return step.apply(input);

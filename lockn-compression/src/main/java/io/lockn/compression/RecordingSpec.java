@@ -100,6 +100,11 @@ final class RecordingSpec implements CompressionSpec {
   }
 
   @Override
+  public <T> T measure(T input, UnaryOperator<T> step, Function<? super T, List<GenAiMessage>> asMessages) {
+    return run(input, step, asMessages::apply);
+  }
+
+  @Override
   public CompletionStage<String> measureAsync(
       String input, Function<String, ? extends CompletionStage<String>> step) {
     return runAsync(input, step, Measurement::text);

@@ -223,6 +223,44 @@ class CompressionTest {
     assertThat(span.getAttributes().get(CompressionAttributes.RATIO)).isEqualTo(0.4167);
   }
 
+  /** A framework's own prompt type, as an adapter would measure it. */
+  private record Prompt(List<String> lines) {}
+
+  private static List<GenAiMessage> asMessages(Prompt p) {
+    return p.lines().stream().map(GenAiMessage::user).toList();
+  }
+
+  @Test
+  void measureOwnType_returnsTheStepsResultAndCountsThroughTheConversion() {
+    Prompt original = new Prompt(List.of("one two three", "four five", "six"));
+    Prompt trimmed = new Prompt(List.of("six"));
+
+    Prompt out = builder().build().step(CompressionStrategy.CONTEXT_DISTILLATION).model("gpt-4o")
+        .measure(original, p -> trimmed, CompressionTest::asMessages);
+
+    assertThat(out).isSameAs(trimmed);
+    SpanData span = onlySpan();
+    assertThat(span.getAttributes().get(CompressionAttributes.INPUT_TOKENS_ORIGINAL)).isEqualTo(6L);
+    assertThat(span.getAttributes().get(CompressionAttributes.INPUT_TOKENS_COMPRESSED)).isEqualTo(1L);
+    assertThat(span.getAttributes().get(CompressionAttributes.RATIO)).isEqualTo(0.1667);
+  }
+
+  @Test
+  void measureOwnType_theStepsExceptionPassesThroughAndAFailingConversionNeverFailsTheStep() {
+    IllegalStateException boom = new IllegalStateException("step failed");
+    CompressionSpec spec = builder().build().step(CompressionStrategy.CONTEXT_DISTILLATION).model("gpt-4o");
+
+    assertThatThrownBy(() -> spec.measure(new Prompt(List.of("a")), p -> {
+      throw boom;
+    }, CompressionTest::asMessages)).isSameAs(boom);
+    Prompt kept = new Prompt(List.of("a b"));
+    Prompt out = spec.measure(kept, p -> p, p -> {
+      throw new IllegalArgumentException("cannot convert");
+    });
+    assertThat(out).isSameAs(kept);
+    assertThat(Compression.noop().step("x").measure(kept, p -> null, CompressionTest::asMessages)).isNull();
+  }
+
   @Test
   void measure_isChildOfLockNChatSpan_andStepRunsUnderIt() {
     LockN lockn = LockN.create(otel);

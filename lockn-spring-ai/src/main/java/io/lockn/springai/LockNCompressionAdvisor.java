@@ -96,14 +96,8 @@ public final class LockNCompressionAdvisor implements CallAdvisor, StreamAdvisor
     ChatOptions options = request.prompt().getOptions();
     String model = options != null && options.getModel() != null ? options.getModel() : "unknown";
     CompressionSpec spec = compression.step(strategy).provider(provider).model(model);
-    Object[] out = new Object[1];
-    spec.measure(SpringAiMessages.from(original), in -> {
-      List<Message> compressed = compressor.apply(original);
-      out[0] = compressed;
-      return SpringAiMessages.from(compressed == null ? List.of() : compressed);
-    });
-    @SuppressWarnings("unchecked")
-    List<Message> compressed = (List<Message>) out[0];
+    List<Message> compressed = spec.measure(original, compressor,
+        messages -> SpringAiMessages.from(messages == null ? List.of() : messages));
     if (compressed == null || compressed == original) {
       return request;
     }

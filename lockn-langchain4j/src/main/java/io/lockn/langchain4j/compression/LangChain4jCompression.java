@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Measures LangChain4j's two compression points with {@link Compression}: a {@code chatRequestTransformer} (prompt
@@ -98,13 +98,7 @@ public final class LangChain4jCompression {
   }
 
   private ChatRequest measureRequest(String strategy, ChatRequest request, Supplier<ChatRequest> step) {
-    Object[] out = new Object[1];
-    measure(strategy, Messages.from(request.messages()), () -> {
-      ChatRequest transformed = step.get();
-      out[0] = transformed;
-      return transformed == null ? List.of() : Messages.from(transformed.messages());
-    });
-    return (ChatRequest) out[0];
+    return measure(strategy, request, r -> step.get(), r -> r == null ? List.of() : Messages.from(r.messages()));
   }
 
   /**
@@ -119,11 +113,12 @@ public final class LangChain4jCompression {
   }
 
   /** Runs {@code step} measured, under the AI Service invocation working on this thread. */
-  private void measure(String strategy, List<GenAiMessage> input, Supplier<List<GenAiMessage>> step) {
+  private <T> T measure(
+      String strategy, T input, UnaryOperator<T> step, Function<? super T, List<GenAiMessage>> asMessages) {
     CompressionSpec spec = compression.step(strategy).provider(provider).model(model);
     Context parent = CallParents.forInvocationStep();
     try (Scope ignored = parent == Context.current() ? Scope.noop() : parent.makeCurrent()) {
-      spec.measure(input, in -> step.get());
+      return spec.measure(input, step, asMessages);
     }
   }
 
@@ -167,19 +162,14 @@ public final class LangChain4jCompression {
 
     @Override
     public List<ChatMessage> messages() {
-      List<GenAiMessage> original;
+      List<ChatMessage> original;
       synchronized (history) {
-        original = Messages.from(history);
+        original = new ArrayList<>(history);
       }
-      @Nullable List<?>[] kept = new List<?>[1];
-      measure(MEMORY_WINDOW, original, () -> {
-        List<ChatMessage> messages = delegate.messages();
-        kept[0] = messages;
-        return Messages.from(messages);
-      });
-      @SuppressWarnings("unchecked")
-      List<ChatMessage> result = (List<ChatMessage>) kept[0];
-      return result == null ? delegate.messages() : result;
+      // Measured against every message added, not against what the memory kept: that is what trimming saved.
+      List<ChatMessage> kept = measure(MEMORY_WINDOW, original, all -> delegate.messages(),
+          m -> m == null ? List.of() : Messages.from(m));
+      return kept == null ? delegate.messages() : kept;
     }
 
     @Override
