@@ -8,6 +8,7 @@ import io.lockn.budget.RunawayDetector;
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockNAttributes;
+import io.lockn.core.sdk.OpenSpanTable;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.SpanPricing;
@@ -65,10 +66,8 @@ public final class GovernanceSpanProcessor implements ExtendedSpanProcessor {
   private final @Nullable AnomalyDetector anomalies;
   private final @Nullable RunawayDetector runaways;
   private final AttributeKey<String> tenantKey;
-  private final int maxOpenSpans;
-  private final long abandonAfterMillis;
   private final Clock clock;
-  private final Map<ReadableSpan, Node> open = new ConcurrentHashMap<>();
+  private final OpenSpanTable<Node> open;
 
   /** What an open span keeps: its task (shared with the spans under it), its agent, and when it started. */
   private record Node(RunawayDetector.@Nullable Task task, boolean ownsTask, @Nullable String agent,
@@ -78,8 +77,7 @@ public final class GovernanceSpanProcessor implements ExtendedSpanProcessor {
     this.anomalies = b.anomalies;
     this.runaways = b.runaways;
     this.tenantKey = AttributeKey.stringKey(b.attributionKeys.tenantKey());
-    this.maxOpenSpans = b.maxOpenSpans;
-    this.abandonAfterMillis = b.abandonAfter.toMillis();
+    this.open = OpenSpanTable.create(b.maxOpenSpans, b.abandonAfter.toMillis(), n -> n.startMillis);
     this.clock = b.clock;
   }
 
@@ -96,11 +94,10 @@ public final class GovernanceSpanProcessor implements ExtendedSpanProcessor {
   public void onStart(Context parentContext, ReadWriteSpan span) {
     try {
       long now = clock.millis();
-      if (open.size() >= maxOpenSpans && !evictAbandoned(now)) {
+      if (!open.hasRoom(now)) {
         return;
       }
-      Span parent = Span.fromContext(parentContext);
-      Node parentNode = parent instanceof ReadableSpan ? open.get(parent) : null;
+      Node parentNode = open.parentOf(parentContext);
       String operation = operation(span);
       String traceId = span.getSpanContext().getTraceId();
       String spanId = span.getSpanContext().getSpanId();
@@ -183,12 +180,6 @@ public final class GovernanceSpanProcessor implements ExtendedSpanProcessor {
     return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
-  private boolean evictAbandoned(long now) {
-    long cutoff = now - abandonAfterMillis;
-    open.values().removeIf(n -> n.startMillis < cutoff);
-    return open.size() < maxOpenSpans;
-  }
-
   /** The number of spans currently tracked; for tests and monitoring. */
   int openSpans() {
     return open.size();
@@ -223,8 +214,8 @@ public final class GovernanceSpanProcessor implements ExtendedSpanProcessor {
     private @Nullable AnomalyDetector anomalies;
     private @Nullable RunawayDetector runaways;
     private AttributionKeys attributionKeys = AttributionKeys.defaults();
-    private int maxOpenSpans = 100_000;
-    private Duration abandonAfter = Duration.ofHours(6);
+    private int maxOpenSpans = OpenSpanTable.DEFAULT_MAX_OPEN_SPANS;
+    private Duration abandonAfter = OpenSpanTable.DEFAULT_ABANDON_AFTER;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -271,10 +262,7 @@ public final class GovernanceSpanProcessor implements ExtendedSpanProcessor {
      * @throws IllegalArgumentException if it is below 1
      */
     public Builder setMaxOpenSpans(int maxOpenSpans) {
-      if (maxOpenSpans < 1) {
-        throw new IllegalArgumentException("maxOpenSpans < 1: " + maxOpenSpans);
-      }
-      this.maxOpenSpans = maxOpenSpans;
+      this.maxOpenSpans = OpenSpanTable.checkMaxOpenSpans(maxOpenSpans);
       return this;
     }
 
@@ -287,10 +275,7 @@ public final class GovernanceSpanProcessor implements ExtendedSpanProcessor {
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder setAbandonAfter(Duration abandonAfter) {
-      if (abandonAfter.isNegative() || abandonAfter.isZero()) {
-        throw new IllegalArgumentException("abandonAfter <= 0: " + abandonAfter);
-      }
-      this.abandonAfter = abandonAfter;
+      this.abandonAfter = OpenSpanTable.checkAbandonAfter(abandonAfter);
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.lockn.pricing.sdk;
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockNAttributes;
+import io.lockn.core.sdk.OpenSpanTable;
 import io.lockn.core.spi.CardinalityLimiter;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.Cost;
@@ -80,10 +81,8 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
   private final List<AttributeKey<String>> metricAttributionKeys;
   private final @Nullable CostLedger ledger;
   private final AttributionKeys attributionKeys;
-  private final int maxOpenSpans;
-  private final long abandonAfterMillis;
   private final Clock clock;
-  private final Map<ReadableSpan, Node> open = new ConcurrentHashMap<>();
+  private final OpenSpanTable<Node> open;
   // One limiter per metric attribute, so that one noisy attribute cannot push another's values into _OTHER.
   private final CardinalityLimiter providerLimiter;
   private final CardinalityLimiter requestModelLimiter;
@@ -106,8 +105,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     this.attributionLimiters = Map.copyOf(byKey);
     this.ledger = b.ledger;
     this.attributionKeys = b.attributionKeys;
-    this.maxOpenSpans = b.maxOpenSpans;
-    this.abandonAfterMillis = b.abandonAfter.toMillis();
+    this.open = OpenSpanTable.create(b.maxOpenSpans, b.abandonAfter.toMillis(), n -> n.startMillis);
     this.clock = b.clock;
   }
 
@@ -139,12 +137,9 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
   public void onStart(Context parentContext, ReadWriteSpan span) {
     try {
       long now = clock.millis();
-      if (open.size() >= maxOpenSpans && !evictAbandoned(now)) {
-        return;
+      if (open.hasRoom(now)) {
+        open.put(span, new Node(open.parentOf(parentContext), now));
       }
-      Span parent = Span.fromContext(parentContext);
-      Node parentNode = parent instanceof ReadableSpan ? open.get(parent) : null;
-      open.put(span, new Node(parentNode, now));
     } catch (Throwable t) {
       UsageLogger.failed("CostSpanProcessor.onStart", t);
     }
@@ -380,12 +375,6 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     return node.parent == null && (!parent.isValid() || parent.isRemote()) && !SpanPricing.isModelCall(operation);
   }
 
-  private boolean evictAbandoned(long now) {
-    long cutoff = now - abandonAfterMillis;
-    open.values().removeIf(n -> n.startMillis < cutoff);
-    return open.size() < maxOpenSpans;
-  }
-
   /** The number of spans currently tracked for roll-ups; for tests and monitoring. */
   int openSpans() {
     return open.size();
@@ -451,8 +440,8 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     private int cardinalityLimit = 100;
     private @Nullable CostLedger ledger;
     private AttributionKeys attributionKeys = AttributionKeys.defaults();
-    private int maxOpenSpans = 100_000;
-    private Duration abandonAfter = Duration.ofHours(6);
+    private int maxOpenSpans = OpenSpanTable.DEFAULT_MAX_OPEN_SPANS;
+    private Duration abandonAfter = OpenSpanTable.DEFAULT_ABANDON_AFTER;
     private Clock clock = Clock.systemUTC();
 
     private Builder(PriceCatalog catalog) {
@@ -515,10 +504,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
      * @return this builder
      */
     public Builder setMaxOpenSpans(int maxOpenSpans) {
-      if (maxOpenSpans < 1) {
-        throw new IllegalArgumentException("maxOpenSpans < 1");
-      }
-      this.maxOpenSpans = maxOpenSpans;
+      this.maxOpenSpans = OpenSpanTable.checkMaxOpenSpans(maxOpenSpans);
       return this;
     }
 
@@ -530,10 +516,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
      * @return this builder
      */
     public Builder setAbandonAfter(Duration abandonAfter) {
-      if (abandonAfter.isNegative() || abandonAfter.isZero()) {
-        throw new IllegalArgumentException("abandonAfter <= 0");
-      }
-      this.abandonAfter = abandonAfter;
+      this.abandonAfter = OpenSpanTable.checkAbandonAfter(abandonAfter);
       return this;
     }
 

@@ -10,6 +10,7 @@ import io.lockn.compression.roi.RoiSample;
 import io.lockn.compression.roi.RoiSpans;
 import io.lockn.compression.roi.SavingsSeries;
 import io.lockn.core.GenAiAttributes;
+import io.lockn.core.sdk.OpenSpanTable;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostAttributes;
@@ -94,11 +95,9 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
   private final RoiAnalysis analysis;
   private final int maxSamples;
   private final int maxExperiments;
-  private final int maxOpenSpans;
   private final int maxPendingScores;
-  private final long abandonAfterNanos;
   private final LongSupplier nanoTime;
-  private final Map<ReadableSpan, Node> open = new ConcurrentHashMap<>();
+  private final OpenSpanTable<Node> open;
 
   // Guarded by lock: the samples, the late scores, the foreign parents and the generator.
   private final ReentrantLock lock = new ReentrantLock();
@@ -113,9 +112,8 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
     this.analysis = b.analysis;
     this.maxSamples = b.maxSamples;
     this.maxExperiments = b.maxExperiments;
-    this.maxOpenSpans = b.maxOpenSpans;
     this.maxPendingScores = b.maxPendingScores;
-    this.abandonAfterNanos = b.abandonAfter.toNanos();
+    this.open = OpenSpanTable.create(b.maxOpenSpans, b.abandonAfter.toNanos(), n -> n.startedAt);
     this.nanoTime = b.nanoTime;
     this.random = new SplittableRandom(b.seed);
   }
@@ -194,13 +192,13 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
   public void onStart(Context parentContext, ReadWriteSpan span) {
     try {
       long now = nanoTime.getAsLong();
-      if (open.size() >= maxOpenSpans && !evictAbandoned(now)) {
+      if (!open.hasRoom(now)) {
         return;
       }
-      Span parent = Span.fromContext(parentContext);
-      Node parentNode = parent instanceof ReadableSpan r ? open.get(r) : null;
-      if (parentNode == null && parent.getSpanContext().isValid()) {
-        parentNode = foreignParent(parent.getSpanContext());
+      Node parentNode = open.parentOf(parentContext);
+      SpanContext parent = Span.fromContext(parentContext).getSpanContext();
+      if (parentNode == null && parent.isValid()) {
+        parentNode = foreignParent(parent);
       }
       Baggage baggage = Baggage.fromContext(parentContext);
       open.put(span, new Node(span, parentNode, key(span.getSpanContext()),
@@ -405,11 +403,6 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
     }
   }
 
-  private boolean evictAbandoned(long now) {
-    open.values().removeIf(n -> now - n.startedAt > abandonAfterNanos);
-    return open.size() < maxOpenSpans;
-  }
-
   private static String key(SpanContext context) {
     return context.getTraceId() + context.getSpanId();
   }
@@ -573,9 +566,9 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
     private RoiAnalysis analysis = RoiAnalysis.builder().build();
     private int maxSamples = 10_000;
     private int maxExperiments = 100;
-    private int maxOpenSpans = 100_000;
+    private int maxOpenSpans = OpenSpanTable.DEFAULT_MAX_OPEN_SPANS;
     private int maxPendingScores = 10_000;
-    private Duration abandonAfter = Duration.ofHours(6);
+    private Duration abandonAfter = OpenSpanTable.DEFAULT_ABANDON_AFTER;
     private long seed = RoiAnalysis.DEFAULT_SEED;
     private LongSupplier nanoTime = System::nanoTime;
 
@@ -642,10 +635,7 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
      * @throws IllegalArgumentException if below 1
      */
     public Builder setMaxOpenSpans(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("max open spans < 1");
-      }
-      this.maxOpenSpans = max;
+      this.maxOpenSpans = OpenSpanTable.checkMaxOpenSpans(max);
       return this;
     }
 
@@ -657,11 +647,7 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
      * @throws IllegalArgumentException if not positive
      */
     public Builder setAbandonAfter(Duration abandonAfter) {
-      Objects.requireNonNull(abandonAfter, "abandonAfter");
-      if (abandonAfter.isNegative() || abandonAfter.isZero()) {
-        throw new IllegalArgumentException("abandonAfter <= 0");
-      }
-      this.abandonAfter = abandonAfter;
+      this.abandonAfter = OpenSpanTable.checkAbandonAfter(abandonAfter);
       return this;
     }
 
