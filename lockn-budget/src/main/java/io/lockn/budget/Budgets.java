@@ -203,8 +203,8 @@ public final class Budgets implements CallAdmission {
         throw new RunawayAgentException(runaway);
       }
     }
-    Instant now = clock.instant();
-    long nowMillis = now.toEpochMilli();
+    // Milliseconds, not an Instant: a cached calendar account needs no object; others build one from this.
+    long nowMillis = clock.millis();
     // The usual case is one matching budget: a one-element List.of, not an ArrayList and its array.
     @Nullable Charge first = null;
     @Nullable List<Charge> more = null;
@@ -213,7 +213,7 @@ public final class Budgets implements CallAdmission {
       // The scope's value, not yet the scope string: a cached calendar account is found without building it.
       String value = budget.scope().valueOf(request);
       if (value != null) {
-        Charge c = charge(i, budget, value, request.traceId(), now, nowMillis);
+        Charge c = charge(i, budget, value, request.traceId(), nowMillis);
         if (first == null) {
           first = c;
         } else {
@@ -487,7 +487,7 @@ public final class Budgets implements CallAdmission {
             checkAlerts(c, balance.used(), actual, a.requestModel, a.model, null, false);
           }
           if (calendar) {
-            forecast(c.budget, c.scope, c.key(), c.account, balance.spent(), clock.instant(), true);
+            forecast(c.budget, c.scope, c.key(), c.account, balance.spent(), clock.millis(), true, c.current);
           }
         }
       } catch (RuntimeException e) {
@@ -687,10 +687,10 @@ public final class Budgets implements CallAdmission {
           throw new IllegalArgumentException("budget " + budgetName + " has a " + kind.name().toLowerCase(Locale.ROOT)
               + " period; only day, week and month budgets have forecasts");
         }
-        Instant now = clock.instant();
-        BudgetAccount account = account(b, scope, now);
+        long nowMillis = clock.millis();
+        BudgetAccount account = account(b, scope, Instant.ofEpochMilli(nowMillis));
         return Objects.requireNonNull(forecast(b, scope, b.name() + '|' + scope, account,
-            ledger.snapshot(account).spent(), now, false));
+            ledger.snapshot(account).spent(), nowMillis, false, null));
       }
     }
     throw new IllegalArgumentException("no budget named " + budgetName);
@@ -718,9 +718,12 @@ public final class Budgets implements CallAdmission {
    * forecast, or with {@code onlyIfExceeds} (a commit, which needs it only to alert) null when it does not exceed it.
    */
   private @Nullable BudgetForecast forecast(Budget budget, String scope, String key, BudgetAccount account, long spent,
-      Instant now, boolean onlyIfExceeds) {
+      long nowMillis, boolean onlyIfExceeds, @Nullable CurrentAccount current) {
     long start = account.periodStart().toEpochMilli();
-    @Nullable Forecaster f = forecasters.get(key);
+    @Nullable Forecaster f = current != null ? current.forecaster : null;
+    if (f == null || f.periodStart() != start) {
+      f = forecasters.get(key);
+    }
     if (f == null || f.periodStart() != start) {
       if (f != null || forecasters.size() < MAX_TRACKED_ACCOUNTS) {
         // A new period replaces the state of an older one; a stale caller (older period) leaves the newer in place.
@@ -732,8 +735,13 @@ public final class Budgets implements CallAdmission {
         f = new Forecaster(account.periodStart(), account.periodEnd(), interval(budget), smoothing);
       }
     }
-    @Nullable BudgetForecast forecast = f.observe(budget, scope, spent, now, onlyIfExceeds);
-    if (forecast != null && forecast.exceedsLimit() && f.warmedUp(now)) {
+    if (current != null && current.forecaster != f && f.periodStart() == current.startMillis
+        && forecasters.get(key) == f) {
+      // Only the map's own forecaster (never a one-off), which no later call replaces within its period.
+      current.forecaster = f;
+    }
+    @Nullable BudgetForecast forecast = f.observe(budget, scope, spent, nowMillis, onlyIfExceeds);
+    if (forecast != null && forecast.exceedsLimit() && f.warmedUp(nowMillis)) {
       Long previous = forecastAlerted.get(key);
       boolean fire = previous == null
           ? forecastAlerted.putIfAbsent(key, start) == null
@@ -761,7 +769,7 @@ public final class Budgets implements CallAdmission {
   }
 
   private void track(Charge c) {
-    if (c.perCall || c.budget.period().kind() == Period.Kind.TRACE) {
+    if (c.perCall || c.budget.period().kind() == Period.Kind.TRACE || (c.current != null && c.current.tracked)) {
       return;
     }
     String key = c.key();
@@ -771,6 +779,9 @@ public final class Budgets implements CallAdmission {
         return;
       }
       tracked.putIfAbsent(key, new Tracked(c.budget, c.scope));
+    }
+    if (c.current != null) {
+      c.current.tracked = true;
     }
   }
 
@@ -789,11 +800,12 @@ public final class Budgets implements CallAdmission {
   }
 
   /** One budget's part in a call: per-trace budgets get the trace's account, or none without a valid trace id. */
-  private Charge charge(int index, Budget budget, String value, String traceId, Instant now, long nowMillis) {
+  private Charge charge(int index, Budget budget, String value, String traceId, long nowMillis) {
     if (isCalendar(budget.period().kind())) {
-      CurrentAccount current = currentAccount(currentAccounts.get(index), budget, value, now, nowMillis);
-      return new Charge(budget, current.scope, current.account, false, current.key);
+      CurrentAccount current = currentAccount(currentAccounts.get(index), budget, value, nowMillis);
+      return new Charge(budget, current.scope, current.account, false, current);
     }
+    Instant now = Instant.ofEpochMilli(nowMillis);
     String scope = budget.scope().scopeOf(value);
     if (budget.period().kind() != Period.Kind.TRACE) {
       return new Charge(budget, scope, account(budget, scope, now), budget.period().kind() == Period.Kind.PER_CALL);
@@ -812,13 +824,14 @@ public final class Budgets implements CallAdmission {
    * entry of another period is never used, whatever order threads store them in.
    */
   static CurrentAccount currentAccount(ConcurrentHashMap<String, CurrentAccount> cache, Budget budget, String value,
-      Instant now, long nowMillis) {
+      long nowMillis) {
     CurrentAccount cached = cache.get(value);
     if (cached != null && cached.startMillis <= nowMillis && nowMillis < cached.endMillis) {
       return cached;
     }
     String scope = budget.scope().scopeOf(value);
-    CurrentAccount fresh = new CurrentAccount(account(budget, scope, now), scope, budget.name() + '|' + scope);
+    CurrentAccount fresh = new CurrentAccount(account(budget, scope, Instant.ofEpochMilli(nowMillis)), scope,
+        budget.name() + '|' + scope);
     if (cached == null && cache.size() >= MAX_CACHED_ACCOUNTS) {
       cache.values().removeIf(e -> e.endMillis <= nowMillis);
       if (cache.size() >= MAX_CACHED_ACCOUNTS) {
@@ -829,13 +842,19 @@ public final class Budgets implements CallAdmission {
     return fresh;
   }
 
-  /** A calendar account cached for its period, with its scope and budget|scope key. */
+  /**
+   * A calendar account cached for its period, with its scope and budget|scope key, and what the hot path would
+   * otherwise look up by that key on every call: whether {@code status()} tracks it, and its forecaster.
+   */
   static final class CurrentAccount {
     final BudgetAccount account;
     final String scope;
     final String key;
     final long startMillis;
     final long endMillis;
+    // Racy caches: a lost write means one more map lookup, never a wrong result.
+    boolean tracked;
+    @Nullable Forecaster forecaster;
 
     CurrentAccount(BudgetAccount account, String scope, String key) {
       this.account = account;
@@ -876,25 +895,25 @@ public final class Budgets implements CallAdmission {
     final BudgetAccount account;
     // Checked on its own, keeping no balance: a per-call budget, or a per-trace one without a trace.
     final boolean perCall;
-    // budget|scope, when already built (cached calendar accounts); see key().
-    private final @Nullable String key;
+    // The cached calendar account this charge is on, if any: its budget|scope key is built already; see key().
+    final @Nullable CurrentAccount current;
     long reserved;
 
     Charge(Budget budget, String scope, BudgetAccount account, boolean perCall) {
       this(budget, scope, account, perCall, null);
     }
 
-    Charge(Budget budget, String scope, BudgetAccount account, boolean perCall, @Nullable String key) {
+    Charge(Budget budget, String scope, BudgetAccount account, boolean perCall, @Nullable CurrentAccount current) {
       this.budget = budget;
       this.scope = scope;
       this.account = account;
       this.perCall = perCall;
-      this.key = key;
+      this.current = current;
     }
 
     /** The key of the forecast and status maps: {@code budget|scope}. */
     String key() {
-      return key != null ? key : budget.name() + '|' + scope;
+      return current != null ? current.key : budget.name() + '|' + scope;
     }
   }
 

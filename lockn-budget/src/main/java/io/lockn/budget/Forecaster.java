@@ -52,7 +52,7 @@ final class Forecaster {
 
   /** Observes the committed balance {@code spent} at {@code now} and returns the forecast. */
   BudgetForecast observe(Budget budget, String scope, long spent, Instant now) {
-    return java.util.Objects.requireNonNull(observe(budget, scope, spent, now, false));
+    return java.util.Objects.requireNonNull(observe(budget, scope, spent, now.toEpochMilli(), false));
   }
 
   /**
@@ -61,8 +61,8 @@ final class Forecaster {
    * needs the forecast to alert, allocates no {@link BudgetForecast} on the usual path.
    */
   synchronized @Nullable BudgetForecast observe(
-      Budget budget, String scope, long spent, Instant now, boolean onlyIfExceeds) {
-    long nowMillis = Math.min(Math.max(now.toEpochMilli(), periodStart), periodEnd);
+      Budget budget, String scope, long spent, long atMillis, boolean onlyIfExceeds) {
+    long nowMillis = Math.min(Math.max(atMillis, periodStart), periodEnd);
     long idx = (nowMillis - periodStart) / interval;
     roll(idx);
     if (spent > lastSpent) {
@@ -77,7 +77,7 @@ final class Forecaster {
     if (onlyIfExceeds && linear <= budget.limit() && projected <= budget.limit()) {
       return null;
     }
-    return new BudgetForecast(budget.name(), scope, budget.unit(), budget.limit(), spent, now,
+    return new BudgetForecast(budget.name(), scope, budget.unit(), budget.limit(), spent, Instant.ofEpochMilli(atMillis),
         Instant.ofEpochMilli(periodStart), Instant.ofEpochMilli(periodEnd), linear, projected, interval, completed);
   }
 
@@ -102,8 +102,8 @@ final class Forecaster {
   }
 
   /** Whether at least one whole interval of the period has elapsed at {@code now}. */
-  boolean warmedUp(Instant now) {
-    return now.toEpochMilli() - periodStart >= interval;
+  boolean warmedUp(long nowMillis) {
+    return nowMillis - periodStart >= interval;
   }
 
   private void roll(long idx) {

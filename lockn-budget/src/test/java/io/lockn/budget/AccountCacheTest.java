@@ -80,25 +80,25 @@ class AccountCacheTest {
     ConcurrentHashMap<String, Budgets.CurrentAccount> cache = new ConcurrentHashMap<>();
     Instant t = Instant.parse("2025-05-05T10:00:00Z");
     for (int i = 0; i < Budgets.MAX_CACHED_ACCOUNTS; i++) {
-      Budgets.currentAccount(cache, day, String.valueOf(i), t, t.toEpochMilli());
+      Budgets.currentAccount(cache, day, String.valueOf(i), t.toEpochMilli());
     }
     assertThat(cache).hasSize(Budgets.MAX_CACHED_ACCOUNTS);
 
     // Full with current periods: a new scope gets a correct account that is not cached.
-    Budgets.CurrentAccount extra = Budgets.currentAccount(cache, day, "new", t, t.toEpochMilli());
+    Budgets.CurrentAccount extra = Budgets.currentAccount(cache, day, "new", t.toEpochMilli());
     assertThat(extra.account).isEqualTo(Budgets.account(day, "s=new", t));
     assertThat(extra.scope).isEqualTo("s=new");
     assertThat(extra.key).isEqualTo("d|s=new");
     assertThat(cache).hasSize(Budgets.MAX_CACHED_ACCOUNTS).doesNotContainKey("new");
 
     // A cached scope is served from the cache within its period.
-    Budgets.CurrentAccount first = Budgets.currentAccount(cache, day, "0", t, t.toEpochMilli());
-    assertThat(Budgets.currentAccount(cache, day, "0", t.plusSeconds(3600), t.toEpochMilli() + 3_600_000))
+    Budgets.CurrentAccount first = Budgets.currentAccount(cache, day, "0", t.toEpochMilli());
+    assertThat(Budgets.currentAccount(cache, day, "0", t.toEpochMilli() + 3_600_000))
         .isSameAs(first);
 
     // The next day every cached period has ended: they are dropped and the new scope is cached.
     Instant next = Instant.parse("2025-05-06T00:00:00Z");
-    Budgets.CurrentAccount tomorrow = Budgets.currentAccount(cache, day, "new", next, next.toEpochMilli());
+    Budgets.CurrentAccount tomorrow = Budgets.currentAccount(cache, day, "new", next.toEpochMilli());
     assertThat(tomorrow.account).isEqualTo(Budgets.account(day, "s=new", next));
     assertThat(cache).hasSize(1).containsKey("new");
   }
