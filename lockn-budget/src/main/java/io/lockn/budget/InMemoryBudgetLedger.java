@@ -133,7 +133,9 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     @Override
     void commit(BudgetAccount account, long reservedAmount, long actual) {
       reserved.addAndGet(-reservedAmount);
-      used.addAndGet(actual - reservedAmount);
+      // Saturating: an absurd actual cost (Long.MAX_VALUE tokens) with other calls in flight used to wrap `used`
+      // negative, which silently turned spent money into headroom. Both amounts are >= 0, so the delta is exact.
+      used.accumulateAndGet(actual - reservedAmount, InMemoryBudgetLedger::addSaturated);
     }
 
     @Override
@@ -176,10 +178,18 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         java.util.Arrays.fill(amounts, 0);
         total = 0;
       } else {
+        boolean saturated = total == Long.MAX_VALUE;
         for (long b = latest + 1; b <= bucket; b++) {
           int slot = (int) Math.floorMod(b, (long) n);
           total -= amounts[slot];
           amounts[slot] = 0;
+        }
+        if (saturated) {
+          // A saturated total is not the sum of its buckets: recount what is left instead of subtracting.
+          total = 0;
+          for (long a : amounts) {
+            total = addSaturated(total, a);
+          }
         }
       }
       latest = bucket;
@@ -189,7 +199,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     Reservation reserve(BudgetAccount account, long amount, long limit) {
       synchronized (lock) {
         advance(account.bucket());
-        long u = total + reserved;
+        long u = addSaturated(total, reserved);
         if (amount > limit - u) {
           return new Reservation(false, total, reserved);
         }
@@ -205,14 +215,19 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         long b = account.bucket();
         // Spend belongs to the bucket the call was admitted in; if that bucket already left the window, so did it.
         if (b > latest - n && b <= latest && actual != 0) {
-          amounts[(int) Math.floorMod(b, (long) n)] += actual;
-          total += actual;
+          add(b, actual);
         } else if (b > latest && actual != 0) {
           advance(b);
-          amounts[(int) Math.floorMod(b, (long) n)] += actual;
-          total += actual;
+          add(b, actual);
         }
       }
+    }
+
+    /** Adds spending to a bucket and the total, saturating rather than wrapping into negative money. */
+    private void add(long bucket, long actual) {
+      int slot = (int) Math.floorMod(bucket, (long) n);
+      amounts[slot] = addSaturated(amounts[slot], actual);
+      total = addSaturated(total, actual);
     }
 
     @Override
@@ -229,5 +244,15 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         return reserved == 0 && (latest + 1) * widthMillis + windowMillis <= now;
       }
     }
+  }
+
+  /** {@code a + b}, clamped to the range of {@code long} instead of wrapping. */
+  static long addSaturated(long a, long b) {
+    long r = a + b;
+    // Overflow iff both operands have the sign opposite to the result's.
+    if (((a ^ r) & (b ^ r)) < 0) {
+      return a > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+    return r;
   }
 }

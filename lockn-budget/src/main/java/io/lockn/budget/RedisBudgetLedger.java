@@ -2,13 +2,16 @@ package io.lockn.budget;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -24,11 +27,14 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,8 +79,11 @@ import org.jspecify.annotations.Nullable;
  * ConnectionListener#onRecovered()}. Lettuce reconnects in the background (and the ledger retries a connection that
  * never opened), so normal behaviour resumes by itself. Commits and releases that could not be sent are kept (at most
  * {@value #MAX_PENDING}) and applied when Redis returns, so an outage leaks no reservation; one that was sent but
- * whose reply was lost is not retried, since Redis may have applied it. A reservation granted without Redis (fail
- * open) is later committed as spending only: its reserved amount was never added, so it is not subtracted.
+ * whose reply was lost is not retried, since Redis may have applied it. A hung Redis (one that accepts commands
+ * but answers late) may apply a reservation after the call gave up waiting for it; when its late reply shows it was
+ * granted, the ledger gives it back, so a slow spell leaks no reservation either. A reservation granted without
+ * Redis (fail open) is later committed as spending only: its reserved amount was never added, so it is not
+ * subtracted.
  *
  * <p>Thread-safe; build once, share, and {@link #close()} at shutdown. Each operation is one round trip to Redis and
  * allocates its command.
@@ -132,6 +141,12 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       "  if v == '0' then return v end",
       "  return '-' .. v",
       "end",
+      // Adds a non-negative amount, saturating at 2^63-1: HINCRBY refuses to overflow, which aborted the commit
+      // after its reservation was already dropped, so an absurd actual cost was not counted at all.
+      "local function addsat(key, f, v)",
+      "  local r = redis.pcall('HINCRBY', key, f, v)",
+      "  if type(r) == 'table' and r.err then redis.call('HSET', key, f, '9223372036854775807') end",
+      "end",
       "local function get(key, f)",
       "  local v = redis.call('HGET', key, f)",
       "  if not v then return '0' end",
@@ -186,11 +201,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       "    local b = tonumber(ARGV[4])",
       "    local latest = advance(key, n, b)",
       "    if b > latest - n then",
-      "      redis.call('HINCRBY', key, 'b' .. ARGV[4], actual)",
-      "      redis.call('HINCRBY', key, 'u', actual)",
+      "      addsat(key, 'b' .. ARGV[4], actual)",
+      "      addsat(key, 'u', actual)",
       "    end",
       "  else",
-      "    redis.call('HINCRBY', key, 'u', actual)",
+      "    addsat(key, 'u', actual)",
       "  end",
       "end",
       "if n > 1 then redis.call('PEXPIRE', key, ARGV[5]) end",
@@ -239,7 +254,10 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     this.reconnectDelay = b.reconnectDelay;
     this.clock = b.clock;
     this.listener = b.listener;
-    this.uri.setTimeout(commandTimeout);
+    // Lettuce bounds its connection handshake by the URI's timeout; commands are bounded by commandTimeout in
+    // await(). With the command timeout here (250 ms by default) the first handshake of a cold JVM on a loaded host
+    // timed out, and the ledger started in its failure mode although Redis was up.
+    this.uri.setTimeout(b.connectTimeout);
     this.resources = DefaultClientResources.builder()
         .ioThreadPoolSize(2)
         .computationThreadPoolSize(2)
@@ -252,7 +270,9 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
         // While disconnected, fail at once instead of queueing: the call path never waits for an outage.
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).keepAlive(true).build())
-        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+        // The calling thread waits at most commandTimeout (see await); Lettuce keeps the command a while longer so
+        // that a late reply of a hung Redis is still seen and a reservation it applied late can be given back.
+        .timeoutOptions(TimeoutOptions.enabled(lateReplyWindow(commandTimeout)))
         .build());
     this.drainer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "lockn-redis-ledger-replay");
@@ -284,7 +304,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   }
 
   /**
-   * A builder for a ledger on the Redis at {@code uri}. The ledger sets the URI's timeout to the command timeout.
+   * A builder for a ledger on the Redis at {@code uri}. The ledger sets the URI's timeout to the connect timeout.
    *
    * @param uri the Redis URI
    * @return the builder
@@ -344,8 +364,9 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     }
     Object[] reply;
     try {
-      List<Object> r = eval(reserveScript, account, Long.toString(amount), Long.toString(limit),
-          Integer.toString(account.buckets()), Long.toString(account.bucket()), Long.toString(ttlMillis(account)));
+      List<Object> r = eval(reserveScript, ScriptOutputType.MULTI, late -> giveBackIfGrantedLate(late, account, amount),
+          account, Long.toString(amount), Long.toString(limit), Integer.toString(account.buckets()),
+          Long.toString(account.bucket()), Long.toString(ttlMillis(account)));
       reply = r.toArray();
     } catch (RuntimeException e) {
       markUnavailable(e);
@@ -529,10 +550,19 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   }
 
   private List<Object> eval(Script script, BudgetAccount account, String... args) {
-    return eval(script, ScriptOutputType.MULTI, account, args);
+    return eval(script, ScriptOutputType.MULTI, null, account, args);
   }
 
   private <T> T eval(Script script, ScriptOutputType type, BudgetAccount account, String... args) {
+    return eval(script, type, null, account, args);
+  }
+
+  /**
+   * Runs a script, waiting at most the command timeout on the calling thread. When that wait times out the command
+   * may still be executed by a hung Redis: {@code onTimeout}, if given, receives the still-pending reply.
+   */
+  private <T> T eval(Script script, ScriptOutputType type, @Nullable Consumer<RedisFuture<T>> onTimeout,
+      BudgetAccount account, String... args) {
     StatefulRedisConnection<String, String> c = connection;
     if (c == null || !c.isOpen()) {
       if (c == null) {
@@ -540,14 +570,65 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       }
       throw new IllegalStateException("not connected to Redis at " + uri.getHost() + ':' + uri.getPort());
     }
-    RedisCommands<String, String> commands = c.sync();
+    RedisAsyncCommands<String, String> commands = c.async();
     String[] keys = {redisKey(account)};
     try {
-      return commands.evalsha(script.sha, type, keys, args);
+      return await(commands.evalsha(script.sha, type, keys, args), onTimeout);
     } catch (RedisNoScriptException e) {
-      commands.scriptLoad(script.source);
-      return commands.evalsha(script.sha, type, keys, args);
+      await(commands.scriptLoad(script.source), null);
+      return await(commands.evalsha(script.sha, type, keys, args), onTimeout);
     }
+  }
+
+  /** Waits at most the command timeout; a failure is rethrown as the unchecked exception Lettuce reported. */
+  private <T> T await(RedisFuture<T> reply, @Nullable Consumer<RedisFuture<T>> onTimeout) {
+    try {
+      return reply.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      if (onTimeout != null) {
+        onTimeout.accept(reply);
+      }
+      throw new RedisCommandTimeoutException("Redis did not answer within " + commandTimeout.toMillis() + " ms");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException r ? r : new RedisException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisException("interrupted while waiting for Redis", e);
+    }
+  }
+
+  /**
+   * A reservation whose reply did not come in time was refused (fail closed) or granted unbacked (fail open), but a
+   * hung Redis may still apply it when it wakes up; then it would stay reserved until its account expires (up to a
+   * month), eating the budget. When the late reply shows it was granted, give it back exactly once: fail closed, by
+   * releasing it; fail open, by marking the grant backed (its settle then subtracts it) or, if that grant was already
+   * settled as unbacked, by releasing it. Runs on a Lettuce thread, so the release is queued for the replay thread.
+   */
+  private void giveBackIfGrantedLate(RedisFuture<List<Object>> late, BudgetAccount account, long amount) {
+    late.whenComplete((reply, error) -> {
+      try {
+        if (error != null || reply == null || closed || !(reply.get(0) instanceof Long g) || g != 1L) {
+          return; // not applied, or not known to be: nothing to give back
+        }
+        if (failureMode == FailureMode.FAIL_OPEN && takeUnbacked(account, amount)) {
+          return; // its settle will now subtract the reservation
+        }
+        enqueue(new Pending(account, amount, 0, true));
+        if (draining.compareAndSet(false, true)) {
+          drainer.execute(this::drain);
+        }
+      } catch (RuntimeException e) {
+        draining.set(false);
+        UsageLogger.failed("giving back a late Redis reservation", e);
+      }
+    });
+  }
+
+  /** How long Lettuce keeps a command for a late reply: ten command timeouts, at least 5 s. */
+  private static Duration lateReplyWindow(Duration commandTimeout) {
+    Duration ten = commandTimeout.multipliedBy(10);
+    return ten.compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5) : ten;
   }
 
   /** Opens the first connection if it could not be opened at build time; Lettuce reconnects it afterwards. */

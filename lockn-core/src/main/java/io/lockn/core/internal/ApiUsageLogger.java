@@ -20,6 +20,14 @@ public final class ApiUsageLogger {
 
   // Bounded: beyond this many distinct problems everything goes to FINEST.
   private static final int MAX_WARNED = 256;
+  /**
+   * The longest message logged, in characters. Messages quote untrusted values (model names from other
+   * instrumentations' spans, amounts the application passed); without a cap one hostile value made a multi-megabyte
+   * log line, and up to {@link #MAX_WARNED} of them were also kept in {@link #WARNED}.
+   */
+  static final int MAX_MESSAGE_LENGTH = 1024;
+
+  private static final String TRUNCATED = "...[truncated]";
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
   private ApiUsageLogger() {}
@@ -31,6 +39,7 @@ public final class ApiUsageLogger {
    */
   public static void warn(String message) {
     try {
+      message = bound(message);
       if (firstTime(message)) {
         LOGGER.log(Level.WARNING, message);
       } else if (LOGGER.isLoggable(Level.TRACE)) {
@@ -52,6 +61,7 @@ public final class ApiUsageLogger {
       throw (VirtualMachineError) error;
     }
     try {
+      where = bound(where);
       String message = "LockN failed in " + where + "; the call continues without it";
       if (firstTime(where + '|' + error.getClass().getName())) {
         LOGGER.log(Level.WARNING, message, error);
@@ -61,6 +71,19 @@ public final class ApiUsageLogger {
     } catch (RuntimeException ignored) {
       // A broken logging backend must not break the host either.
     }
+  }
+
+  /**
+   * One bounded line: ISO control characters (CR, LF, NUL...) removed so that a quoted value cannot forge extra log
+   * lines, and cut at {@link #MAX_MESSAGE_LENGTH} with a marker. Returns the same instance when nothing changes.
+   */
+  static String bound(@org.jspecify.annotations.Nullable String message) {
+    if (message == null) {
+      return "null";
+    }
+    // One character past the cap tells whether the clean text was cut; sanitize stops scanning there.
+    String clean = Strings.sanitize(message, MAX_MESSAGE_LENGTH + 1);
+    return Strings.truncate(clean, MAX_MESSAGE_LENGTH, TRUNCATED);
   }
 
   private static boolean firstTime(String key) {

@@ -71,6 +71,8 @@ final class GenAiMetrics {
   private final CardinalityLimiter toolTypeLimiter;
   private final CardinalityLimiter workflowLimiter;
   private final CardinalityLimiter finishReasonLimiter;
+  // error.type is the application's text when it calls recordError (an HTTP status, a request id in a message...).
+  private final CardinalityLimiter errorTypeLimiter;
   private final int maxValueLength;
   private final ConcurrentHashMap<CallKey, CallAttributes> callAttributesCache = new ConcurrentHashMap<>();
 
@@ -116,6 +118,7 @@ final class GenAiMetrics {
     this.toolTypeLimiter = CardinalityLimiter.of(limit);
     this.workflowLimiter = CardinalityLimiter.of(limit);
     this.finishReasonLimiter = CardinalityLimiter.of(limit);
+    this.errorTypeLimiter = CardinalityLimiter.of(limit);
     this.maxValueLength = config.attributionKeys().maxValueLength();
 
     boolean latest = profile == SemconvProfile.LATEST_EXPERIMENTAL;
@@ -279,7 +282,7 @@ final class GenAiMetrics {
     }
     String errorType = k.errorType();
     if (errorType != null) {
-      b.put(ERROR_TYPE, errorType);
+      b.put(ERROR_TYPE, errorTypeLimiter.limit(errorType));
     }
     putAttribution(b, context);
     return b.build();
@@ -390,7 +393,7 @@ final class GenAiMetrics {
       }
     }
     if (errorType != null) {
-      b.put(ERROR_TYPE, errorType);
+      b.put(ERROR_TYPE, errorTypeLimiter.limit(errorType));
     }
     putAttribution(b, context);
     return b.build();

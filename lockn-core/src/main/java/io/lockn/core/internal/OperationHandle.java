@@ -118,7 +118,10 @@ class OperationHandle implements LockNScope {
   @Override
   public void recordError(String type) {
     try {
-      errorType = type == null || type.isEmpty() ? GenAiAttributes.ERROR_TYPE_OTHER : type;
+      // The application's text (an HTTP status, a provider code, sometimes a whole message): sanitised and cut like
+      // any name, since it becomes the error.type span attribute and a metric attribute.
+      String clean = Strings.sanitize(type, Limits.MAX_NAME_LENGTH);
+      errorType = clean == null || clean.isEmpty() ? GenAiAttributes.ERROR_TYPE_OTHER : clean;
       span.setStatus(StatusCode.ERROR);
     } catch (Throwable t) {
       ApiUsageLogger.failed("recordError", t);
