@@ -277,7 +277,7 @@ public final class Budgets implements CallAdmission {
     Attributes approval;
     try {
       approval = anyApproval ? approve(request, charges, model, usd, tokens) : Attributes.empty();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       releaseThrottle(throttle);
       throw e;
     }
@@ -316,8 +316,9 @@ public final class Budgets implements CallAdmission {
     } catch (BudgetExceededException e) {
       releaseThrottle(throttle);
       throw e;
-    } catch (RuntimeException e) {
-      // A failing ledger must not leak the reservations already made; LockN logs the failure and admits the call.
+    } catch (Throwable e) {
+      // A failing ledger (or listener) must not leak the reservations already made; LockN logs the failure and
+      // admits the call.
       rollback(charges, granted);
       releaseThrottle(throttle);
       throw e;
@@ -366,7 +367,10 @@ public final class Budgets implements CallAdmission {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       timedOut = true;
-    } catch (ExecutionException | RuntimeException e) {
+    } catch (ExecutionException e) {
+      UsageLogger.failed("approval policy " + policy.getClass().getName(), e.getCause() != null ? e.getCause() : e);
+    } catch (Throwable e) {
+      // Errors too: a policy that cannot run gets the configured default decision, never an unreviewed call.
       UsageLogger.failed("approval policy " + policy.getClass().getName(), e);
     }
     if (decision == null) {
@@ -650,7 +654,9 @@ public final class Budgets implements CallAdmission {
     for (BudgetListener l : listeners) {
       try {
         callback.accept(l, event);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // Errors too (a listener's NoClassDefFoundError must not abandon the admission's reservations);
+        // UsageLogger rethrows VirtualMachineError.
         UsageLogger.failed("budget listener " + l.getClass().getName() + "." + what, e);
       }
     }
@@ -751,7 +757,7 @@ public final class Budgets implements CallAdmission {
         for (BudgetListener l : listeners) {
           try {
             l.onForecast(forecast);
-          } catch (RuntimeException e) {
+          } catch (Throwable e) {
             UsageLogger.failed("budget listener " + l.getClass().getName() + ".onForecast", e);
           }
         }

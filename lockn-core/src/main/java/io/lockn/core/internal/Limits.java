@@ -4,7 +4,7 @@ package io.lockn.core.internal;
 final class Limits {
   static final int MAX_MODEL_LENGTH = 256;
   static final int MAX_ID_LENGTH = 256;
-  static final int MAX_NAME_LENGTH = 256;
+  static final int MAX_NAME_LENGTH = io.lockn.core.spi.CardinalityLimiter.MAX_NAME_LENGTH;
 
   private Limits() {}
 }

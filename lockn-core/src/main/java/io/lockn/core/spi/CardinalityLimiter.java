@@ -19,6 +19,12 @@ public final class CardinalityLimiter {
   /** The value recorded once the limit is reached: {@value}. */
   public static final String OVERFLOW = "_OTHER";
 
+  /**
+   * The longest name LockN records, in characters, for model, agent, tool and similar names on spans and metrics:
+   * {@value}. Modules bounding an untrusted name pass it to {@link #limitUntrusted(String, int)}.
+   */
+  public static final int MAX_NAME_LENGTH = 256;
+
   private final int limit;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
 

@@ -308,6 +308,10 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     if (!metricAttributionKeys.isEmpty()) {
       return buildMetricAttributes(span, provider, requestModel, responseModel, costType);
     }
+    if (tooLong(provider) || tooLong(requestModel) || tooLong(responseModel)) {
+      // Never keep a hostile value (another instrumentation's 10 MB model name) as a cache key.
+      return buildMetricAttributes(span, provider, requestModel, responseModel, costType);
+    }
     ModelKey key = new ModelKey(provider, requestModel, responseModel);
     @Nullable Attributes[] byType = metricAttributesCache.get(key);
     if (byType == null) {
@@ -331,28 +335,32 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       @Nullable String requestModel,
       @Nullable String responseModel,
       int costType) {
+    // The values come from any instrumentation's spans: untrusted, so cleaned and cut as well as counted.
     AttributesBuilder b = Attributes.builder();
-    if (provider != null) {
-      b.put(GenAiAttributes.GEN_AI_PROVIDER_NAME, providerLimiter.limit(provider));
-    }
-    if (requestModel != null) {
-      b.put(GenAiAttributes.GEN_AI_REQUEST_MODEL, requestModelLimiter.limit(requestModel));
-    }
-    if (responseModel != null) {
-      b.put(GenAiAttributes.GEN_AI_RESPONSE_MODEL, responseModelLimiter.limit(responseModel));
-    }
+    putLimited(b, GenAiAttributes.GEN_AI_PROVIDER_NAME, providerLimiter, provider);
+    putLimited(b, GenAiAttributes.GEN_AI_REQUEST_MODEL, requestModelLimiter, requestModel);
+    putLimited(b, GenAiAttributes.GEN_AI_RESPONSE_MODEL, responseModelLimiter, responseModel);
     if (costType < COST_TYPES.length) {
       b.put(CostAttributes.COST_TYPE, COST_TYPES[costType]);
     } else if (costType == TOTAL) {
       b.put(CostAttributes.COST_TYPE, "total");
     }
     for (AttributeKey<String> key : metricAttributionKeys) {
-      String value = span.getAttribute(key);
-      if (value != null) {
-        b.put(key, attributionLimiters.get(key).limit(value));
-      }
+      putLimited(b, key, attributionLimiters.get(key), span.getAttribute(key));
     }
     return b.build();
+  }
+
+  private static void putLimited(
+      AttributesBuilder b, AttributeKey<String> key, CardinalityLimiter limiter, @Nullable String value) {
+    String limited = limiter.limitUntrusted(value, CardinalityLimiter.MAX_NAME_LENGTH);
+    if (limited != null) {
+      b.put(key, limited);
+    }
+  }
+
+  private static boolean tooLong(@Nullable String value) {
+    return value != null && value.length() > CardinalityLimiter.MAX_NAME_LENGTH;
   }
 
   /** The raw values the cost metric's attributes are built from, without attribution keys. */
