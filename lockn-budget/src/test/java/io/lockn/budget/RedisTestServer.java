@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * ({@code SHUTDOWN SAVE} writes one snapshot that the next {@link #start()} loads, to model an outage that keeps
  * data). Skipped only when {@code LOCKN_SKIP_REDIS_TESTS=true}; a missing server fails with an install hint.
  */
-final class RedisTestServer implements AutoCloseable {
+public final class RedisTestServer implements AutoCloseable {
 
   private final int port;
   private final Path dir;
@@ -29,7 +29,13 @@ final class RedisTestServer implements AutoCloseable {
     this.dir = dir;
   }
 
-  static RedisTestServer startNew() throws Exception {
+  /**
+   * Starts a server on a free loopback port.
+   *
+   * @return the running server
+   * @throws Exception if it cannot start
+   */
+  public static RedisTestServer startNew() throws Exception {
     Assumptions.assumeFalse("true".equals(System.getenv("LOCKN_SKIP_REDIS_TESTS")),
         "LOCKN_SKIP_REDIS_TESTS=true");
     if (!onPath("redis-server")) {
@@ -45,15 +51,30 @@ final class RedisTestServer implements AutoCloseable {
     return server;
   }
 
-  int port() {
+  /**
+   * The server's port.
+   *
+   * @return the port
+   */
+  public int port() {
     return port;
   }
 
-  String uri() {
+  /**
+   * The server's Redis URI.
+   *
+   * @return {@code redis://127.0.0.1:port}
+   */
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
-  void start() throws Exception {
+  /**
+   * Starts (or restarts) the server on its port.
+   *
+   * @throws Exception if it does not answer within 10 s
+   */
+  public void start() throws Exception {
     process = new ProcessBuilder(List.of("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb",
         "--daemonize", "no", "--loglevel", "warning"))
@@ -77,23 +98,43 @@ final class RedisTestServer implements AutoCloseable {
   }
 
   /** Stops the server; with {@code save}, writes a snapshot first that the next start loads. */
-  void stop(boolean save) throws Exception {
+  public void stop(boolean save) throws Exception {
     if (process == null) {
       return;
     }
+    resume(); // a paused (SIGSTOP) process cannot shut down
     try {
       command(save ? "SHUTDOWN SAVE" : "SHUTDOWN NOSAVE");
     } catch (IOException expected) {
       // The server closes the connection as it exits.
     }
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
     process = null;
   }
 
+  /** Hangs the server (SIGSTOP): connections stay open, nothing is answered until {@link #resume()}. */
+  public void pause() throws Exception {
+    signal("-STOP");
+  }
+
+  /** Lets a paused server go on (SIGCONT); the commands it received meanwhile are then executed. */
+  public void resume() throws Exception {
+    if (process != null) {
+      signal("-CONT");
+    }
+  }
+
+  private void signal(String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill " + signal + " failed");
+    }
+  }
+
   /** Sends one inline command and returns the first line of the reply. */
-  String command(String inline) throws IOException {
+  public String command(String inline) throws IOException {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(2000);
       OutputStream out = s.getOutputStream();

@@ -8,6 +8,7 @@ import io.lockn.budget.BudgetStatus;
 import io.lockn.budget.Budgets;
 import io.lockn.budget.Period;
 import io.lockn.budget.RedisBudgetLedger;
+import io.lockn.budget.RedisTestServer;
 import io.lockn.budget.Scope;
 import io.lockn.core.BudgetExceededException;
 import io.lockn.core.LlmCall;
@@ -51,13 +52,13 @@ class RedisLedgerHardeningTest {
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private OpenTelemetrySdk otel;
-  private RedisProcess redis;
+  private RedisTestServer redis;
   private UsageLog log;
 
   @BeforeEach
   void setUp() throws Exception {
     log = UsageLog.capture();
-    redis = RedisProcess.startNew();
+    redis = RedisTestServer.startNew();
     otel = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
         .build();
