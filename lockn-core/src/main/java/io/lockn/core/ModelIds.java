@@ -61,29 +61,38 @@ public final class ModelIds {
   }
 
   private static String computeFamily(String modelId) {
-    String id = modelId.strip();
+    // Strip, then lower case, then cut: whitespace around an id never matters, and lower-casing can lengthen a
+    // string, which must not take the family past the bound.
+    String id = modelId.strip().toLowerCase(Locale.ROOT);
     if (id.length() > MAX_MODEL_ID_LENGTH) {
       id = id.substring(0, MAX_MODEL_ID_LENGTH);
     }
-    id = id.toLowerCase(Locale.ROOT);
+    // Prefixes and suffixes stack in any order ("us.anthropic.claude-...-v1:0", "-preview-05-06", "-2024-08-06"), so
+    // strip them until nothing changes: the family of a family is itself. Every round that changes the id shortens
+    // it, so this ends after at most as many rounds as the id has characters (usually one or two).
+    while (true) {
+      String next = stripOnce(id);
+      if (next.equals(id)) {
+        return id;
+      }
+      id = next;
+    }
+  }
+
+  private static String stripOnce(String id) {
+    id = id.strip();
     int slash = id.lastIndexOf('/');
     if (slash >= 0) {
-      id = id.substring(slash + 1);
+      id = id.substring(slash + 1).strip();
     }
     id = BEDROCK_REGION.matcher(id).replaceFirst("");
     id = BEDROCK_VENDOR.matcher(id).replaceFirst("");
     id = BEDROCK_VERSION.matcher(id).replaceFirst("");
     id = VERTEX_VERSION.matcher(id).replaceFirst("");
     id = TAG.matcher(id).replaceFirst("");
-    // Suffixes stack ("-preview-05-06", "-2024-08-06"); strip until none is left, but keep at least one character.
-    for (int i = 0; i < 4; i++) {
-      String stripped = SUFFIX.matcher(id).replaceFirst("");
-      if (stripped.equals(id) || stripped.isEmpty()) {
-        break;
-      }
-      id = stripped;
-    }
-    return id;
+    // Keep at least one character.
+    String stripped = SUFFIX.matcher(id).replaceFirst("");
+    return stripped.isEmpty() ? id : stripped;
   }
 
   /**

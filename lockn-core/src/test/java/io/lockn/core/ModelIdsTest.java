@@ -48,6 +48,22 @@ class ModelIdsTest {
     assertThat(ModelIds.family("  gpt-4o-2024-08-06\t")).isEqualTo("gpt-4o");
   }
 
+  /** The fuzzer's findings: stacked prefixes and suffixes, whitespace after a path. The family of a family is itself. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "openai/ gpt-4o|gpt-4o",
+    "us.eu.claude-3-haiku|claude-3-haiku",
+    "anthropic.us.claude-3-haiku|claude-3-haiku",
+    "gpt-4o-001-001-001-001-001|gpt-4o",
+    "claude-3-haiku-v1:0@001|claude-3-haiku",
+    "gpt-4o:latest-2024-08-06|gpt-4o",
+  })
+  void family_isIdempotent(String modelId, String family) {
+    assertThat(ModelIds.family(modelId)).isEqualTo(family);
+    assertThat(ModelIds.family(family)).isEqualTo(family);
+    assertThat(ModelIds.sameFamily(modelId, family)).isTrue();
+  }
+
   @Test
   void family_nullOrBlankIsEmpty() {
     assertThat(ModelIds.family(null)).isEmpty();

@@ -1,6 +1,8 @@
 package io.lockn.pricing;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,8 +51,10 @@ final class CatalogFile {
     JsonNode root;
     try {
       root = JSON.readTree(in);
-    } catch (IOException e) {
-      throw new PriceCatalogException(name + ": not valid JSON: " + e.getMessage(), e);
+    } catch (IOException | NumberFormatException e) {
+      // Jackson reports a number it cannot represent ("1e1000000128000") as a NumberFormatException, not an
+      // IOException.
+      throw new PriceCatalogException(name + ": not valid JSON: " + jsonError(e), e);
     }
     JsonFields top = new JsonFields(root, name);
     top.onlyFields(TOP);
@@ -60,7 +64,7 @@ final class CatalogFile {
     }
     String currency = top.optionalString("currency");
     if (currency != null && !currency.equals("USD")) {
-      throw new PriceCatalogException(name + ": currency must be USD, was " + currency);
+      throw new PriceCatalogException(name + ": currency must be USD, was " + JsonFields.quote(currency));
     }
     Map<String, Map<String, BigDecimal>> tiers = new LinkedHashMap<>();
     Map<String, Map<String, BigDecimal>> regions = new LinkedHashMap<>();
@@ -68,7 +72,7 @@ final class CatalogFile {
     if (providers != null) {
       for (Iterator<Map.Entry<String, JsonNode>> it = providers.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        JsonFields p = new JsonFields(e.getValue(), name + ": providers." + e.getKey());
+        JsonFields p = new JsonFields(e.getValue(), name + ": providers." + JsonFields.quote(e.getKey()));
         p.onlyFields(PROVIDER);
         tiers.put(e.getKey(), multipliers(p, "service_tiers"));
         regions.put(e.getKey(), multipliers(p, "regions"));
@@ -85,7 +89,8 @@ final class CatalogFile {
       JsonNode node = models.get(i);
       String label = name + ": models[" + i + "]";
       if (node.isObject() && node.hasNonNull("provider") && node.hasNonNull("model")) {
-        label += " (" + node.get("provider").asText() + "/" + node.get("model").asText() + ")";
+        label += " (" + JsonFields.quote(node.get("provider").asText()) + "/"
+            + JsonFields.quote(node.get("model").asText()) + ")";
       }
       ModelPrice model = model(new JsonFields(node, label), byId);
       byId.put(model.id(), model);
@@ -110,7 +115,8 @@ final class CatalogFile {
         }
         ModelPrice base = known.get(sameAs);
         if (base == null) {
-          throw new PriceCatalogException(m.where() + ": same_as '" + sameAs + "' is not an entry defined before it");
+          throw new PriceCatalogException(
+              m.where() + ": same_as '" + JsonFields.quote(sameAs) + "' is not an entry defined before it");
         }
         b = ModelPrice.builder(provider, model).setMode(base.mode());
         base.periods().forEach(b::addPeriod);
@@ -139,6 +145,10 @@ final class CatalogFile {
           throw new PriceCatalogException(m.where() + ": aliases must be an array of strings");
         }
         for (JsonNode a : aliases) {
+          // A number or object would otherwise become an alias through its text ("5", "").
+          if (!a.isTextual()) {
+            throw new PriceCatalogException(m.where() + ": aliases must be an array of strings");
+          }
           b.addAlias(a.asText());
         }
       }
@@ -205,6 +215,19 @@ final class CatalogFile {
         p.optionalPrice("cache_write_1h"), p.optionalPrice("reasoning"));
   }
 
+  /**
+   * A JSON syntax error (or a number Jackson cannot represent) as one bounded line with its position: Jackson's
+   * message quotes up to 256 characters of the offending token and spans lines.
+   */
+  static String jsonError(Exception e) {
+    if (e instanceof JsonProcessingException j) {
+      JsonLocation at = j.getLocation();
+      String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+      return where + JsonFields.quote(j.getOriginalMessage(), 200);
+    }
+    return JsonFields.quote(e.getMessage(), 200);
+  }
+
   private static Map<String, BigDecimal> multipliers(JsonFields owner, String field) {
     JsonNode node = owner.get(field);
     Map<String, BigDecimal> result = new LinkedHashMap<>();
@@ -216,7 +239,7 @@ final class CatalogFile {
       String key = it.next();
       BigDecimal value = fields.optionalDecimal(key);
       if (value == null || value.signum() <= 0) {
-        throw new PriceCatalogException(fields.where() + "." + key + " must be a positive decimal");
+        throw new PriceCatalogException(fields.where() + "." + JsonFields.quote(key) + " must be a positive decimal");
       }
       result.put(key, value);
     }

@@ -31,8 +31,9 @@ final class LiteLlmFile {
     JsonNode root;
     try {
       root = CatalogFile.JSON.readTree(in);
-    } catch (IOException e) {
-      throw new PriceCatalogException(name + ": not valid JSON: " + e.getMessage(), e);
+    } catch (IOException | NumberFormatException e) {
+      // A number Jackson cannot represent ("1e1000000128000") is a NumberFormatException, not an IOException.
+      throw new PriceCatalogException(name + ": not valid JSON: " + CatalogFile.jsonError(e), e);
     }
     if (root == null || !root.isObject()) {
       throw new PriceCatalogException(name + ": expected a JSON object keyed by model id");
@@ -45,7 +46,16 @@ final class LiteLlmFile {
       if (key.equals("sample_spec") || !node.isObject() || !node.has("litellm_provider")) {
         continue;
       }
-      ModelPrice price = entry(key, new JsonFields(node, name + ": \"" + key + "\""));
+      JsonFields fields = new JsonFields(node, name + ": \"" + JsonFields.quote(key) + "\"");
+      ModelPrice price;
+      try {
+        price = entry(key, fields);
+      } catch (PriceCatalogException ex) {
+        throw ex;
+      } catch (IllegalArgumentException | IllegalStateException | ArithmeticException ex) {
+        // Tiers and rates are built before the entry; whatever they reject is this entry's error too.
+        throw new PriceCatalogException(fields.where() + ": " + ex.getMessage(), ex);
+      }
       if (price != null) {
         result.add(price);
       }
@@ -80,8 +90,13 @@ final class LiteLlmFile {
     Rates base = rates(f, "", input, output == null ? BigDecimal.ZERO : output);
     Map<Long, String> thresholds = new TreeMap<>();
     for (Iterator<String> it = f.fieldNames(); it.hasNext(); ) {
-      Matcher m = ABOVE.matcher(it.next());
+      String field = it.next();
+      Matcher m = ABOVE.matcher(field);
       if (m.matches()) {
+        // At most 9 digits (a billion k tokens): a longer number overflows, and the field name is quoted in errors.
+        if (m.group(2).length() > 9) {
+          throw new PriceCatalogException(f.where() + ": " + JsonFields.quote(field) + " names a threshold out of range");
+        }
         long threshold = Long.parseLong(m.group(2)) * 1000;
         thresholds.put(threshold, "_above_" + m.group(2) + "k_tokens");
       }
@@ -143,12 +158,14 @@ final class LiteLlmFile {
 
   private static long picos(JsonFields f, String field, BigDecimal usdPerToken) {
     if (usdPerToken.signum() < 0) {
-      throw new PriceCatalogException(f.where() + ": " + field + " is negative: " + usdPerToken.toPlainString());
+      throw new PriceCatalogException(
+          f.where() + ": " + field + " is negative: " + JsonFields.quote(usdPerToken.toPlainString()));
     }
     try {
       return Decimals.picosFromUsdPerToken(usdPerToken);
     } catch (ArithmeticException e) {
-      throw new PriceCatalogException(f.where() + ": " + field + " is out of range: " + usdPerToken.toPlainString());
+      throw new PriceCatalogException(
+          f.where() + ": " + field + " is out of range: " + JsonFields.quote(usdPerToken.toPlainString()));
     }
   }
 }

@@ -16,6 +16,7 @@ import io.lockn.budget.Scope;
 import io.lockn.core.BudgetExceededException;
 import io.lockn.core.LockN;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.hardening.UsageLog;
 import io.lockn.pricing.ModelPrice;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.Rates;

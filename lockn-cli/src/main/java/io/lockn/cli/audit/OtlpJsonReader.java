@@ -1,7 +1,9 @@
 package io.lockn.cli.audit;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,6 +65,13 @@ public final class OtlpJsonReader {
     default void progress(long bytes) {}
   }
 
+  // Problem messages quote input, bounded: an id up to MAX_QUOTED characters, a parser message up to
+  // MAX_QUOTED_MESSAGE (Jackson's own quotes up to 256 characters of the bad token).
+  private static final int MAX_QUOTED = 64;
+  // A pretty-printed document's first line is short ("{" or "{\"resourceSpans\": ["); a JSON line is kilobytes.
+  private static final int LONG_FIRST_LINE = 200;
+  private static final int MAX_QUOTED_MESSAGE = 300;
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -112,15 +121,31 @@ public final class OtlpJsonReader {
    * @throws IOException if the file cannot be opened
    */
   public void read(Path file, Sink sink) throws IOException {
-    try (InputStream raw = Files.newInputStream(file);
-        CountingInputStream counting = new CountingInputStream(raw, n -> sink.progress(bytesRead += n));
-        InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(counting) : counting;
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-      if (isPrettyDocument(reader)) {
-        readDocument(file, reader, sink);
-      } else {
+    long bytesBefore = bytesRead;
+    boolean asLines;
+    try (BufferedReader reader = open(file, sink)) {
+      int firstLine = prettyDocumentFirstLine(reader);
+      asLines = firstLine < 0 || !readDocument(file, reader, sink, firstLine >= LONG_FIRST_LINE);
+    }
+    if (asLines) {
+      // Not a document after all (typically JSON lines whose first line is cut short): read it again line by line,
+      // so that one bad line costs that line only. Nothing of the failed attempt was delivered or reported.
+      bytesRead = bytesBefore;
+      try (BufferedReader reader = open(file, sink)) {
         readLines(file, reader, sink);
       }
+    }
+  }
+
+  private BufferedReader open(Path file, Sink sink) throws IOException {
+    InputStream raw = Files.newInputStream(file);
+    try {
+      CountingInputStream counting = new CountingInputStream(raw, n -> sink.progress(bytesRead += n));
+      InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(counting) : counting;
+      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
     }
   }
 
@@ -135,8 +160,9 @@ public final class OtlpJsonReader {
       JsonNode root;
       try {
         root = JSON.readTree(line);
-      } catch (IOException e) {
-        problems.report(file, lineNumber, "not valid JSON: " + firstLine(e.getMessage()));
+      } catch (IOException | NumberFormatException e) {
+        // Jackson reports a number it cannot represent ("1e1000000128000") as a NumberFormatException.
+        problems.report(file, lineNumber, "not valid JSON: " + firstLine(e));
         continue;
       }
       List<AuditSpan> spans = new ArrayList<>();
@@ -150,12 +176,31 @@ public final class OtlpJsonReader {
     }
   }
 
-  /** A single document, possibly pretty-printed over many lines: stream its resourceSpans one at a time. */
-  private void readDocument(Path file, Reader reader, Sink sink) {
+  /**
+   * A single document, possibly pretty-printed over many lines: stream its resourceSpans one at a time.
+   *
+   * <p>Returns {@code false}, having delivered and reported nothing, when the input may be JSON lines whose first line
+   * is cut short ({@code mayBeLines}: its first line is long, which a pretty-printed document's is not) and it is not
+   * valid JSON before any element was read; the caller then reads it as lines. Problems are held back
+   * until an element has been delivered, for the same reason. A document cut short (end of input) stays one problem.
+   */
+  private boolean readDocument(Path file, Reader reader, Sink sink, boolean mayBeLines) {
+    long valuesBefore = valuesRead;
+    List<Runnable> heldBack = new ArrayList<>();
+    Problems held = (f, line, message) -> {
+      if (valuesRead == valuesBefore) {
+        heldBack.add(() -> problems.report(f, line, message));
+      } else {
+        heldBack.forEach(Runnable::run);
+        heldBack.clear();
+        problems.report(f, line, message);
+      }
+    };
     try (JsonParser p = JSON.getFactory().createParser(reader)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        problems.report(file, p.currentLocation().getLineNr(), "expected a JSON object with resourceSpans");
-        return;
+        held.report(file, p.currentLocation().getLineNr(), "expected a JSON object with resourceSpans");
+        heldBack.forEach(Runnable::run);
+        return true;
       }
       boolean found = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -167,8 +212,9 @@ public final class OtlpJsonReader {
         }
         found = true;
         if (p.currentToken() != JsonToken.START_ARRAY) {
-          problems.report(file, p.currentLocation().getLineNr(), "resourceSpans is not an array");
-          return;
+          held.report(file, p.currentLocation().getLineNr(), "resourceSpans is not an array");
+          heldBack.forEach(Runnable::run);
+          return true;
         }
         while (p.nextToken() == JsonToken.START_OBJECT) {
           long line = p.currentLocation().getLineNr();
@@ -176,18 +222,28 @@ public final class OtlpJsonReader {
           List<AuditSpan> spans = new ArrayList<>();
           String problem = resourceSpans(resourceSpans, spans);
           if (problem != null) {
-            problems.report(file, line, problem);
+            held.report(file, line, problem);
             continue;
           }
           valuesRead++;
+          heldBack.forEach(Runnable::run);
+          heldBack.clear();
           sink.accept(spans);
         }
       }
       if (!found) {
-        problems.report(file, 1, "no resourceSpans in the document");
+        held.report(file, 1, "no resourceSpans in the document");
       }
-    } catch (IOException e) {
-      problems.report(file, 0, "not valid JSON: " + firstLine(e.getMessage()));
+      heldBack.forEach(Runnable::run);
+      return true;
+    } catch (IOException | NumberFormatException e) {
+      long line = e instanceof JsonProcessingException j && j.getLocation() != null ? j.getLocation().getLineNr() : 0;
+      if (mayBeLines && valuesRead == valuesBefore && !(e instanceof JsonEOFException)) {
+        return false;
+      }
+      heldBack.forEach(Runnable::run);
+      problems.report(file, Math.max(line, 0), "not valid JSON: " + firstLine(e));
+      return true;
     }
   }
 
@@ -226,7 +282,7 @@ public final class OtlpJsonReader {
         long start = nanos(span.get("startTimeUnixNano"));
         long end = nanos(span.get("endTimeUnixNano"));
         if (start < 0) {
-          return "span " + spanId + ": startTimeUnixNano is not an integer";
+          return "span " + quote(spanId) + ": startTimeUnixNano is not an integer";
         }
         Map<String, Object> attributes = attributes(span.path("attributes"));
         JsonNode code = span.path("status").path("code");
@@ -309,14 +365,16 @@ public final class OtlpJsonReader {
   /**
    * Peeks at the start of the input: a document whose first non-blank line does not complete a JSON value is a
    * pretty-printed document; anything else (including a first line longer than the peek) is JSON lines.
+   *
+   * @return the length of the first non-blank line of a pretty-printed document, or -1 for JSON lines
    */
-  private static boolean isPrettyDocument(BufferedReader reader) throws IOException {
+  private static int prettyDocumentFirstLine(BufferedReader reader) throws IOException {
     char[] peek = new char[8192];
     reader.mark(peek.length + 1);
     int n = reader.read(peek, 0, peek.length);
     reader.reset();
     if (n <= 0) {
-      return false;
+      return -1;
     }
     String head = new String(peek, 0, n);
     int start = 0;
@@ -325,9 +383,9 @@ public final class OtlpJsonReader {
     }
     int newline = head.indexOf('\n', start);
     if (newline < 0) {
-      return false;
+      return -1;
     }
-    return !isCompleteValue(head.substring(start, newline));
+    return isCompleteValue(head.substring(start, newline)) ? -1 : newline - start;
   }
 
   /** Whether the text holds a complete JSON object (braces balance), ignoring braces inside strings. */
@@ -361,12 +419,38 @@ public final class OtlpJsonReader {
     return !started || depth <= 0;
   }
 
-  private static String firstLine(@Nullable String message) {
+  /** Jackson's message, first line only (the rest is the source location), bounded like every quoted input. */
+  private static String firstLine(Exception e) {
+    String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     if (message == null) {
-      return "unknown error";
+      return e.getClass().getSimpleName();
     }
     int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
+    return quote(nl < 0 ? message : message.substring(0, nl), MAX_QUOTED_MESSAGE);
+  }
+
+  private static String quote(String text) {
+    return quote(text, MAX_QUOTED);
+  }
+
+  /**
+   * Input text as a problem message may quote it: bounded (then its length), control characters replaced by {@code
+   * ?}, so that a hostile export can neither flood the report nor forge lines in it.
+   */
+  private static String quote(String text, int max) {
+    int end = Math.min(text.length(), max);
+    if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    StringBuilder out = new StringBuilder(end + 20);
+    for (int i = 0; i < end; i++) {
+      char c = text.charAt(i);
+      out.append(Character.isISOControl(c) ? '?' : c);
+    }
+    if (end < text.length()) {
+      out.append("... (").append(text.length()).append(" chars)");
+    }
+    return out.toString();
   }
 
   /** Counts the compressed (on-disk) bytes read, for progress against the file size. */

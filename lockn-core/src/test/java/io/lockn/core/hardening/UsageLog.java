@@ -12,10 +12,10 @@ import java.util.logging.Logger;
 /**
  * Captures what LockN writes to its one logger, {@code io.lockn.usage} ({@link System.Logger}, which the JDK maps to
  * java.util.logging when no other backend is installed), and forgets which problems were already warned about, so
- * that each test sees its own first WARNING. The pricing and budget hardening suites keep a copy: modules share no
- * test classes.
+ * that each test sees its own first WARNING. lockn-core's test-jar shares it with the pricing and budget hardening
+ * suites.
  */
-final class UsageLog implements AutoCloseable {
+public final class UsageLog implements AutoCloseable {
 
   // Held strongly: java.util.logging keeps loggers weakly, and would drop our handler and level with the logger.
   private static final Logger JUL = Logger.getLogger(ApiUsageLogger.LOGGER_NAME);

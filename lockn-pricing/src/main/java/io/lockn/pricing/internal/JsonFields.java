@@ -19,6 +19,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JsonFields {
 
+  /** The most characters of an input value that an error message quotes: enough to recognise it, never the file. */
+  static final int MAX_QUOTED = 60;
+
+  // Decimals are bounded before any arithmetic: "1e999999999" is eleven characters of JSON, but scaling it to
+  // pico-USD (or printing it) takes gigabytes and minutes. No price or multiplier comes near these bounds: a price
+  // must fit in a long once in pico-USD per token (below 1e13 USD per 1M tokens), and one finer than 1e-12 USD per
+  // token is rejected anyway.
+  private static final int MAX_DECIMAL_TEXT = 100;
+  private static final int MAX_INTEGER_DIGITS = 20;
+  private static final int MAX_FRACTION_DIGITS = 100;
+
   private final JsonNode node;
   private final String where;
 
@@ -54,7 +65,7 @@ public final class JsonFields {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!allowed.contains(name)) {
-        throw new PriceCatalogException(where + ": unknown field '" + name + "' (known: " + allowed + ")");
+        throw new PriceCatalogException(where + ": unknown field '" + quote(name) + "' (known: " + allowed + ")");
       }
     }
   }
@@ -102,14 +113,22 @@ public final class JsonFields {
       return null;
     }
     if (v.isNumber()) {
-      return v.decimalValue();
+      return inRange(v.decimalValue(), field, v.asText());
     }
     if (v.isTextual()) {
-      try {
-        return new BigDecimal(v.asText().trim());
-      } catch (NumberFormatException e) {
-        throw new PriceCatalogException(where + ": " + field + " is not a decimal number: '" + v.asText() + "'");
+      String text = v.asText().trim();
+      BigDecimal value = null;
+      if (text.length() <= MAX_DECIMAL_TEXT) {
+        try {
+          value = new BigDecimal(text);
+        } catch (NumberFormatException e) {
+          value = null;
+        }
       }
+      if (value == null) {
+        throw new PriceCatalogException(where + ": " + field + " is not a decimal number: '" + quote(v.asText()) + "'");
+      }
+      return inRange(value, field, text);
     }
     throw new PriceCatalogException(where + ": " + field + " must be a decimal, was " + v.getNodeType());
   }
@@ -145,7 +164,8 @@ public final class JsonFields {
       return null;
     }
     if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
-      throw new PriceCatalogException(where + ": " + field + " must be a non-negative integer, was " + v);
+      throw new PriceCatalogException(
+          where + ": " + field + " must be a non-negative integer, was " + quote(v.toString()));
     }
     return v.asLong();
   }
@@ -175,8 +195,58 @@ public final class JsonFields {
     try {
       return LocalDate.parse(text.trim());
     } catch (DateTimeParseException e) {
-      throw new PriceCatalogException(where + ": " + field + " is not an ISO date (yyyy-mm-dd): '" + text + "'");
+      throw new PriceCatalogException(
+          where + ": " + field + " is not an ISO date (yyyy-mm-dd): '" + quote(text) + "'");
     }
+  }
+
+  /**
+   * Input text as an error message may quote it: at most {@value #MAX_QUOTED} characters (then the length), control
+   * characters replaced by {@code ?}, so that a hostile file can neither flood nor forge the log line the error
+   * becomes.
+   *
+   * @param text the input text, or {@code null}
+   * @return the quotable text
+   */
+  public static String quote(@Nullable String text) {
+    return quote(text, MAX_QUOTED);
+  }
+
+  /**
+   * Text as an error message may quote it, as {@link #quote(String)} with another bound.
+   *
+   * @param text the text, or {@code null}
+   * @param max the most characters quoted (at least 2)
+   * @return the quotable text
+   */
+  public static String quote(@Nullable String text, int max) {
+    if (text == null) {
+      return "null";
+    }
+    int end = text.length();
+    String suffix = "";
+    if (end > max) {
+      end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+      suffix = "... (" + text.length() + " chars)";
+    }
+    StringBuilder out = new StringBuilder(end + suffix.length());
+    for (int i = 0; i < end; i++) {
+      char c = text.charAt(i);
+      out.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return out.append(suffix).toString();
+  }
+
+  private BigDecimal inRange(BigDecimal value, String field, String text) {
+    if (value.signum() == 0) {
+      // "0E-999999999" is zero too, but printing it would not end.
+      return value.scale() >= 0 && value.scale() <= MAX_FRACTION_DIGITS ? value : BigDecimal.ZERO;
+    }
+    BigDecimal stripped = value.stripTrailingZeros();
+    if (stripped.precision() - stripped.scale() > MAX_INTEGER_DIGITS || stripped.scale() > MAX_FRACTION_DIGITS) {
+      throw new PriceCatalogException(where + ": " + field + " is out of range: '" + quote(text) + "'");
+    }
+    return value;
   }
 
   /**

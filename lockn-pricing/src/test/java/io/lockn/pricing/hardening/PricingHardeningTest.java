@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.LockN;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.hardening.UsageLog;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.sdk.CostSpanProcessor;
