@@ -32,6 +32,7 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.ChatClient;
@@ -74,9 +75,18 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  *
  * Modes. With Spring Boot's own OpenTelemetry SDK (spring-boot-opentelemetry / micrometer-tracing-opentelemetry),
  * Boot builds its tracer provider from every SpanProcessor bean, so LockN contributes the cost and attribution
- * processors as beans. With the OpenTelemetry Spring Boot starter, the SDK is an AutoConfiguredOpenTelemetrySdk that
- * ignores SpanProcessor beans but runs lockn-pricing's SPI (which already adds a CostSpanProcessor): LockN then adds
- * no processor, and the ledger is not fed in that mode.
+ * processors as beans. The OpenTelemetry Spring Boot starter (io.opentelemetry.instrumentation, 2.31.1 read) ignores
+ * SpanProcessor beans and builds its SDK one of two ways, each with its own hook; it loads the hook's SPI from Spring
+ * beans as well as from META-INF/services:
+ *  - from properties: an AutoConfiguredOpenTelemetrySdk bean. LockN adds an AutoConfigurationCustomizerProvider bean
+ *    that adds its processors and stands lockn-pricing's SPI down (that SPI would add a second cost processor, with
+ *    the bundled catalog only and no ledger).
+ *  - from declarative configuration (otel.file_format set): an OpenTelemetryConfigurationModel bean and no
+ *    AutoConfiguredOpenTelemetrySdk. No AutoConfigurationCustomizerProvider runs, lockn-pricing's SPI included, so
+ *    without LockN nothing is priced. LockN adds a DeclarativeConfigurationCustomizerProvider bean that names its
+ *    processors in the model, and ComponentProvider beans that resolve those names.
+ * In both starter modes the processors are not beans (so that no other tracer provider collects them too), unless
+ * the application defines them; the ledger is fed in every mode.
  *
  * Cycles. The span processors are inputs of the OpenTelemetry bean, so they never depend on it directly: their meter
  * provider is looked up on first use (DeferredMeterProvider).
@@ -92,7 +102,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  *   <li>{@link Budgets} when {@code lockn-budget} is on the classpath, {@code lockn.budgets.*} configures a budget and
  *       the application defines no {@link CallAdmission} of its own;
  *   <li>{@link CostSpanProcessor} (first) and {@link AttributionSpanProcessor} as {@link SpanProcessor} beans for
- *       Spring Boot's OpenTelemetry tracer provider, unless the OpenTelemetry Spring Boot starter built the SDK;
+ *       Spring Boot's OpenTelemetry tracer provider; when the OpenTelemetry Spring Boot starter builds the SDK
+ *       instead, the same processors through that starter's hooks: an {@code AutoConfigurationCustomizerProvider}
+ *       bean (SDK from properties) or a {@code DeclarativeConfigurationCustomizerProvider} bean with {@code
+ *       ComponentProvider} beans ({@code otel.file_format});
  *   <li>with Spring AI: {@link LockNObservationHandler}, the ChatClient advisors ({@link LockNContextAdvisor}, {@link
  *       LockNBudgetAdvisor} when a {@link CallAdmission} bean exists, {@link LockNExperimentAdvisor} when an {@link
  *       Experiment} bean exists) and the {@link ChatClientBuilderCustomizer}s that add them to every auto-configured
@@ -114,6 +127,13 @@ public final class LockNAutoConfiguration {
 
   /** The AutoConfiguredOpenTelemetrySdk class: its bean means the OpenTelemetry Spring Boot starter built the SDK. */
   static final String AUTOCONFIGURED_SDK = "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
+
+  /**
+   * The declarative configuration model: the OpenTelemetry Spring Boot starter defines it as a bean only when it
+   * builds the SDK from declarative configuration ({@code otel.file_format}).
+   */
+  static final String DECLARATIVE_MODEL =
+      "io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.OpenTelemetryConfigurationModel";
 
   /** Created by Spring. */
   LockNAutoConfiguration() {}
@@ -245,7 +265,7 @@ public final class LockNAutoConfiguration {
 
   /** LockN's span processors for Spring Boot's own OpenTelemetry SDK. */
   @ConditionalOnClass(SpanProcessor.class)
-  @ConditionalOnMissingBean(type = AUTOCONFIGURED_SDK)
+  @ConditionalOnMissingBean(type = {AUTOCONFIGURED_SDK, DECLARATIVE_MODEL})
   @Order(3)
   static class SpanProcessorConfiguration {
 
@@ -259,11 +279,7 @@ public final class LockNAutoConfiguration {
         AttributionKeys attributionKeys,
         LockNProperties properties,
         ObjectProvider<OpenTelemetry> openTelemetry) {
-      CostSpanProcessor.Builder b = CostSpanProcessor.builder(catalog)
-          .setLedger(ledger, attributionKeys)
-          .setMeterProvider(new DeferredMeterProvider(openTelemetry));
-      properties.getPricing().getMetric().getAttributionKeys().forEach(b::addMetricAttributionKey);
-      return b.build();
+      return costSpanProcessor(catalog, ledger, attributionKeys, properties, openTelemetry);
     }
 
     @Bean
@@ -271,6 +287,122 @@ public final class LockNAutoConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     AttributionSpanProcessor lockNAttributionSpanProcessor(AttributionKeys attributionKeys) {
       return AttributionSpanProcessor.create(attributionKeys);
+    }
+  }
+
+  /** LockN's cost processor: the configured catalog, the ledger, and the meters of the OpenTelemetry bean. */
+  static CostSpanProcessor costSpanProcessor(
+      PriceCatalog catalog,
+      CostLedger ledger,
+      AttributionKeys attributionKeys,
+      LockNProperties properties,
+      ObjectProvider<OpenTelemetry> openTelemetry) {
+    CostSpanProcessor.Builder b = CostSpanProcessor.builder(catalog)
+        .setLedger(ledger, attributionKeys)
+        .setMeterProvider(new DeferredMeterProvider(openTelemetry));
+    properties.getPricing().getMetric().getAttributionKeys().forEach(b::addMetricAttributionKey);
+    return b.build();
+  }
+
+  /**
+   * The processors LockN adds to the OpenTelemetry Spring Boot starter's SDK: the application's own {@link
+   * CostSpanProcessor} and {@link AttributionSpanProcessor} beans if it defines them, else LockN's; no cost processor
+   * when {@code lockn.pricing.enabled=false}.
+   */
+  record StarterProcessors(@Nullable CostSpanProcessor cost, AttributionSpanProcessor attribution) {
+
+    static StarterProcessors of(
+        PriceCatalog catalog,
+        CostLedger ledger,
+        AttributionKeys attributionKeys,
+        LockNProperties properties,
+        ObjectProvider<OpenTelemetry> openTelemetry,
+        ObjectProvider<CostSpanProcessor> userCost,
+        ObjectProvider<AttributionSpanProcessor> userAttribution) {
+      CostSpanProcessor cost = properties.getPricing().isEnabled()
+          ? userCost.getIfUnique(() -> costSpanProcessor(catalog, ledger, attributionKeys, properties, openTelemetry))
+          : null;
+      return new StarterProcessors(
+          cost, userAttribution.getIfUnique(() -> AttributionSpanProcessor.create(attributionKeys)));
+    }
+  }
+
+  /**
+   * The OpenTelemetry Spring Boot starter built its SDK from properties (an {@code AutoConfiguredOpenTelemetrySdk}
+   * bean): LockN's processors go in through a customizer provider bean, which the starter loads with the SPI ones.
+   */
+  @ConditionalOnClass(
+      name = {AUTOCONFIGURED_SDK, "io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider"})
+  @ConditionalOnBean(type = AUTOCONFIGURED_SDK)
+  @Order(3)
+  static class StarterPropertiesConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "lockNAutoConfigurationCustomizerProvider")
+    io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider lockNAutoConfigurationCustomizerProvider(
+        PriceCatalog catalog,
+        CostLedger ledger,
+        AttributionKeys attributionKeys,
+        LockNProperties properties,
+        ObjectProvider<OpenTelemetry> openTelemetry,
+        ObjectProvider<CostSpanProcessor> userCost,
+        ObjectProvider<AttributionSpanProcessor> userAttribution) {
+      StarterProcessors p = StarterProcessors.of(
+          catalog, ledger, attributionKeys, properties, openTelemetry, userCost, userAttribution);
+      return new StarterCustomizerProvider(p.cost(), p.attribution());
+    }
+  }
+
+  /**
+   * The OpenTelemetry Spring Boot starter builds its SDK from declarative configuration ({@code otel.file_format}):
+   * LockN names its processors in the configuration model and resolves the names with component provider beans.
+   */
+  @ConditionalOnClass(
+      name = {
+        DECLARATIVE_MODEL,
+        "io.opentelemetry.sdk.autoconfigure.declarativeconfig.DeclarativeConfigurationCustomizerProvider",
+        "io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider"
+      })
+  @ConditionalOnBean(type = DECLARATIVE_MODEL)
+  @Order(3)
+  static class StarterDeclarativeConfiguration {
+
+    @Bean
+    StarterProcessors lockNStarterProcessors(
+        PriceCatalog catalog,
+        CostLedger ledger,
+        AttributionKeys attributionKeys,
+        LockNProperties properties,
+        ObjectProvider<OpenTelemetry> openTelemetry,
+        ObjectProvider<CostSpanProcessor> userCost,
+        ObjectProvider<AttributionSpanProcessor> userAttribution) {
+      return StarterProcessors.of(
+          catalog, ledger, attributionKeys, properties, openTelemetry, userCost, userAttribution);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "lockNDeclarativeConfigurationCustomizerProvider")
+    io.opentelemetry.sdk.autoconfigure.declarativeconfig.DeclarativeConfigurationCustomizerProvider
+        lockNDeclarativeConfigurationCustomizerProvider(StarterProcessors processors) {
+      return new DeclarativeStarterCustomizer(processors.cost() == null
+          ? List.of(DeclarativeStarterCustomizer.ATTRIBUTION)
+          : List.of(DeclarativeStarterCustomizer.COST, DeclarativeStarterCustomizer.ATTRIBUTION));
+    }
+
+    /** Only when pricing is on (a configuration that still names lockn_cost then fails, naming it). */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "lockn.pricing.enabled", matchIfMissing = true)
+    io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider lockNCostComponentProvider(
+        StarterProcessors processors) {
+      return new DeclarativeStarterCustomizer.Component(
+          DeclarativeStarterCustomizer.COST, Objects.requireNonNull(processors.cost(), "cost"));
+    }
+
+    @Bean
+    io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider lockNAttributionComponentProvider(
+        StarterProcessors processors) {
+      return new DeclarativeStarterCustomizer.Component(DeclarativeStarterCustomizer.ATTRIBUTION,
+          processors.attribution());
     }
   }
 
