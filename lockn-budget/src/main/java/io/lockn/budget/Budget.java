@@ -38,6 +38,8 @@ public final class Budget {
   private final ThrottlePolicy throttle;
   // thresholds.get(i).amountOf(limit), computed once: the decimal division is too slow for every admission.
   private final long[] amounts;
+  // Whether any threshold alerts: asked after every call, so computed once.
+  private final boolean hasAlerts;
 
   private Budget(Builder b, BudgetUnit unit, long limit, Period period, List<Threshold> thresholds) {
     this.name = b.name;
@@ -51,8 +53,10 @@ public final class Budget {
     long block = Long.MAX_VALUE;
     long throttle = Long.MAX_VALUE;
     this.amounts = new long[thresholds.size()];
+    boolean alerts = false;
     for (int i = 0; i < amounts.length; i++) {
       Threshold t = thresholds.get(i);
+      alerts |= t.action() == Action.ALERT;
       long amount = t.amountOf(limit);
       amounts[i] = amount;
       if (t.action() == Action.BLOCK) {
@@ -61,6 +65,7 @@ public final class Budget {
         throttle = Math.min(throttle, amount);
       }
     }
+    this.hasAlerts = alerts;
     this.blockAt = block;
     this.throttleAt = throttle;
   }
@@ -131,6 +136,11 @@ public final class Budget {
   }
 
   /** The amount of the threshold at {@code index}: {@code thresholds().get(index).amountOf(limit())}. */
+  /** Whether any threshold is an ALERT. */
+  boolean hasAlerts() {
+    return hasAlerts;
+  }
+
   long thresholdAmount(int index) {
     return amounts[index];
   }

@@ -50,6 +50,21 @@ public interface BudgetLedger {
   Balance snapshot(BudgetAccount account);
 
   /**
+   * {@link #commit} then {@link #snapshot}: what {@code Budgets} does after every call with alerts or a forecast to
+   * update. The default makes the two calls; a ledger that can do both in one step (one lookup, one round trip)
+   * overrides it.
+   *
+   * @param account the account, as given to {@link #reserve}
+   * @param reserved the amount that was reserved
+   * @param actual the amount actually spent
+   * @return the balances after the commit
+   */
+  default Balance commitAndSnapshot(BudgetAccount account, long reserved, long actual) {
+    commit(account, reserved, actual);
+    return snapshot(account);
+  }
+
+  /**
    * The outcome of {@link BudgetLedger#reserve}.
    *
    * @param granted whether the amount was reserved

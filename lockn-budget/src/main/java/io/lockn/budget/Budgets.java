@@ -239,6 +239,12 @@ public final class Budgets implements CallAdmission {
     long tokens = saturatedAdd(in, out);
     long usd = estimateNanos(request.provider(), requestModel, in, out, nowMillis);
 
+    if (first != null && more == null && !anyApproval) {
+      BudgetAdmission fast = admitUnderThrottle(request, charges, first, usd, tokens, nowMillis);
+      if (fast != null) {
+        return fast;
+      }
+    }
     String model = requestModel;
     @Nullable List<AdmissionEvent> spanEvents = null;
     @Nullable Charge throttledBy = null;
@@ -325,6 +331,36 @@ public final class Budgets implements CallAdmission {
     }
     return new BudgetAdmission(this, request.provider(), requestModel, model, nowMillis, charges, approval,
         spanEvents == null ? List.of() : List.copyOf(spanEvents), throttle);
+  }
+
+  /**
+   * The usual call, one budget below its throttle threshold, in one ledger operation: reserving up to the throttle
+   * threshold (or the block threshold, if lower) answers "not throttled" and reserves at once, instead of reading the
+   * balance first. When that is refused, nothing changed and the full path decides (throttle, downgrade or block).
+   * Returns {@code null} then, and for budgets without a throttle threshold (the full path reads no balance for them).
+   */
+  private @Nullable BudgetAdmission admitUnderThrottle(
+      CallRequest request, List<Charge> charges, Charge c, long usd, long tokens, long nowMillis) {
+    long throttleAt = c.budget.throttleAt();
+    if (c.perCall || throttleAt == Long.MAX_VALUE) {
+      return null;
+    }
+    long amount = amount(c.budget, usd, tokens);
+    BudgetLedger.Reservation r = ledger.reserve(c.account, amount, Math.min(throttleAt, c.budget.blockAt()));
+    if (!r.granted()) {
+      return null;
+    }
+    try {
+      c.reserved = amount;
+      track(c);
+      String model = request.requestModel();
+      @Nullable List<AdmissionEvent> spanEvents = checkAlerts(c, r.used(), amount, model, model, null, true);
+      return new BudgetAdmission(this, request.provider(), model, model, nowMillis, charges, Attributes.empty(),
+          spanEvents == null ? List.of() : List.copyOf(spanEvents), null);
+    } catch (Throwable e) {
+      rollback(charges, 1);
+      throw e;
+    }
   }
 
   /**
@@ -483,16 +519,17 @@ public final class Budgets implements CallAdmission {
       }
       long actual = c.budget.unit() == BudgetUnit.USD ? usd : tokens;
       try {
-        ledger.commit(c.account, c.reserved, actual);
         boolean calendar = isCalendar(c.budget.period().kind());
-        if (hasAlerts(c.budget) || calendar) {
-          BudgetLedger.Balance balance = ledger.snapshot(c.account);
-          if (hasAlerts(c.budget)) {
+        if (c.budget.hasAlerts() || calendar) {
+          BudgetLedger.Balance balance = ledger.commitAndSnapshot(c.account, c.reserved, actual);
+          if (c.budget.hasAlerts()) {
             checkAlerts(c, balance.used(), actual, a.requestModel, a.model, null, false);
           }
           if (calendar) {
             forecast(c.budget, c.scope, c.key(), c.account, balance.spent(), clock.millis(), true, c.current);
           }
+        } else {
+          ledger.commit(c.account, c.reserved, actual);
         }
       } catch (RuntimeException e) {
         UsageLogger.failed("committing budget " + c.budget.name() + " for " + c.scope, e);
@@ -546,15 +583,6 @@ public final class Budgets implements CallAdmission {
 
   private static long amount(Budget budget, long usd, long tokens) {
     return budget.unit() == BudgetUnit.USD ? usd : tokens;
-  }
-
-  private static boolean hasAlerts(Budget budget) {
-    for (Threshold t : budget.thresholds()) {
-      if (t.action() == Action.ALERT) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static @Nullable Threshold threshold(Budget budget, Action action) {

@@ -49,6 +49,16 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
   }
 
   @Override
+  public Balance commitAndSnapshot(BudgetAccount account, long reserved, long actual) {
+    State s = states.get(account.key());
+    if (s == null) {
+      return Balance.ZERO;
+    }
+    s.commit(account, reserved, Math.max(0, actual));
+    return s.snapshot(account);
+  }
+
+  @Override
   public void release(BudgetAccount account, long amount) {
     State s = states.get(account.key());
     if (s != null) {
