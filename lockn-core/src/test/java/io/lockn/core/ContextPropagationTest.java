@@ -410,8 +410,21 @@ class ContextPropagationTest {
     return executor;
   }
 
-  private SpanData span(String name) {
-    List<SpanData> matching = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
+  /**
+   * The one finished span with this name, waiting for it a while: an asynchronous span ends in a callback on the
+   * completing thread, which may run just after a {@code get()} on the same stage has returned (both are dependents of
+   * the stage, released in no fixed order).
+   */
+  private SpanData span(String name) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    List<SpanData> matching = List.of();
+    while (System.nanoTime() < deadline) {
+      matching = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
+      if (!matching.isEmpty()) {
+        break;
+      }
+      Thread.sleep(5);
+    }
     assertThat(matching).as("finished spans named %s", name).hasSize(1);
     return matching.get(0);
   }

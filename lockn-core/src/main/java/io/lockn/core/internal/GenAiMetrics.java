@@ -26,6 +26,7 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +75,8 @@ final class GenAiMetrics {
   // error.type is the application's text when it calls recordError (an HTTP status, a request id in a message...).
   private final CardinalityLimiter errorTypeLimiter;
   private final int maxValueLength;
-  private final ConcurrentHashMap<CallKey, CallAttributes> callAttributesCache = new ConcurrentHashMap<>();
+  // Keyed by CallKey, or by AttributedKey with metric attribution keys.
+  private final ConcurrentHashMap<Object, CallAttributes> callAttributesCache = new ConcurrentHashMap<>();
 
   // V1_41
   private final @Nullable LongHistogram tokenUsage;
@@ -230,9 +232,10 @@ final class GenAiMetrics {
    *
    * <p>Why a cache: building an {@link Attributes} sorts and copies its entries, and one call needs up to five of them
    * (the base set, input and output token types, a finish reason, a cache hit), which was most of LockN's overhead
-   * over a hand-instrumented call. Without metric attribution keys the attributes depend only on the arguments here,
-   * so they are built once per distinct combination and then reused; with attribution keys they also depend on the
-   * call's Baggage and are built per call, as before. The cache is keyed by the raw values: a {@link
+   * over a hand-instrumented call. The attributes depend on the arguments here and, with metric attribution keys, on
+   * the call's Baggage values for those keys; they are built once per distinct combination and then reused. The
+   * cache is keyed by the raw values (a Baggage value longer than the recorded maximum is never a key: such a call
+   * is built uncached): a {@link
    * CardinalityLimiter} maps a value to the same result every time once it has seen it, and the entry was built
    * through the limiters, so a cached entry is what a fresh build would give. It holds at most {@link
    * #MAX_CACHED_CALL_ATTRIBUTES} entries; past that, calls are built uncached, which bounds the memory whatever the
@@ -247,18 +250,60 @@ final class GenAiMetrics {
       long serverPort,
       @Nullable String errorType,
       Context context) {
-    CallKey key = new CallKey(operation, provider, requestModel, responseModel, serverAddress, serverPort, errorType);
-    boolean cacheable = metricAttributionKeys.isEmpty();
-    CallAttributes cached = cacheable ? callAttributesCache.get(key) : null;
+    CallKey call = new CallKey(operation, provider, requestModel, responseModel, serverAddress, serverPort, errorType);
+    Object key = call;
+    if (!metricAttributionKeys.isEmpty()) {
+      key = AttributedKey.of(call, Baggage.fromContext(context), metricAttributionKeys, maxValueLength);
+      if (key == null) {
+        return new CallAttributes(buildCallAttributes(call, context));
+      }
+    }
+    CallAttributes cached = callAttributesCache.get(key);
     if (cached != null) {
       return cached;
     }
-    CallAttributes built = new CallAttributes(buildCallAttributes(key, context));
-    if (cacheable && callAttributesCache.size() < MAX_CACHED_CALL_ATTRIBUTES) {
+    CallAttributes built = new CallAttributes(buildCallAttributes(call, context));
+    if (callAttributesCache.size() < MAX_CACHED_CALL_ATTRIBUTES) {
       CallAttributes raced = callAttributesCache.putIfAbsent(key, built);
       return raced != null ? raced : built;
     }
     return built;
+  }
+
+  /** The cache key of {@link #callAttributes} with metric attribution keys: the call's and the raw Baggage values. */
+  private static final class AttributedKey {
+    private final CallKey call;
+    private final @Nullable String[] values;
+    private final int hash;
+
+    private AttributedKey(CallKey call, @Nullable String[] values) {
+      this.call = call;
+      this.values = values;
+      this.hash = 31 * call.hashCode() + Arrays.hashCode(values);
+    }
+
+    /** The key, or {@code null} when a value is too long to be kept as one (the call is then built uncached). */
+    static @Nullable AttributedKey of(CallKey call, Baggage baggage, List<String> keys, int maxValueLength) {
+      @Nullable String[] values = new String[keys.size()];
+      for (int i = 0; i < values.length; i++) {
+        String v = baggage.getEntryValue(keys.get(i));
+        if (v != null && v.length() > maxValueLength) {
+          return null;
+        }
+        values[i] = v;
+      }
+      return new AttributedKey(call, values);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof AttributedKey k && hash == k.hash && call.equals(k.call) && Arrays.equals(values, k.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
   private Attributes buildCallAttributes(CallKey k, Context context) {

@@ -28,6 +28,7 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.internal.ExtendedSpanProcessor;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,7 +89,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
   private final CardinalityLimiter requestModelLimiter;
   private final CardinalityLimiter responseModelLimiter;
   private final Map<AttributeKey<String>, CardinalityLimiter> attributionLimiters;
-  private final ConcurrentHashMap<ModelKey, @Nullable Attributes[]> metricAttributesCache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<MetricKey, @Nullable Attributes[]> metricAttributesCache = new ConcurrentHashMap<>();
   private volatile @Nullable Instruments instruments;
 
   private CostSpanProcessor(Builder b) {
@@ -226,7 +227,8 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       UsageLogger.warn("LockN has no price for " + provider + "/" + model
           + "; its calls are marked lockn.cost.unpriced=true and their cost is not recorded");
       try {
-        instruments().unpriced.add(1, metricAttributes(span, provider, requestModel, responseModel, NO_COST_TYPE),
+        instruments().unpriced.add(1, metricAttributes(span, provider, requestModel, responseModel, NO_COST_TYPE,
+                cachedMetricAttributes(span, provider, requestModel, responseModel)),
             Context.current());
       } catch (Throwable t) {
         UsageLogger.failed("recording lockn.client.unpriced_calls", t);
@@ -276,12 +278,14 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
       Context context = Context.current().with(span);
       long[] parts = {cost.inputNanos(), cost.outputNanos(), cost.cacheReadNanos(), cost.cacheWriteNanos(),
           cost.reasoningNanos()};
+      @Nullable Attributes[] byType = cachedMetricAttributes(span, provider, requestModel, responseModel);
       if (cost.source() == io.lockn.pricing.CostSource.PROVIDER) {
-        i.cost.add(cost.totalNanos(), metricAttributes(span, provider, requestModel, responseModel, TOTAL), context);
+        i.cost.add(cost.totalNanos(), metricAttributes(span, provider, requestModel, responseModel, TOTAL, byType),
+            context);
       } else {
         for (int p = 0; p < parts.length; p++) {
           if (parts[p] > 0) {
-            i.cost.add(parts[p], metricAttributes(span, provider, requestModel, responseModel, p), context);
+            i.cost.add(parts[p], metricAttributes(span, provider, requestModel, responseModel, p, byType), context);
           }
         }
       }
@@ -291,34 +295,50 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
   }
 
   /**
-   * The cost metric's attributes for one cost type ({@code null}: the unpriced-calls counter's).
+   * The cached cost metric attributes of a call's provider, models and attribution values, one slot per cost type
+   * (filled on first use), or {@code null} when the call is not cached.
    *
    * <p>Why a cache: a priced call records up to five cost parts, and building an {@link Attributes} sorts and copies
-   * its entries. Without metric attribution keys the attributes depend only on the provider and the two models, so
-   * they are built once per combination (each cost type on first use) and reused; with attribution keys they depend
-   * on each span and are built per call. Bounded by {@value #MAX_CACHED_MODELS} combinations; past that, built per
-   * call. A cached entry equals a fresh build: the limiters map a value they have seen to the same result every time.
+   * its entries. The attributes depend only on the provider, the two models and the span's values of the metric
+   * attribution keys, so they are built once per combination and reused. Bounded by {@value #MAX_CACHED_MODELS}
+   * combinations; past that, and for a value longer than LockN records (another instrumentation's 10 MB model name
+   * is never a key), they are built per call. A cached entry equals a fresh build: the limiters map a value they
+   * have seen to the same result every time.
    */
+  private @Nullable Attributes @Nullable [] cachedMetricAttributes(
+      ReadableSpan span, @Nullable String provider, @Nullable String requestModel, @Nullable String responseModel) {
+    if (tooLong(provider) || tooLong(requestModel) || tooLong(responseModel)) {
+      return null;
+    }
+    @Nullable String[] attribution = new String[metricAttributionKeys.size()];
+    for (int i = 0; i < attribution.length; i++) {
+      String value = span.getAttribute(metricAttributionKeys.get(i));
+      if (tooLong(value)) {
+        return null;
+      }
+      attribution[i] = value;
+    }
+    MetricKey key = new MetricKey(provider, requestModel, responseModel, attribution);
+    @Nullable Attributes[] byType = metricAttributesCache.get(key);
+    if (byType == null) {
+      if (metricAttributesCache.size() >= MAX_CACHED_MODELS) {
+        return null;
+      }
+      byType = metricAttributesCache.computeIfAbsent(key, k -> new Attributes[COST_TYPES.length + 2]);
+    }
+    return byType;
+  }
+
+  /** One cost type's metric attributes ({@code NO_COST_TYPE}: the unpriced-calls counter's), cached when possible. */
   private Attributes metricAttributes(
       ReadableSpan span,
       @Nullable String provider,
       @Nullable String requestModel,
       @Nullable String responseModel,
-      int costType) {
-    if (!metricAttributionKeys.isEmpty()) {
-      return buildMetricAttributes(span, provider, requestModel, responseModel, costType);
-    }
-    if (tooLong(provider) || tooLong(requestModel) || tooLong(responseModel)) {
-      // Never keep a hostile value (another instrumentation's 10 MB model name) as a cache key.
-      return buildMetricAttributes(span, provider, requestModel, responseModel, costType);
-    }
-    ModelKey key = new ModelKey(provider, requestModel, responseModel);
-    @Nullable Attributes[] byType = metricAttributesCache.get(key);
+      int costType,
+      @Nullable Attributes @Nullable [] byType) {
     if (byType == null) {
-      if (metricAttributesCache.size() >= MAX_CACHED_MODELS) {
-        return buildMetricAttributes(span, provider, requestModel, responseModel, costType);
-      }
-      byType = metricAttributesCache.computeIfAbsent(key, k -> new Attributes[COST_TYPES.length + 2]);
+      return buildMetricAttributes(span, provider, requestModel, responseModel, costType);
     }
     Attributes attributes = byType[costType];
     if (attributes == null) {
@@ -363,8 +383,35 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     return value != null && value.length() > CardinalityLimiter.MAX_NAME_LENGTH;
   }
 
-  /** The raw values the cost metric's attributes are built from, without attribution keys. */
-  private record ModelKey(@Nullable String provider, @Nullable String requestModel, @Nullable String responseModel) {}
+  /** The raw values the cost metric's attributes are built from. */
+  private static final class MetricKey {
+    private final @Nullable String provider;
+    private final @Nullable String requestModel;
+    private final @Nullable String responseModel;
+    private final @Nullable String[] attribution;
+    private final int hash;
+
+    MetricKey(@Nullable String provider, @Nullable String requestModel, @Nullable String responseModel,
+        @Nullable String[] attribution) {
+      this.provider = provider;
+      this.requestModel = requestModel;
+      this.responseModel = responseModel;
+      this.attribution = attribution;
+      this.hash = Objects.hash(provider, requestModel, responseModel) * 31 + Arrays.hashCode(attribution);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof MetricKey k && hash == k.hash && Objects.equals(provider, k.provider)
+          && Objects.equals(requestModel, k.requestModel) && Objects.equals(responseModel, k.responseModel)
+          && Arrays.equals(attribution, k.attribution);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 
   private static boolean carriesRollup(ReadableSpan span, @Nullable String operation, Node node) {
     if (operation != null) {

@@ -251,6 +251,24 @@ class CostSpanProcessorTest {
     otel.close();
   }
 
+  /** With a metric attribution key, the cached attributes are per tenant too: alternating tenants sum apart. */
+  @Test
+  void costMetric_alternatingTenants_eachTenantsSumExact() {
+    for (int i = 0; i < 10; i++) {
+      String tenant = i % 2 == 0 ? "acme" : "globex";
+      long input = i % 2 == 0 ? 1000 : 2000;
+      lockn.attribution().tenant(tenant).run(() -> lockn.chat("openai", "gpt-4o").run(() ->
+          lockn.currentLlmCall().recordUsage(TokenUsage.of(input, 0))));
+    }
+
+    MetricData cost = metrics.collectAllMetrics().stream().filter(m -> m.getName().equals("lockn.client.cost"))
+        .findFirst().orElseThrow();
+    Map<String, Long> byTenant = cost.getLongSumData().getPoints().stream().collect(Collectors.toMap(
+        p -> p.getAttributes().get(AttributeKey.stringKey("app.tenant_id")), LongPointData::getValue));
+    // gpt-4o input $2.50 per 1M: acme 5 x 1000 x 2,500 = 12,500,000; globex 5 x 2000 x 2,500 = 25,000,000.
+    assertThat(byTenant).containsOnly(Map.entry("acme", 12_500_000L), Map.entry("globex", 25_000_000L));
+  }
+
   @Test
   void openSpanTable_isBoundedAndEmptiesWhenSpansEnd() {
     CostSpanProcessor processor = CostSpanProcessor.builder(PriceCatalog.bundled()).setMaxOpenSpans(2).build();
