@@ -23,15 +23,13 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -216,7 +214,7 @@ public final class LoadTest {
     // Everything the checks read: SimpleSpanProcessor exported each span on the thread that ended it (the flush is
     // a formality), the reader collects cumulative sums now, the ledger is read through Budgets.status.
     p.sdk.getSdkTracerProvider().forceFlush().join(30, TimeUnit.SECONDS);
-    Collection<MetricData> metrics = p.reader.collect();
+    Collection<MetricData> metrics = p.reader.collectAllMetrics();
     MetricTotals m = MetricTotals.of(metrics);
 
     Checks c = new Checks();
@@ -490,7 +488,8 @@ public final class LoadTest {
   /** The SDK, LockN and budgets under test, and the probes that read what they recorded. */
   private static final class Pipeline {
     final SummingSpanExporter exporter = new SummingSpanExporter();
-    final CumulativeReader reader = new CumulativeReader();
+    // Cumulative for every instrument: one collection at the end holds the run's whole sums.
+    final InMemoryMetricReader reader = InMemoryMetricReader.create();
     final OpenTelemetrySdk sdk;
     final Budgets budgets;
     final LockN lockn;
@@ -619,39 +618,6 @@ public final class LoadTest {
       names[i] = MODELS[i].responseModel();
     }
     return index(names);
-  }
-
-  /**
-   * A pull reader with cumulative temporality for every instrument, so that one collection at the end holds the
-   * run's whole sums. The same as the SDK testing module's {@code InMemoryMetricReader}, in a few lines, so that the
-   * benchmarks jar needs no test dependency.
-   */
-  private static final class CumulativeReader implements MetricReader {
-    private volatile CollectionRegistration registration = CollectionRegistration.noop();
-
-    @Override
-    public void register(CollectionRegistration registration) {
-      this.registration = registration;
-    }
-
-    Collection<MetricData> collect() {
-      return registration.collectAllMetrics();
-    }
-
-    @Override
-    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-      return AggregationTemporality.CUMULATIVE;
-    }
-
-    @Override
-    public CompletableResultCode forceFlush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
   }
 
   /** The collected metrics, summed per tenant. */

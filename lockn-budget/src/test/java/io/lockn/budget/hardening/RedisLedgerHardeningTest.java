@@ -14,6 +14,7 @@ import io.lockn.core.BudgetExceededException;
 import io.lockn.core.LlmCall;
 import io.lockn.core.LockN;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.hardening.Threads;
 import io.lockn.core.hardening.UsageLog;
 import io.lockn.pricing.ModelPrice;
 import io.lockn.pricing.PriceCatalog;
@@ -24,12 +25,10 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +108,7 @@ class RedisLedgerHardeningTest {
 
   @Test
   void redisStoppedMidRunAndRestarted_failureModesApply_noHang_totalsExact_noThreadsLeft() throws Exception {
-    Set<Thread> before = liveThreads();
+    Set<Thread> before = Threads.live();
     RedisBudgetLedger closedLedger = ledger("closed:", RedisBudgetLedger.FailureMode.FAIL_CLOSED);
     RedisBudgetLedger openLedger = ledger("open:", RedisBudgetLedger.FailureMode.FAIL_OPEN);
     Budgets closed = budgets(closedLedger);
@@ -161,7 +160,7 @@ class RedisLedgerHardeningTest {
 
     closedLedger.close();
     openLedger.close();
-    awaitNoNewThreads(before);
+    Threads.awaitNoNewThreads(before);
   }
 
   @Test
@@ -251,26 +250,5 @@ class RedisLedgerHardeningTest {
       assertThat(System.nanoTime()).as(what.get()).isLessThan(deadline);
       Thread.sleep(50);
     }
-  }
-
-  static Set<Thread> liveThreads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).collect(Collectors.toSet());
-  }
-
-  /** Waits (generously, for a loaded machine) until every thread started since {@code before} has ended. */
-  static void awaitNoNewThreads(Set<Thread> before) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> leaked;
-    do {
-      leaked = liveThreads().stream().filter(t -> !before.contains(t))
-          .filter(t -> !t.getName().startsWith("ForkJoinPool.commonPool"))
-          .filter(t -> !t.getName().startsWith("Attach Listener"))
-          .map(Thread::getName).toList();
-      if (leaked.isEmpty()) {
-        return;
-      }
-      Thread.sleep(20);
-    } while (System.nanoTime() < deadline);
-    assertThat(leaked).as("threads left running after close").isEmpty();
   }
 }

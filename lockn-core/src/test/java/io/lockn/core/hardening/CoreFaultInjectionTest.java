@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -271,7 +270,7 @@ class CoreFaultInjectionTest {
         return CompletableResultCode.ofSuccess();
       }
     };
-    Set<Thread> before = liveThreads();
+    Set<Thread> before = Threads.live();
     OpenTelemetrySdk slow = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder()
             .addSpanProcessor(BatchSpanProcessor.builder(hanging).setMaxQueueSize(16).setMaxExportBatchSize(4)
@@ -294,13 +293,13 @@ class CoreFaultInjectionTest {
     slow.shutdown().join(30, TimeUnit.SECONDS);
     // The queue held 16 of the 5,001 spans; the rest were dropped, which is the processor's documented behaviour.
     assertThat(exported.get()).isBetween(1, 16 + 4 + 1);
-    awaitNoNewThreads(before);
+    Threads.awaitNoNewThreads(before);
   }
 
   /** LockN starts no thread of its own: the threads alive after the SDK closed are the ones alive before. */
   @Test
   void lockNStartsNoThreads_threadSetUnchangedAfterCallsAndClose() throws Exception {
-    Set<Thread> before = liveThreads();
+    Set<Thread> before = Threads.live();
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
         .build();
@@ -310,31 +309,9 @@ class CoreFaultInjectionTest {
       lockn.agent("a").run(() -> lockn.chat("openai", "gpt-4o").inputMessages(MESSAGES).run(() -> {}));
       lockn.chat("openai", "gpt-4o").callAsync(() -> java.util.concurrent.CompletableFuture.completedFuture(1));
     }
-    assertThat(liveThreads().stream().filter(t -> !before.contains(t)).map(Thread::getName)
+    assertThat(Threads.live().stream().filter(t -> !before.contains(t)).map(Thread::getName)
         .filter(n -> n.toLowerCase(java.util.Locale.ROOT).contains("lockn")).toList()).isEmpty();
     sdk.close();
-    awaitNoNewThreads(before);
-  }
-
-  static Set<Thread> liveThreads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).collect(Collectors.toSet());
-  }
-
-  /** Waits (generously, for a loaded machine) until every thread started since {@code before} has ended. */
-  static void awaitNoNewThreads(Set<Thread> before) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> leaked;
-    do {
-      leaked = liveThreads().stream().filter(t -> !before.contains(t))
-          // JVM-wide pools that outlive any library (common pool, JIT, reference handling) are not leaks.
-          .filter(t -> !t.getName().startsWith("ForkJoinPool.commonPool"))
-          .filter(t -> !t.getName().startsWith("Attach Listener"))
-          .map(Thread::getName).toList();
-      if (leaked.isEmpty()) {
-        return;
-      }
-      Thread.sleep(20);
-    } while (System.nanoTime() < deadline);
-    assertThat(leaked).as("threads left running").isEmpty();
+    Threads.awaitNoNewThreads(before);
   }
 }
