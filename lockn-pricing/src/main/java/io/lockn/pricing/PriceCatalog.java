@@ -201,15 +201,9 @@ public final class PriceCatalog {
         return Cost.UNPRICED;
       }
       Rates r = period.ratesFor(usage.inputTokens());
-      BigDecimal effective = match.multiplier();
-      BigDecimal list = match.listMultiplier();
-      if (serviceTier != null) {
-        BigDecimal tier = serviceTierMultiplier(entry, serviceTier);
-        if (tier != null) {
-          effective = effective == null ? tier : effective.multiply(tier);
-          list = list == null ? tier : list.multiply(tier);
-        }
-      }
+      BigDecimal tier = serviceTier == null ? null : serviceTierMultiplier(entry, serviceTier);
+      BigDecimal effective = times(match.multiplier(), tier);
+      BigDecimal list = times(match.listMultiplier(), tier);
       long input = Decimals.costNanos(usage.uncachedInputTokens(), r.input(), effective);
       long output = Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), effective);
       long cacheRead = Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), effective);
@@ -218,15 +212,7 @@ public final class PriceCatalog {
               Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), effective),
               Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), effective));
       long reasoning = Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), effective);
-      long listTotal = -1;
-      if (!Objects.equals(effective, list)) {
-        listTotal = Decimals.costNanos(usage.uncachedInputTokens(), r.input(), list);
-        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), list));
-        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), list));
-        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), list));
-        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), list));
-        listTotal = Decimals.add(listTotal, Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), list));
-      }
+      long listTotal = Objects.equals(effective, list) ? -1 : total(usage, r, list);
       return Cost.local(input, output, cacheRead, cacheWrite, reasoning, listTotal, pricingId(match, period));
     } catch (RuntimeException e) {
       UsageLogger.failed("pricing " + match.entry().id(), e);
@@ -276,21 +262,8 @@ public final class PriceCatalog {
         return UNPRICED_NANOS;
       }
       Rates r = period.ratesFor(usage.inputTokens());
-      BigDecimal effective = match.multiplier();
-      if (serviceTier != null) {
-        BigDecimal tier = serviceTierMultiplier(entry, serviceTier);
-        if (tier != null) {
-          effective = effective == null ? tier : effective.multiply(tier);
-        }
-      }
-      return Cost.sum(
-          Decimals.costNanos(usage.uncachedInputTokens(), r.input(), effective),
-          Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), effective),
-          Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), effective),
-          Decimals.add(
-              Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), effective),
-              Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), effective)),
-          Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), effective));
+      BigDecimal tier = serviceTier == null ? null : serviceTierMultiplier(entry, serviceTier);
+      return total(usage, r, times(match.multiplier(), tier));
     } catch (RuntimeException e) {
       UsageLogger.failed("pricing " + match.entry().id(), e);
       return UNPRICED_NANOS;
@@ -328,6 +301,26 @@ public final class PriceCatalog {
       UsageLogger.failed("pricing " + match.entry().id(), e);
       return UNPRICED_NANOS;
     }
+  }
+
+  /**
+   * A usage's total at these rates and multiplier: each part rounded as {@link Cost} rounds it, summed saturating
+   * (non-negative parts, so the order of the additions does not matter).
+   */
+  private static long total(TokenUsage usage, Rates r, @Nullable BigDecimal multiplier) {
+    return Cost.sum(
+        Decimals.costNanos(usage.uncachedInputTokens(), r.input(), multiplier),
+        Decimals.costNanos(usage.nonReasoningOutputTokens(), r.output(), multiplier),
+        Decimals.costNanos(usage.cacheReadTokens(), r.cacheRead(), multiplier),
+        Decimals.add(
+            Decimals.costNanos(usage.cacheWrite5mTokens(), r.cacheWrite5m(), multiplier),
+            Decimals.costNanos(usage.cacheWrite1hTokens(), r.cacheWrite1h(), multiplier)),
+        Decimals.costNanos(usage.reasoningTokens(), r.reasoning(), multiplier));
+  }
+
+  /** A multiplier times a service tier's, either possibly absent ({@code null}: 1). */
+  private static @Nullable BigDecimal times(@Nullable BigDecimal multiplier, @Nullable BigDecimal tier) {
+    return tier == null ? multiplier : multiplier == null ? tier : multiplier.multiply(tier);
   }
 
   private @Nullable BigDecimal serviceTierMultiplier(ModelPrice entry, String serviceTier) {

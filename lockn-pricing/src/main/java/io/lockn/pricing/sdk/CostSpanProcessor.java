@@ -76,6 +76,7 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
   private static final int TOTAL = COST_TYPES.length;
   private static final int NO_COST_TYPE = COST_TYPES.length + 1;
   private static final int MAX_CACHED_MODELS = 1000;
+  private static final @Nullable String[] NO_VALUES = new String[0];
 
   private final PriceCatalog catalog;
   private final @Nullable MeterProvider meterProvider;
@@ -310,7 +311,8 @@ public final class CostSpanProcessor implements ExtendedSpanProcessor {
     if (tooLong(provider) || tooLong(requestModel) || tooLong(responseModel)) {
       return null;
     }
-    @Nullable String[] attribution = new String[metricAttributionKeys.size()];
+    @Nullable String[] attribution =
+        metricAttributionKeys.isEmpty() ? NO_VALUES : new String[metricAttributionKeys.size()];
     for (int i = 0; i < attribution.length; i++) {
       String value = span.getAttribute(metricAttributionKeys.get(i));
       if (tooLong(value)) {
