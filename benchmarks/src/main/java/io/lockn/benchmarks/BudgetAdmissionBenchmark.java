@@ -3,10 +3,13 @@ package io.lockn.benchmarks;
 import io.lockn.budget.Budget;
 import io.lockn.budget.Budgets;
 import io.lockn.budget.Period;
+import io.lockn.core.CallCost;
+import io.lockn.core.GenAiOperation;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
+import io.lockn.core.spi.EndedCall;
 import io.lockn.pricing.PriceCatalog;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -52,7 +55,8 @@ public class BudgetAdmissionBenchmark {
   private CallAdmission budgets;
   private CallAdmission allowAll;
   private CallRequest request;
-  private TokenUsage usage;
+  private EndedCall call;
+  private CallCost cost;
 
   /** Builds one set of budgets shared by every thread. */
   @Setup(Level.Trial)
@@ -73,14 +77,29 @@ public class BudgetAdmissionBenchmark {
             .build();
     allowAll = CallAdmission.allowAll();
     request =
-        new CallRequest("openai", "gpt-4o-mini", 1200, 512, Map.of("app.tenant_id", "acme"), "support-bot", "triage",
-            "4bf92f3577b34da6a3ce929d0e0e4736");
-    usage = TokenUsage.fromOpenAi(1200, 1024, 160, 0);
+        CallRequest.builder("openai", "gpt-4o-mini")
+            .estimatedInputTokens(1200)
+            .maxOutputTokens(512)
+            .attribution(Map.of("app.tenant_id", "acme"))
+            .agentName("support-bot")
+            .taskName("triage")
+            .traceId("4bf92f3577b34da6a3ce929d0e0e4736")
+            .build();
+    call = EndedCall.builder(GenAiOperation.CHAT, "openai", "gpt-4o-mini")
+        .responseModel(RESPONSE_MODEL)
+        .usage(TokenUsage.fromOpenAi(1200, 1024, 160, 0))
+        .attribution(Map.of("app.tenant_id", "acme"))
+        .build();
+    // Priced once, as LockN's call pricing prices it when the call ends; settlement charges this cost, pricing nothing.
+    cost = PriceCatalog.bundled().price(call);
+    if (!cost.isPriced()) {
+      throw new IllegalStateException("the call is not priced: " + cost);
+    }
     Admission probe = budgets.admit(request);
     if (probe == Admission.allowed()) {
       throw new IllegalStateException("the budget does not match the request");
     }
-    probe.complete(usage, RESPONSE_MODEL);
+    probe.complete(call, cost);
   }
 
   /**
@@ -115,10 +134,10 @@ public class BudgetAdmissionBenchmark {
     return admitAndComplete(budgets);
   }
 
-  /** One call as LockN settles it: admitted, then completed with its usage and the dated response model. */
+  /** One call as LockN settles it: admitted, then completed with the ended call and the cost it was priced at. */
   private Admission admitAndComplete(CallAdmission policy) {
     Admission admission = policy.admit(request);
-    admission.complete(usage, RESPONSE_MODEL);
+    admission.complete(call, cost);
     return admission;
   }
 }

@@ -17,7 +17,7 @@ import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.PricePeriod;
 import io.lockn.pricing.Rates;
 import io.lockn.pricing.Tier;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Scope;
@@ -59,7 +59,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A load test of the whole recording path: {@code threads} threads (default 2) each record {@code callsPerThread}
  * LLM calls (default 1,000,000) through LockN, with the budgets of {@code lockn-budget} admitting every call and
- * {@code CostSpanProcessor} pricing every span, then checks that nothing was lost and that every total is exact.
+ * {@code CostPipeline} pricing every call, then checks that nothing was lost and that every total is exact.
  *
  * <p>Each call is {@code lockn.attribution().tenant(...)} around {@code lockn.chat(...).start()}, {@code
  * recordUsage}, the response model and finish reason, as an application records a real call. The calls are spread
@@ -496,14 +496,12 @@ public final class LoadTest {
 
     private Pipeline(PriceCatalog catalog) {
       SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(reader).build();
+      CostPipeline costs = CostPipeline.builder(catalog).setMeterProvider(meters).addMetricAttributionKey(TENANT_KEY)
+          .build();
       SdkTracerProvider tracing =
           SdkTracerProvider.builder()
               .setSampler(Sampler.alwaysOn())
-              .addSpanProcessor(
-                  CostSpanProcessor.builder(catalog)
-                      .setMeterProvider(meters)
-                      .addMetricAttributionKey(TENANT_KEY)
-                      .build())
+              .addSpanProcessor(costs)
               // SimpleSpanProcessor hands every ended span to the exporter on the thread that ends it, before
               // end() returns: there is no queue to overflow, so no span can be dropped and none is still in
               // flight when the threads have joined. A BatchSpanProcessor drops spans when its queue (2,048 by
@@ -534,6 +532,7 @@ public final class LoadTest {
               .setOpenTelemetry(sdk)
               .setSemconvProfile(SemconvProfile.V1_41)
               .addMetricAttributionKey(TENANT_KEY)
+              .setCallPricing(costs)
               .setCallAdmission(budgets)
               .build();
     }

@@ -2,11 +2,12 @@ package io.lockn.benchmarks;
 
 import io.lockn.core.LlmCall;
 import io.lockn.core.LockN;
+import io.lockn.core.LockNBuilder;
 import io.lockn.core.LockNScope;
 import io.lockn.core.SemconvProfile;
 import io.lockn.core.TokenUsage;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
@@ -32,12 +33,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What {@link CostSpanProcessor} adds per trace: one agent span with {@code calls} priced chat calls under it,
- * recorded through LockN, with the processor on the tracer provider ({@code withCostProcessor}: a node per open span,
- * each call priced from the bundled catalog, {@code lockn.cost.*} on the calls and {@code lockn.cost.rollup.*} on the
- * agent span, the cost metrics) against the same spans through an SDK without it ({@code withoutCostProcessor}).
- * Both SDKs use the same sampler, a stub span exporter and a metric reader that never runs, so the difference is the
- * processor's bookkeeping. Per operation means per trace; divide by {@code calls + 1} for per span.
+ * What LockN's pricing path ({@link CostPipeline}) adds per trace: one agent span with {@code calls} priced chat calls
+ * under it, recorded through LockN with the pipeline as its call pricing and on the tracer provider ({@code
+ * withCostProcessor}: each call priced once from the bundled catalog as it ends, {@code lockn.cost.*} on the calls,
+ * the cost metric, a node per open span and {@code lockn.cost.rollup.*} on the agent span) against the same spans
+ * through LockN and an SDK without it ({@code withoutCostProcessor}). Both SDKs use the same sampler, a stub span
+ * exporter and a metric reader that never runs, so the difference is the pricing path's work. Per operation means
+ * per trace; divide by {@code calls + 1} for per span.
  *
  * <p>Memory per open span and growth over many traces are not per-operation numbers; {@link RollupMemory} measures
  * them.
@@ -68,11 +70,25 @@ public class RollupBenchmark {
   public void setUp() {
     costSdk = sdk(true);
     plainSdk = sdk(false);
-    withCost = LockN.builder().setOpenTelemetry(costSdk).setSemconvProfile(SemconvProfile.V1_41).build();
-    withoutCost = LockN.builder().setOpenTelemetry(plainSdk).setSemconvProfile(SemconvProfile.V1_41).build();
+    withCost = lockn(costSdk);
+    withoutCost = lockn(plainSdk);
     usage = TokenUsage.fromOpenAi(1200, 1024, 160, 0);
     finishReasons = List.of("stop");
   }
+
+  /** LockN on an SDK from {@link #sdk}, pricing its calls with the SDK's pipeline when it has one. */
+  static LockN lockn(OpenTelemetrySdk sdk) {
+    LockNBuilder b = LockN.builder().setOpenTelemetry(sdk).setSemconvProfile(SemconvProfile.V1_41);
+    CostPipeline costs = PIPELINES.get(sdk);
+    if (costs != null) {
+      b.setCallPricing(costs);
+    }
+    return b.build();
+  }
+
+  /** The pipeline of each SDK {@link #sdk} built with one. */
+  private static final java.util.Map<OpenTelemetrySdk, CostPipeline> PIPELINES =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   static OpenTelemetrySdk sdk(boolean costProcessor) {
     SdkMeterProvider meters =
@@ -83,11 +99,18 @@ public class RollupBenchmark {
                     .build())
             .build();
     SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn());
+    CostPipeline costs = null;
     if (costProcessor) {
-      tracing.addSpanProcessor(CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(meters).build());
+      costs = CostPipeline.builder(PriceCatalog.bundled()).setMeterProvider(meters).build();
+      tracing.addSpanProcessor(costs);
     }
     tracing.addSpanProcessor(SimpleSpanProcessor.create(new LlmCallOverheadBenchmark.StubSpanExporter()));
-    return OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).setMeterProvider(meters).build();
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).setMeterProvider(meters).build();
+    if (costs != null) {
+      PIPELINES.put(sdk, costs);
+    }
+    return sdk;
   }
 
   /** Flushes and closes both SDKs. */

@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The memory {@link io.lockn.pricing.sdk.CostSpanProcessor} keeps: bytes retained per open agent span, and heap
+ * The memory {@link io.lockn.pricing.sdk.CostPipeline} keeps: bytes retained per open agent span, and heap
  * growth after many finished traces. A main class rather than a JMH benchmark because both are retained-heap
  * measurements of one state (live objects after a full GC), not a per-operation time or allocation rate, and JMH's
  * forks, iterations and {@code -prof gc} (which counts allocation, not retention) add nothing to them.
@@ -57,7 +57,7 @@ public final class RollupMemory {
     System.out.printf(Locale.ROOT, "open agent spans:                  %,d%n", openSpans);
     System.out.printf(Locale.ROOT, "retained per open span, no processor:   %.1f B%n", without);
     System.out.printf(Locale.ROOT, "retained per open span, with processor: %.1f B%n", with);
-    System.out.printf(Locale.ROOT, "CostSpanProcessor per open span:        %.1f B (target <= 256)%n", with - without);
+    System.out.printf(Locale.ROOT, "CostPipeline per open span:             %.1f B (target <= 256)%n", with - without);
 
     long[] growth = growthAfterTraces(traces);
     System.out.printf(Locale.ROOT, "finished traces:                   %,d (agent + 2 priced chat calls each)%n", traces);
@@ -101,7 +101,7 @@ public final class RollupMemory {
   private static long[] growthAfterTraces(int traces) throws InterruptedException {
     OpenTelemetrySdk sdk = RollupBenchmark.sdk(true);
     try {
-      LockN lockn = LockN.builder().setOpenTelemetry(sdk).setSemconvProfile(SemconvProfile.V1_41).build();
+      LockN lockn = RollupBenchmark.lockn(sdk);
       TokenUsage usage = TokenUsage.fromOpenAi(1200, 1024, 160, 0);
       List<String> stop = List.of("stop");
       for (int i = 0; i < 20_000; i++) {

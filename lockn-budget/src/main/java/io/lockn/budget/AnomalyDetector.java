@@ -1,6 +1,5 @@
 package io.lockn.budget;
 
-import io.lockn.core.spi.UsageLogger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finds spikes in the cost and tokens of single model calls, per agent and per tenant, against a rolling baseline.
- * Fed by {@code io.lockn.budget.sdk.GovernanceSpanProcessor} (or by hand through {@link #observe}); reports to {@link
- * BudgetListener#onAnomaly} and, through the processor, as {@link BudgetAttributes#ANOMALY_EVENT} span events.
+ * Fed by {@code io.lockn.budget.sdk.GovernanceStage} (or by hand through {@link #observe}); reports to {@link
+ * BudgetListener#onAnomaly} and, through the stage, as {@link BudgetAttributes#ANOMALY_EVENT} span events.
  *
  * <p><b>Method.</b> Each agent and each tenant keeps, for each {@link Anomaly.Metric} (cost in nano-USD, tokens), an
  * exponentially weighted mean {@code m} and variance {@code v} of its calls' values {@code x}. With the smoothing
@@ -60,7 +59,7 @@ public final class AnomalyDetector {
     this.warmUp = b.warmUp;
     this.alpha = b.alpha;
     this.minRelativeStdDev = b.minRelativeStdDev;
-    this.listeners = List.copyOf(b.listeners);
+    this.listeners = GuardedBudgetListener.wrapAll(b.listeners);
     int max = b.maxTracked;
     this.baselines = new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
@@ -108,11 +107,7 @@ public final class AnomalyDetector {
     }
     for (Anomaly a : found) {
       for (BudgetListener l : listeners) {
-        try {
-          l.onAnomaly(a);
-        } catch (RuntimeException e) {
-          UsageLogger.failed("budget listener " + l.getClass().getName() + ".onAnomaly", e);
-        }
+        l.onAnomaly(a); // guarded: a failing listener is logged, the others still hear of it
       }
     }
     return found;

@@ -1,7 +1,8 @@
 package io.lockn.budget;
 
-import io.lockn.core.TokenUsage;
+import io.lockn.core.CallCost;
 import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.EndedCall;
 import io.lockn.core.spi.AdmissionEvent;
 import io.opentelemetry.api.common.Attributes;
 import java.util.List;
@@ -62,14 +63,9 @@ final class BudgetAdmission implements Admission {
   }
 
   @Override
-  public void complete(TokenUsage usage) {
-    complete(usage, null);
-  }
-
-  @Override
-  public void complete(TokenUsage usage, @Nullable String responseModel) {
+  public void complete(EndedCall call, CallCost cost) {
     if (SETTLED.compareAndSet(this, 0, 1)) {
-      owner.complete(this, usage == null ? TokenUsage.EMPTY : usage, responseModel);
+      owner.complete(this, call, cost);
     }
   }
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -34,12 +33,13 @@ import org.jspecify.annotations.Nullable;
  *     {
  *       "name": "tenant-monthly",
  *       "scope": "each app.tenant_id",          // global (default) | each KEY | KEY=VALUE | agent=NAME | each agent
- *                                                // | model=NAME | each model
+ *                                                // | model=NAME | each model (Scope.parse)
  *       "unit": "usd",                           // usd | tokens
  *       "limit": 100.00,                         // a number or a decimal string; whole tokens for token budgets
  *       "period": { "kind": "month", "zone": "Europe/Paris" },
- *                                                // per_call | rolling (+ "window": "PT1H") | day | week | month
- *                                                // (+ "zone", required) | trace (+ "idle": "PT1H", optional)
+ *                                                // per-call | rolling (+ "window": "PT1H") | day | week | month
+ *                                                // (+ "zone", required) | per-trace (+ "idle": "PT1H", optional)
+ *                                                // (Period.parse; per_call and trace still read, deprecated)
  *       "thresholds": [ { "percent": 80, "action": "alert" }, { "percent": 100, "action": "block" } ],
  *       "approvalAbove": 2.50,                   // optional, in the budget's unit
  *       "throttle": { "type": "delay", "duration": "PT2S" }
@@ -52,7 +52,10 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * The approval policy itself is code: {@link Budgets.Builder#setApprovalPolicy}.
+ * The approval policy itself is code: {@link Budgets.Builder#setApprovalPolicy}. This class reads the file's syntax;
+ * each budget's values go through {@link BudgetSpec}, which checks them as it does for every other front end, and
+ * an error names the budget's field as the file spells it ({@code limit}, {@code period.kind}, {@code
+ * thresholds[1].percent}, {@code approvalAbove}).
  */
 final class BudgetConfig {
 
@@ -196,36 +199,27 @@ final class BudgetConfig {
     if (!node.isObject()) {
       throw fail(where, null, "must be an object");
     }
-    JsonNode nameNode = node.get("name");
-    if (nameNode == null) {
-      throw fail(where, "name", "is required");
+    String name = text(required(node, "name", where), where, "name");
+    if (!name.isBlank()) {
+      where = budgetLocation(index, name);
     }
-    String name = text(nameNode, where, "name");
-    if (name.isBlank()) {
-      throw fail(where, "name", "is blank");
-    }
-    where = budgetLocation(index, name);
     checkFields(node, BUDGET, where, "");
-    Budget.Builder b = Budget.builder(name);
+    // The file's own syntax (types, units, actions, durations, zones, throttles) is read here; every rule of the
+    // budget itself is BudgetSpec's, whose field this file names its own way (fileField).
+    BudgetSpec spec = BudgetSpec.named(name).origin(file + ": " + where);
     if (node.has("scope")) {
-      b.scope(scope(text(node.get("scope"), where, "scope"), where));
+      spec.scope(text(node.get("scope"), where, "scope"));
     }
     String unit = text(required(node, "unit", where), where, "unit").toLowerCase(Locale.ROOT);
-    JsonNode limit = required(node, "limit", where);
-    try {
-      if (unit.equals("usd")) {
-        b.limitUsd(decimal(limit, where, "limit"));
-      } else if (unit.equals("tokens")) {
-        b.limitTokens(wholeNumber(decimal(limit, where, "limit"), where, "limit"));
-      } else {
-        throw fail(where, "unit", "must be usd or tokens: " + unit);
-      }
-    } catch (BudgetConfigException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      throw fail(where, "limit", e.getMessage());
+    BigDecimal limit = decimal(required(node, "limit", where), where, "limit");
+    if (unit.equals("usd")) {
+      spec.limitUsd(limit);
+    } else if (unit.equals("tokens")) {
+      spec.limitTokens(limit);
+    } else {
+      throw fail(where, "unit", "must be usd or tokens: " + unit);
     }
-    b.period(period(required(node, "period", where), where));
+    period(required(node, "period", where), where, spec);
     JsonNode thresholds = node.get("thresholds");
     if (thresholds != null) {
       if (!thresholds.isArray()) {
@@ -246,88 +240,59 @@ final class BudgetConfig {
         } catch (IllegalArgumentException e) {
           throw fail(where, field + ".action", "must be alert, throttle or block: " + action);
         }
-        try {
-          b.threshold(new Threshold(percent, a));
-        } catch (IllegalArgumentException e) {
-          throw fail(where, field + ".percent", e.getMessage());
-        }
+        spec.threshold(percent, a);
       }
     }
     if (node.has("approvalAbove")) {
-      BigDecimal above = decimal(node.get("approvalAbove"), where, "approvalAbove");
-      try {
-        if (unit.equals("usd")) {
-          b.approvalAboveUsd(above);
-        } else {
-          b.approvalAboveTokens(wholeNumber(above, where, "approvalAbove"));
-        }
-      } catch (BudgetConfigException e) {
-        throw e;
-      } catch (IllegalArgumentException e) {
-        throw fail(where, "approvalAbove", e.getMessage());
-      }
+      spec.approvalAbove(decimal(node.get("approvalAbove"), where, "approvalAbove"));
     }
     if (node.has("throttle")) {
-      b.throttle(throttle(node.get("throttle"), where));
+      spec.throttle(throttle(node.get("throttle"), where));
     }
     try {
-      return b.build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw fail(where, "thresholds", e.getMessage());
+      return spec.toBudget();
+    } catch (BudgetConfigException e) {
+      throw fail(where, fileField(e.field()), e.problem());
     }
   }
 
-  private Period period(JsonNode node, String where) {
+  /** The file's name of a {@link BudgetSpec} field. */
+  private static @Nullable String fileField(@Nullable String specField) {
+    if (specField == null) {
+      return null;
+    }
+    if (specField.startsWith("thresholds[")) {
+      return specField + ".percent";
+    }
+    return switch (specField) {
+      case "period" -> "period.kind";
+      case "limit-usd", "limit-tokens" -> "limit";
+      case "approval-above" -> "approvalAbove";
+      default -> specField;
+    };
+  }
+
+  private void period(JsonNode node, String where, BudgetSpec spec) {
     if (!node.isObject()) {
       throw fail(where, "period", "must be an object with a kind");
     }
     checkFields(node, PERIOD, where, "period.");
-    String kind = text(required(node, "kind", where, "period.kind"), where, "period.kind").toLowerCase(Locale.ROOT);
-    switch (kind) {
-      case "per_call":
-        noField(node, "zone", where, kind);
-        noField(node, "window", where, kind);
-        noField(node, "idle", where, kind);
-        return Period.perCall();
-      case "trace": {
-        noField(node, "zone", where, kind);
-        noField(node, "window", where, kind);
-        if (!node.has("idle")) {
-          return Period.perTrace();
-        }
-        Duration idle = duration(node.get("idle"), where, "period.idle");
-        try {
-          return Period.perTrace(idle);
-        } catch (IllegalArgumentException e) {
-          throw fail(where, "period.idle", e.getMessage());
-        }
+    if (node.has("kind")) {
+      spec.period(text(node.get("kind"), where, "period.kind"));
+    }
+    if (node.has("zone")) {
+      String zoneName = text(node.get("zone"), where, "period.zone");
+      try {
+        spec.zone(ZoneId.of(zoneName));
+      } catch (DateTimeException e) {
+        throw fail(where, "period.zone", "unknown time zone: " + zoneName);
       }
-      case "rolling": {
-        noField(node, "zone", where, kind);
-        noField(node, "idle", where, kind);
-        Duration window = duration(required(node, "window", where, "period.window"), where, "period.window");
-        try {
-          return Period.rolling(window);
-        } catch (IllegalArgumentException e) {
-          throw fail(where, "period.window", e.getMessage());
-        }
-      }
-      case "day":
-      case "week":
-      case "month": {
-        noField(node, "window", where, kind);
-        noField(node, "idle", where, kind);
-        String zoneName = text(required(node, "zone", where, "period.zone"), where, "period.zone");
-        ZoneId zone;
-        try {
-          zone = ZoneId.of(zoneName);
-        } catch (DateTimeException e) {
-          throw fail(where, "period.zone", "unknown time zone: " + zoneName);
-        }
-        return kind.equals("day") ? Period.day(zone) : kind.equals("week") ? Period.week(zone) : Period.month(zone);
-      }
-      default:
-        throw fail(where, "period.kind", "unknown period: " + kind + " (per_call, rolling, day, week, month or trace)");
+    }
+    if (node.has("window")) {
+      spec.window(duration(node.get("window"), where, "period.window"));
+    }
+    if (node.has("idle")) {
+      spec.idle(duration(node.get("idle"), where, "period.idle"));
     }
   }
 
@@ -377,35 +342,6 @@ final class BudgetConfig {
     }
   }
 
-  private Scope scope(String s, String where) {
-    String v = s.trim();
-    try {
-      if (v.equals("global")) {
-        return Scope.global();
-      }
-      if (v.startsWith("each ")) {
-        String key = v.substring(5).trim();
-        return key.equals("agent") ? Scope.eachAgent() : key.equals("model") ? Scope.eachModel() : Scope.each(key);
-      }
-      int eq = v.indexOf('=');
-      if (eq > 0) {
-        String key = v.substring(0, eq).trim();
-        String value = v.substring(eq + 1).trim();
-        return key.equals("agent") ? Scope.agent(value)
-            : key.equals("model") ? Scope.model(value) : Scope.attribute(key, value);
-      }
-    } catch (IllegalArgumentException e) {
-      throw fail(where, "scope", e.getMessage());
-    }
-    throw fail(where, "scope", "must be global, each KEY or KEY=VALUE: " + s);
-  }
-
-  private void noField(JsonNode node, String field, String where, String kind) {
-    if (node.has(field)) {
-      throw fail(where, "period." + field, "does not apply to a " + kind + " period");
-    }
-  }
-
   private void checkFields(JsonNode node, Set<String> allowed, String where, String prefix) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
@@ -446,15 +382,6 @@ final class BudgetConfig {
       }
     }
     throw fail(where, field, "must be a number or a decimal string");
-  }
-
-  private long wholeNumber(BigDecimal d, String where, String field) {
-    try {
-      BigInteger i = d.toBigIntegerExact();
-      return i.longValueExact();
-    } catch (ArithmeticException e) {
-      throw fail(where, field, "must be a whole number of tokens: " + d.toPlainString());
-    }
   }
 
   private Duration duration(JsonNode node, String where, String field) {

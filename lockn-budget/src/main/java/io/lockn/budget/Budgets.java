@@ -1,12 +1,13 @@
 package io.lockn.budget;
 
 import io.lockn.core.BudgetExceededException;
+import io.lockn.core.CallCost;
 import io.lockn.core.LockNAttributes;
-import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.AdmissionEvent;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
+import io.lockn.core.spi.EndedCall;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.ModelMatch;
 import io.lockn.pricing.PriceCatalog;
@@ -27,11 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,9 +62,11 @@ import org.jspecify.annotations.Nullable;
  *       Alerts and throttles found at admission are also span events ({@link BudgetAttributes#ALERT_EVENT}, {@link
  *       BudgetAttributes#THROTTLE_EVENT}), and every alert, throttle, block and forecast alert counts on the {@link
  *       BudgetAttributes#ACTIONS_METRIC} counter.
- *   <li>When the call ends, the reservation is replaced by the actual cost of its usage with the response model when
- *       the catalog prices it, else with the admitted model ({@link Admission#complete(TokenUsage, String)}), or released if it failed ({@link Admission#release()}). For calendar periods
- *       the committed balance then feeds the account's {@link BudgetForecast}; listeners hear once per account and
+ *   <li>When the call ends, the reservation is replaced by its actual cost ({@link Admission#complete}): the one cost
+ *       LockN priced the call at (its {@code CallPricing}), which its span, the cost metric and the ledger also carry,
+ *       or its usage for token budgets; a call that failed without usage releases its reservation ({@link
+ *       Admission#release()}). Without a configured pricing, the call is priced here by the same rules ({@link
+ *       PriceCatalog#price}). For calendar periods the committed balance then feeds the account's {@link BudgetForecast}; listeners hear once per account and
  *       period when a forecast first exceeds the limit, after at least one forecast interval of the period has
  *       elapsed ({@link BudgetListener#onForecast}).
  * </ol>
@@ -102,7 +101,7 @@ public final class Budgets implements CallAdmission {
   private final Clock clock;
   private final Map<String, String> downgrades;
   private final List<BudgetListener> listeners;
-  private final @Nullable ApprovalPolicy approvalPolicy;
+  private final @Nullable GuardedApprovalPolicy approvalPolicy;
   private final long approvalTimeoutNanos;
   private final ApprovalPolicy.Decision onNoDecision;
   private final long approvalAboveUsd;
@@ -143,8 +142,8 @@ public final class Budgets implements CallAdmission {
     this.ledger = b.ledger;
     this.clock = b.clock;
     this.downgrades = Map.copyOf(b.downgrades);
-    this.listeners = List.copyOf(b.listeners);
-    this.approvalPolicy = b.approvalPolicy;
+    this.listeners = GuardedBudgetListener.wrapAll(b.listeners);
+    this.approvalPolicy = GuardedApprovalPolicy.wrap(b.approvalPolicy);
     this.approvalTimeoutNanos = b.approvalTimeout.toNanos();
     this.onNoDecision = b.onNoDecision;
     this.approvalAboveUsd = b.approvalAboveUsd;
@@ -264,7 +263,7 @@ public final class Budgets implements CallAdmission {
         throttle = throttledBy.budget.throttle().throttle(context);
       } catch (BudgetExceededException e) {
         notify(BudgetListener::onBlock, event(throttledBy, Action.BLOCK, threshold(throttledBy.budget, Action.THROTTLE),
-            before, amount(throttledBy.budget, usd, tokens), requestModel, requestModel), "onBlock");
+            before, amount(throttledBy.budget, usd, tokens), requestModel, requestModel));
         throw e;
       }
       String throttledModel = throttle == null ? null : throttle.model();
@@ -277,7 +276,7 @@ public final class Budgets implements CallAdmission {
           amount(throttledBy.budget, usd, tokens), requestModel, model);
       spanEvents = new ArrayList<>(2);
       spanEvents.add(new AdmissionEvent(BudgetAttributes.THROTTLE_EVENT, BudgetAttributes.event(e)));
-      notify(BudgetListener::onThrottle, e, "onThrottle");
+      notify(BudgetListener::onThrottle, e);
     }
 
     Attributes approval;
@@ -307,8 +306,7 @@ public final class Budgets implements CallAdmission {
           long before = c.perCall ? 0 : used;
           rollback(charges, granted);
           notify(BudgetListener::onBlock,
-              event(c, Action.BLOCK, threshold(c.budget, Action.BLOCK), before, amount, requestModel, model),
-              "onBlock");
+              event(c, Action.BLOCK, threshold(c.budget, Action.BLOCK), before, amount, requestModel, model));
           throw new BudgetExceededException(c.budget.name(), c.scope,
               c.budget.unit() == BudgetUnit.USD
                   ? BudgetExceededException.Unit.NANO_USD : BudgetExceededException.Unit.TOKENS,
@@ -323,8 +321,7 @@ public final class Budgets implements CallAdmission {
       releaseThrottle(throttle);
       throw e;
     } catch (Throwable e) {
-      // A failing ledger (or listener) must not leak the reservations already made; LockN logs the failure and
-      // admits the call.
+      // A failing ledger must not leak the reservations already made; LockN logs the failure and admits the call.
       rollback(charges, granted);
       releaseThrottle(throttle);
       throw e;
@@ -368,7 +365,7 @@ public final class Budgets implements CallAdmission {
    * (empty when no approval was needed) or throws {@link ApprovalDeniedException}.
    */
   private Attributes approve(CallRequest request, List<Charge> charges, String model, long usd, long tokens) {
-    ApprovalPolicy policy = Objects.requireNonNull(approvalPolicy);
+    GuardedApprovalPolicy policy = Objects.requireNonNull(approvalPolicy);
     @Nullable List<String> triggers = null;
     String firstScope = "global";
     BudgetUnit firstUnit = BudgetUnit.USD;
@@ -392,26 +389,12 @@ public final class Budgets implements CallAdmission {
     if (triggers == null) {
       return Attributes.empty();
     }
-    ApprovalPolicy.Decision decision = null;
-    boolean timedOut = false;
-    try {
-      CompletionStage<ApprovalPolicy.Decision> stage =
-          policy.review(new ApprovalPolicy.Request(request, model, usd, tokens, triggers));
-      decision = stage == null ? null : stage.toCompletableFuture().get(approvalTimeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      timedOut = true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      timedOut = true;
-    } catch (ExecutionException e) {
-      UsageLogger.failed("approval policy " + policy.getClass().getName(), e.getCause() != null ? e.getCause() : e);
-    } catch (Throwable e) {
-      // Errors too: a policy that cannot run gets the configured default decision, never an unreviewed call.
-      UsageLogger.failed("approval policy " + policy.getClass().getName(), e);
-    }
+    ApprovalPolicy.@Nullable Decision decision =
+        policy.decide(new ApprovalPolicy.Request(request, model, usd, tokens, triggers), approvalTimeoutNanos);
+    // No decision in time, or a failing policy: the configured default, recorded as not decided in time.
+    boolean timedOut = decision == null;
     if (decision == null) {
       decision = onNoDecision;
-      timedOut = true;
     }
     if (!decision.approved()) {
       throw new ApprovalDeniedException(triggers.get(0), firstScope,
@@ -493,7 +476,7 @@ public final class Budgets implements CallAdmission {
 
   // ---- internals shared with BudgetAdmission ----
 
-  void complete(BudgetAdmission a, TokenUsage usage, @Nullable String responseModel) {
+  void complete(BudgetAdmission a, EndedCall call, CallCost cost) {
     releaseThrottle(a.throttle);
     long usd = 0;
     boolean needUsd = false;
@@ -501,18 +484,9 @@ public final class Budgets implements CallAdmission {
       needUsd |= c.budget.unit() == BudgetUnit.USD;
     }
     if (needUsd) {
-      // A gateway may answer with another model than the one admitted: charge the model that answered, when priced.
-      ModelMatch match = null;
-      if (responseModel != null && !responseModel.isEmpty() && !responseModel.equals(a.model)) {
-        match = catalog.resolve(a.provider, responseModel);
-      }
-      if (match == null) {
-        match = catalog.resolve(a.provider, a.model);
-      }
-      long total = match == null ? PriceCatalog.UNPRICED_NANOS : catalog.totalNanos(match, usage, a.epochMillis, null);
-      usd = total == PriceCatalog.UNPRICED_NANOS ? 0 : total;
+      usd = usdCharged(call, cost);
     }
-    long tokens = usage.totalTokens();
+    long tokens = call.usage().totalTokens();
     for (Charge c : a.charges) {
       if (c.perCall) {
         continue;
@@ -535,6 +509,20 @@ public final class Budgets implements CallAdmission {
         UsageLogger.failed("committing budget " + c.budget.name() + " for " + c.scope, e);
       }
     }
+  }
+
+  /**
+   * What a USD budget is charged for a call: the cost LockN priced it at, the same the span carries. Only when LockN
+   * has no pricing configured ({@link CallCost.Status#NOT_PRICED}) is the call priced here, by the same rules ({@link
+   * PriceCatalog#price}). An unpriced call is charged $0, and said so once per model.
+   */
+  private long usdCharged(EndedCall call, CallCost cost) {
+    CallCost charged = cost.status() == CallCost.Status.NOT_PRICED && call.hasUsage() ? catalog.price(call) : cost;
+    if (charged.status() == CallCost.Status.UNPRICED) {
+      String model = call.responseModel() != null ? call.responseModel() : call.admittedModel();
+      UsageLogger.warn("model " + call.provider() + "/" + model + " is unpriced; USD budgets count its calls as $0");
+    }
+    return charged.isPriced() ? charged.totalNanos() : 0;
   }
 
   void release(BudgetAdmission a) {
@@ -666,7 +654,7 @@ public final class Budgets implements CallAdmission {
       }
       sink.add(new AdmissionEvent(BudgetAttributes.ALERT_EVENT, BudgetAttributes.event(e)));
     }
-    notify(BudgetListener::onAlert, e, "onAlert");
+    notify(BudgetListener::onAlert, e);
     return sink;
   }
 
@@ -676,17 +664,11 @@ public final class Budgets implements CallAdmission {
         requestModel, model, c.account.periodStart(), c.account.periodEnd());
   }
 
-  private void notify(java.util.function.BiConsumer<BudgetListener, BudgetEvent> callback, BudgetEvent event,
-      String what) {
+  /** Counts the action and tells the listeners, which are guarded ({@link GuardedBudgetListener}). */
+  private void notify(java.util.function.BiConsumer<BudgetListener, BudgetEvent> callback, BudgetEvent event) {
     count(event.budget(), event.action().name().toLowerCase(Locale.ROOT));
     for (BudgetListener l : listeners) {
-      try {
-        callback.accept(l, event);
-      } catch (Throwable e) {
-        // Errors too (a listener's NoClassDefFoundError must not abandon the admission's reservations);
-        // UsageLogger rethrows VirtualMachineError.
-        UsageLogger.failed("budget listener " + l.getClass().getName() + "." + what, e);
-      }
+      callback.accept(l, event);
     }
   }
 
@@ -783,11 +765,7 @@ public final class Budgets implements CallAdmission {
       if (fire) {
         count(budget.name(), "forecast");
         for (BudgetListener l : listeners) {
-          try {
-            l.onForecast(forecast);
-          } catch (Throwable e) {
-            UsageLogger.failed("budget listener " + l.getClass().getName() + ".onForecast", e);
-          }
+          l.onForecast(forecast);
         }
       }
     }
@@ -1194,7 +1172,10 @@ public final class Budgets implements CallAdmission {
 
     /**
      * Adds the budgets, downgrades and approval settings of a JSON file ({@link BudgetConfig} describes the format).
-     * The whole file is validated first: if anything in it is invalid, nothing of it is applied.
+     * The whole file is validated first: if anything in it is invalid, nothing of it is applied. Each budget goes
+     * through {@link BudgetSpec}, so its problems read as they do in Spring properties or code; a period kind in an
+     * old spelling ({@code per_call}, {@code trace}) is read and logged once as deprecated, naming the file and the
+     * budget.
      *
      * @param file the file
      * @return this builder

@@ -1,11 +1,14 @@
 package io.lockn.budget;
 
+import io.lockn.core.spi.UsageLogger;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.TemporalAdjusters;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +29,10 @@ import org.jspecify.annotations.Nullable;
  *       recently. A call without a valid trace id (tracing off) is checked on its own, as {@link #perCall()}.
  * </ul>
  *
- * Immutable.
+ * <p>Configuration names the kind ({@link Kind#id()}: {@code per-call}, {@code per-trace}, {@code rolling}, {@code
+ * day}, {@code week} or {@code month}) with its parameters, which {@link #parse} checks.
+ *
+ * <p>Immutable.
  */
 public final class Period {
 
@@ -36,18 +42,46 @@ public final class Period {
   /** The kind of period. */
   public enum Kind {
     /** Each call on its own. */
-    PER_CALL,
+    PER_CALL("per-call"),
     /** A rolling duration. */
-    ROLLING,
+    ROLLING("rolling"),
     /** A calendar day. */
-    DAY,
+    DAY("day"),
     /** An ISO calendar week, from Monday. */
-    WEEK,
+    WEEK("week"),
     /** A calendar month. */
-    MONTH,
+    MONTH("month"),
     /** One trace, forgotten after an idle time. */
-    TRACE
+    TRACE("per-trace");
+
+    private final String id;
+
+    Kind(String id) {
+      this.id = id;
+    }
+
+    /**
+     * The kind's name in configuration, which {@link Period#parse} reads.
+     *
+     * @return {@code per-call}, {@code rolling}, {@code day}, {@code week}, {@code month} or {@code per-trace}
+     */
+    public String id() {
+      return id;
+    }
+
+    /** Whether the period is a calendar one, in a time zone. */
+    boolean isCalendar() {
+      return this == DAY || this == WEEK || this == MONTH;
+    }
   }
+
+  /** The kinds, as error messages list them. */
+  private static final String KINDS = "per-call, per-trace, rolling, day, week or month";
+
+  /**
+   * Spellings that budget files used before the kinds had one vocabulary; still read, with a deprecation warning.
+   */
+  private static final Map<String, Kind> DEPRECATED = Map.of("per_call", Kind.PER_CALL, "trace", Kind.TRACE);
 
   /** How long a per-trace account lives after its trace's last admitted call, by default: 1 hour. */
   public static final Duration DEFAULT_TRACE_IDLE = Duration.ofHours(1);
@@ -161,6 +195,104 @@ public final class Period {
    */
   public static Period month(ZoneId zone) {
     return new Period(Kind.MONTH, null, Objects.requireNonNull(zone, "zone"));
+  }
+
+  /**
+   * A period as configuration gives it: the kind's {@linkplain Kind#id() name} and the parameters it takes. Every
+   * front end (budget files, Spring properties, {@link BudgetSpec}) reads periods here, so the same mistake gets the
+   * same message.
+   *
+   * <ul>
+   *   <li>{@code per-call}: no parameter;
+   *   <li>{@code per-trace}: {@code idle}, optional ({@link #DEFAULT_TRACE_IDLE}), see {@link #perTrace(Duration)};
+   *   <li>{@code rolling}: {@code window}, required, see {@link #rolling(Duration)};
+   *   <li>{@code day}, {@code week}, {@code month}: {@code zone}, required.
+   * </ul>
+   *
+   * The kind is read without regard to case or surrounding whitespace. The old spellings {@code per_call} and
+   * {@code trace} are still read, and log a deprecation warning once through {@link UsageLogger}.
+   *
+   * @param kind the kind
+   * @param zone the time zone of a calendar period, else {@code null}
+   * @param window the window of a rolling period, else {@code null}
+   * @param idle the idle time of a per-trace period, or {@code null}
+   * @return the period
+   * @throws BudgetConfigException if the kind is missing or unknown ({@linkplain BudgetConfigException#field() field}
+   *     {@code period}), a required parameter is missing, a parameter is set that does not apply to the kind, or a
+   *     parameter is invalid (field {@code period.zone}, {@code period.window} or {@code period.idle})
+   */
+  public static Period parse(
+      String kind, @Nullable ZoneId zone, @Nullable Duration window, @Nullable Duration idle) {
+    return of(kind(kind, null), zone, window, idle);
+  }
+
+  /**
+   * The kind a configuration names.
+   *
+   * @param spelling the name, as configured
+   * @param origin where it is configured, to say in a deprecation warning, or {@code null}
+   * @throws BudgetConfigException if the name is missing or unknown (field {@code period})
+   */
+  static Kind kind(@Nullable String spelling, @Nullable String origin) {
+    String s = spelling == null ? "" : spelling.trim().toLowerCase(Locale.ROOT);
+    if (s.isEmpty()) {
+      throw new BudgetConfigException("period", "is required: " + KINDS);
+    }
+    for (Kind k : Kind.values()) {
+      if (k.id.equals(s)) {
+        return k;
+      }
+    }
+    Kind old = DEPRECATED.get(s);
+    if (old == null) {
+      throw new BudgetConfigException("period", "unknown period \"" + spelling.trim() + "\" (" + KINDS + ")");
+    }
+    UsageLogger.warn((origin == null ? "" : origin + ": ") + "budget period \"" + s + "\" is deprecated; use \""
+        + old.id + "\"");
+    return old;
+  }
+
+  /**
+   * A period of a kind with the parameters configured; the rules of {@link #parse}.
+   *
+   * @throws BudgetConfigException naming the parameter
+   */
+  static Period of(Kind kind, @Nullable ZoneId zone, @Nullable Duration window, @Nullable Duration idle) {
+    Objects.requireNonNull(kind, "kind");
+    // Checked first: a parameter of another kind usually means the kind is not the one intended.
+    notFor(kind, "period.zone", zone, kind.isCalendar());
+    notFor(kind, "period.window", window, kind == Kind.ROLLING);
+    notFor(kind, "period.idle", idle, kind == Kind.TRACE);
+    switch (kind) {
+      case PER_CALL:
+        return perCall();
+      case TRACE:
+        try {
+          return idle == null ? perTrace() : perTrace(idle);
+        } catch (IllegalArgumentException e) {
+          throw new BudgetConfigException("period.idle", String.valueOf(e.getMessage()));
+        }
+      case ROLLING:
+        if (window == null) {
+          throw new BudgetConfigException("period.window", "is required for a rolling period");
+        }
+        try {
+          return rolling(window);
+        } catch (IllegalArgumentException e) {
+          throw new BudgetConfigException("period.window", String.valueOf(e.getMessage()));
+        }
+      default:
+        if (zone == null) {
+          throw new BudgetConfigException("period.zone", "is required for a " + kind.id + " period");
+        }
+        return new Period(kind, null, zone);
+    }
+  }
+
+  private static void notFor(Kind kind, String field, @Nullable Object value, boolean applies) {
+    if (value != null && !applies) {
+      throw new BudgetConfigException(field, "does not apply to a " + kind.id + " period");
+    }
   }
 
   /**

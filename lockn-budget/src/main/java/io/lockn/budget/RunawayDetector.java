@@ -1,6 +1,5 @@
 package io.lockn.budget;
 
-import io.lockn.core.spi.UsageLogger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finds runaway tasks while they run, and optionally kills their traces. Fed by {@code
- * io.lockn.budget.sdk.GovernanceSpanProcessor} (or by hand: {@link #startTask}, {@link Task#modelCall}, {@link
- * Task#toolCall}, {@link #endTask}); reports to {@link BudgetListener#onRunaway} and, through the processor, as {@link
+ * io.lockn.budget.sdk.GovernanceStage} (or by hand: {@link #startTask}, {@link Task#modelCall}, {@link
+ * Task#toolCall}, {@link #endTask}); reports to {@link BudgetListener#onRunaway} and, through the stage, as {@link
  * BudgetAttributes#RUNAWAY_EVENT} span events.
  *
  * <p><b>Tasks.</b> A task is one agent invocation ({@code invoke_agent} span) in one trace; the model and tool calls
@@ -78,7 +77,7 @@ public final class RunawayDetector {
     this.killMillis = b.killFor == null ? 0 : b.killFor.toMillis();
     this.maxKilled = b.maxKilled;
     this.clock = b.clock;
-    this.listeners = List.copyOf(b.listeners);
+    this.listeners = GuardedBudgetListener.wrapAll(b.listeners);
     int max = b.maxTracked;
     this.baselines = new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
@@ -219,11 +218,7 @@ public final class RunawayDetector {
       kill(r);
     }
     for (BudgetListener l : listeners) {
-      try {
-        l.onRunaway(r);
-      } catch (RuntimeException e) {
-        UsageLogger.failed("budget listener " + l.getClass().getName() + ".onRunaway", e);
-      }
+      l.onRunaway(r); // guarded: a failing listener is logged, the others still hear of it
     }
   }
 

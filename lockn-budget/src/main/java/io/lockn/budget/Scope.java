@@ -17,7 +17,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #model(String)} / {@link #eachModel()}: calls requesting the model, or one account per request model.
  * </ul>
  *
- * Immutable.
+ * <p>Configuration writes a scope as an expression, which {@link #parse} reads and {@link #expression()} writes:
+ * {@code global}, {@code each KEY} or {@code KEY=VALUE}, where KEY is an attribution key, {@code agent} or {@code
+ * model} ({@code each app.tenant_id}, {@code app.tenant_id=acme}, {@code agent=triage}, {@code each model}). So that
+ * every scope has an expression, an attribution key is never {@code agent} or {@code model} and contains no
+ * whitespace and no {@code =} (a Baggage key cannot either), and no key or value starts or ends with whitespace.
+ *
+ * <p>Immutable.
  */
 public final class Scope {
 
@@ -41,6 +47,9 @@ public final class Scope {
 
   private static final String AGENT_KEY = "agent";
   private static final String MODEL_KEY = "model";
+  private static final String EACH = "each";
+  private static final String GRAMMAR =
+      "must be global, each KEY or KEY=VALUE, where KEY is an attribution key, agent or model";
   private static final Scope GLOBAL = new Scope(Kind.GLOBAL, "", null);
   private static final Scope EACH_AGENT = new Scope(Kind.EACH_AGENT, AGENT_KEY, null);
   private static final Scope EACH_MODEL = new Scope(Kind.EACH_MODEL, MODEL_KEY, null);
@@ -71,10 +80,11 @@ public final class Scope {
    * @param key an attribution key (see {@link io.lockn.core.AttributionKeys})
    * @param value the value
    * @return the scope
-   * @throws IllegalArgumentException if the key or value is blank
+   * @throws IllegalArgumentException if the key or value is blank or starts or ends with whitespace, the key contains
+   *     whitespace or {@code =}, or the key is {@code agent} or {@code model} (use {@link #agent} or {@link #model})
    */
   public static Scope attribute(String key, String value) {
-    return new Scope(Kind.ATTRIBUTE, nonBlank(key, "scope key"), nonBlank(value, "scope value"));
+    return new Scope(Kind.ATTRIBUTE, attributionKey(key), nonBlank(value, "scope value"));
   }
 
   /**
@@ -82,10 +92,11 @@ public final class Scope {
    *
    * @param key an attribution key, for example {@code app.tenant_id}
    * @return the scope
-   * @throws IllegalArgumentException if the key is blank
+   * @throws IllegalArgumentException if the key is blank, contains whitespace or {@code =}, or is {@code agent} or
+   *     {@code model} (use {@link #eachAgent} or {@link #eachModel})
    */
   public static Scope each(String key) {
-    return new Scope(Kind.EACH_ATTRIBUTE, nonBlank(key, "scope key"), null);
+    return new Scope(Kind.EACH_ATTRIBUTE, attributionKey(key), null);
   }
 
   /**
@@ -93,6 +104,7 @@ public final class Scope {
    *
    * @param name the agent name
    * @return the scope
+   * @throws IllegalArgumentException if the name is blank or starts or ends with whitespace
    */
   public static Scope agent(String name) {
     return new Scope(Kind.AGENT, AGENT_KEY, nonBlank(name, "scope agent"));
@@ -112,6 +124,7 @@ public final class Scope {
    *
    * @param model the request model, as the caller names it
    * @return the scope
+   * @throws IllegalArgumentException if the model is blank or starts or ends with whitespace
    */
   public static Scope model(String model) {
     return new Scope(Kind.MODEL, MODEL_KEY, nonBlank(model, "scope model"));
@@ -124,6 +137,61 @@ public final class Scope {
    */
   public static Scope eachModel() {
     return EACH_MODEL;
+  }
+
+  /**
+   * Reads a scope expression: {@code global}, {@code each KEY} or {@code KEY=VALUE}, where KEY is an attribution key,
+   * {@code agent} (the agent name) or {@code model} (the request model). Whitespace around the expression, the KEY
+   * and the VALUE is ignored; the VALUE of {@code KEY=VALUE} is everything after the first {@code =}.
+   *
+   * <pre>{@code
+   * Scope.parse("each app.tenant_id")   // Scope.each("app.tenant_id")
+   * Scope.parse("app.tenant_id=acme")   // Scope.attribute("app.tenant_id", "acme")
+   * Scope.parse("agent=triage")         // Scope.agent("triage")
+   * Scope.parse("each model")           // Scope.eachModel()
+   * }</pre>
+   *
+   * @param expression the expression
+   * @return the scope; {@code parse(s.expression())} equals {@code s} for every scope {@code s}
+   * @throws IllegalArgumentException if the expression is none of these; the message quotes it and says what is
+   *     allowed
+   */
+  public static Scope parse(String expression) {
+    Objects.requireNonNull(expression, "expression");
+    String s = expression.trim();
+    if (s.equals("global")) {
+      return GLOBAL;
+    }
+    try {
+      if (s.startsWith(EACH) && (s.length() == EACH.length() || Character.isWhitespace(s.charAt(EACH.length())))) {
+        String key = s.substring(EACH.length()).trim();
+        return key.equals(AGENT_KEY) ? EACH_AGENT : key.equals(MODEL_KEY) ? EACH_MODEL : each(key);
+      }
+      int eq = s.indexOf('=');
+      if (eq >= 0) {
+        String key = s.substring(0, eq).trim();
+        String value = s.substring(eq + 1).trim();
+        return key.equals(AGENT_KEY) ? agent(value) : key.equals(MODEL_KEY) ? model(value) : attribute(key, value);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "invalid scope \"" + expression + "\" (" + e.getMessage() + "): " + GRAMMAR, e);
+    }
+    throw new IllegalArgumentException("invalid scope \"" + expression + "\": " + GRAMMAR);
+  }
+
+  /**
+   * The scope as an expression, which {@link #parse} reads back into an equal scope: {@code global}, {@code each
+   * KEY} or {@code KEY=VALUE}.
+   *
+   * @return the expression
+   */
+  public String expression() {
+    return switch (kind) {
+      case GLOBAL -> "global";
+      case EACH_ATTRIBUTE, EACH_AGENT, EACH_MODEL -> EACH + ' ' + key;
+      default -> key + '=' + value;
+    };
   }
 
   /**
@@ -194,12 +262,35 @@ public final class Scope {
     return kind == Kind.GLOBAL ? "global" : key + '=' + actual;
   }
 
+  /** Not blank, and without the surrounding whitespace that {@link #parse} trims, so that an expression keeps it. */
   private static String nonBlank(String s, String field) {
     Objects.requireNonNull(s, field);
     if (s.isBlank()) {
       throw new IllegalArgumentException(field + " is blank");
     }
+    if (!s.trim().equals(s)) {
+      throw new IllegalArgumentException(field + " starts or ends with whitespace: \"" + s + "\"");
+    }
     return s;
+  }
+
+  /**
+   * An attribution key that an expression can name: {@code agent} and {@code model} mean the agent name and the
+   * request model there, and whitespace or {@code =} would end the key.
+   */
+  private static String attributionKey(String key) {
+    nonBlank(key, "scope key");
+    if (key.equals(AGENT_KEY) || key.equals(MODEL_KEY)) {
+      throw new IllegalArgumentException("scope key " + key + " is reserved for the " + key
+          + " scopes: use Scope." + key + "(...) or Scope.each" + (key.equals(AGENT_KEY) ? "Agent" : "Model") + "()");
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '=' || c <= ' ' || Character.isWhitespace(c)) {
+        throw new IllegalArgumentException("scope key contains whitespace or '=': \"" + key + "\"");
+      }
+    }
+    return key;
   }
 
   @Override
@@ -212,12 +303,13 @@ public final class Scope {
     return Objects.hash(kind, key, value);
   }
 
+  /**
+   * The {@link #expression()}.
+   *
+   * @return the expression
+   */
   @Override
   public String toString() {
-    return switch (kind) {
-      case GLOBAL -> "global";
-      case EACH_ATTRIBUTE, EACH_AGENT, EACH_MODEL -> "each " + key;
-      default -> key + '=' + value;
-    };
+    return expression();
   }
 }

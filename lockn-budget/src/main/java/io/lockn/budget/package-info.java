@@ -22,7 +22,9 @@
  * <p>Calls above an approval threshold go to an {@link io.lockn.budget.ApprovalPolicy} (approve, deny, or decide
  * later within a timeout); day, week and month accounts have a linear and an EWMA period-end {@link
  * io.lockn.budget.BudgetForecast}; budgets, downgrades and approval settings can also come from a JSON file ({@link
- * io.lockn.budget.Budgets.Builder#addConfig}).
+ * io.lockn.budget.Budgets.Builder#addConfig}). Configuration of any kind (that file, Spring properties, code) describes
+ * a budget as a {@link io.lockn.budget.BudgetSpec}, with {@link io.lockn.budget.Scope#parse} and {@link
+ * io.lockn.budget.Period#parse} for the scope and the period: one set of rules and messages.
  */
 @NullMarked
 package io.lockn.budget;

@@ -36,8 +36,13 @@ class AccountCacheTest {
   }
 
   private void spend(Budgets budgets, long tokens) {
-    Admission a = budgets.admit(new CallRequest("openai", "m", tokens, 0, Map.of("tenant", "acme"), null, null, TRACE));
-    a.complete(TokenUsage.of(tokens, 0));
+    Admission a = budgets.admit(CallRequest.builder("openai", "m")
+        .estimatedInputTokens(tokens)
+        .maxOutputTokens(0)
+        .attribution(Map.of("tenant", "acme"))
+        .traceId(TRACE)
+        .build());
+    a.complete(Settle.call(TokenUsage.of(tokens, 0)), io.lockn.core.CallCost.notPriced());
   }
 
   @Test

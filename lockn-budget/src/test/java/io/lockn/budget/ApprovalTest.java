@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -206,14 +207,26 @@ class ApprovalTest {
   }
 
   @Test
-  void failingPolicy_throwsOrFailsOrNull_defaultDecisionApplies() {
+  void failingPolicy_throwsOrFailsOrNullOrCancelled_defaultDecisionApplies() {
     ApprovalPolicy throwing = request -> {
       throw new IllegalStateException("policy down");
     };
     ApprovalPolicy failing = request -> CompletableFuture.failedFuture(new IllegalStateException("no"));
     ApprovalPolicy nullStage = request -> null;
     ApprovalPolicy nullDecision = request -> CompletableFuture.completedFuture(null);
-    for (ApprovalPolicy p : List.of(throwing, failing, nullStage, nullDecision)) {
+    ApprovalPolicy cancelled = request -> {
+      CompletableFuture<ApprovalPolicy.Decision> f = new CompletableFuture<>();
+      f.cancel(false);
+      return f;
+    };
+    // The stage is the policy's object too: its own code may fail while LockN waits on it.
+    ApprovalPolicy brokenStage = request -> new CompletableFuture<>() {
+      @Override
+      public ApprovalPolicy.Decision get(long timeout, TimeUnit unit) {
+        throw new IllegalStateException("broken future");
+      }
+    };
+    for (ApprovalPolicy p : List.of(throwing, failing, nullStage, nullDecision, cancelled, brokenStage)) {
       LockN lockn = lockn(globalAbove("0.01", p).build());
       assertThatThrownBy(() -> bigCall(lockn, new AtomicBoolean()))
           .isInstanceOfSatisfying(ApprovalDeniedException.class, e -> assertThat(e.timedOut()).isTrue());

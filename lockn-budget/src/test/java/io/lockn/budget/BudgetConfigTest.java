@@ -2,7 +2,9 @@ package io.lockn.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.lockn.core.hardening.UsageLog;
 import io.lockn.core.spi.CallRequest;
 import io.lockn.pricing.PriceCatalog;
 import java.io.IOException;
@@ -13,8 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +80,10 @@ class BudgetConfigTest {
                          'thresholds': [ { 'percent': 1, 'action': 'throttle' } ] } ],
           'downgrades': { 'gpt-4o': 'gpt-4o-mini' } }
         """)).build();
-    assertThat(throttling.admit(new CallRequest("openai", "gpt-4o", 5, 0, Map.of(), null, null, "0".repeat(32)))
+    assertThat(throttling.admit(CallRequest.builder("openai", "gpt-4o")
+        .estimatedInputTokens(5)
+        .maxOutputTokens(0)
+        .build())
         .model()).isEqualTo("gpt-4o-mini");
   }
 
@@ -105,7 +110,10 @@ class BudgetConfigTest {
     // Nothing of the bad file was applied: no budget, no downgrade.
     Budgets built = builder.build();
     assertThat(built.budgets()).extracting(Budget::name).containsExactly("existing");
-    assertThat(built.admit(new CallRequest("p", "gpt-4o", 5, 0, Map.of(), null, null, "0".repeat(32))).model())
+    assertThat(built.admit(CallRequest.builder("p", "gpt-4o")
+        .estimatedInputTokens(5)
+        .maxOutputTokens(0)
+        .build()).model())
         .isEqualTo("gpt-4o");
   }
 
@@ -123,7 +131,8 @@ class BudgetConfigTest {
   @Test
   void unknownPeriod() throws IOException {
     assertInvalid(withSecond("{ 'name': 'p', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'fortnight' } }"),
-        "budgets[1] (p)", "period.kind", "unknown period: fortnight");
+        "budgets[1] (p)", "period.kind",
+        "unknown period \"fortnight\" (per-call, per-trace, rolling, day, week or month)");
   }
 
   @Test
@@ -246,5 +255,91 @@ class BudgetConfigTest {
     assertInvalid(withSecond(
         "{ 'name': 'b', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'trace', 'zone': 'UTC' } }"),
         "budgets[1] (b)", "period.zone", "does not apply");
+  }
+
+  @Test
+  void canonicalPeriodSpellings_areRead_withoutWarning() throws IOException {
+    try (UsageLog log = UsageLog.capture()) {
+      Budgets budgets = Budgets.builder(CATALOG).addConfig(write("""
+          { 'budgets': [
+            { 'name': 'c', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-call' } },
+            { 'name': 't', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-trace', 'idle': 'PT5M' } },
+            { 'name': 'w', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'WEEK', 'zone': 'Europe/Paris' } } ] }
+          """)).build();
+      assertThat(budgets.budgets()).extracting(Budget::period).containsExactly(Period.perCall(),
+          Period.perTrace(Duration.ofMinutes(5)), Period.week(ZoneId.of("Europe/Paris")));
+      assertThat(log.warnings()).isEmpty();
+    }
+  }
+
+  @Test
+  void oldPeriodSpellings_warnOnce_namingTheFileAndTheBudget() throws IOException {
+    Path p = write("""
+        { 'budgets': [
+          { 'name': 'calls', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per_call' } },
+          { 'name': 'tickets', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'trace' } } ] }
+        """);
+    try (UsageLog log = UsageLog.capture()) {
+      Budgets budgets = Budgets.builder(CATALOG).addConfig(p).build();
+      Budgets.builder(CATALOG).addConfig(p).build(); // read again: no second warning
+      assertThat(budgets.budgets()).extracting(Budget::period).containsExactly(Period.perCall(), Period.perTrace());
+      assertThat(log.warnings()).extracting(r -> r.getMessage()).containsExactly(
+          p + ": budgets[0] (calls): budget period \"per_call\" is deprecated; use \"per-call\"",
+          p + ": budgets[1] (tickets): budget period \"trace\" is deprecated; use \"per-trace\"");
+    }
+  }
+
+  @Test
+  void budgetRules_areBudgetSpecs_withTheFilesFieldNames() throws IOException {
+    String base = "{ 'name': 'b', 'unit': 'usd', 'limit': 1, ";
+    assertInvalid(withSecond(base + "'period': { 'zone': 'UTC' } }"),
+        "budgets[1] (b)", "period.kind", "is required: per-call, per-trace, rolling, day, week or month");
+    assertInvalid(withSecond(base + "'period': { 'kind': 'day', 'zone': 'UTC', 'window': 'PT1H' } }"),
+        "budgets[1] (b)", "period.window", "does not apply to a day period");
+    assertInvalid(withSecond(base + "'period': { 'kind': 'rolling' } }"),
+        "budgets[1] (b)", "period.window", "is required for a rolling period");
+    assertInvalid(withSecond(base + "'period': { 'kind': 'per-call' }, 'thresholds': [ "
+        + "{ 'percent': 50, 'action': 'alert' }, { 'percent': 50, 'action': 'alert' } ] }"),
+        "budgets[1] (b)", "thresholds", "threshold repeated: ALERT at 50%");
+    assertInvalid(withSecond(base + "'period': { 'kind': 'per-call' }, 'approvalAbove': -1 }"),
+        "budgets[1] (b)", "approvalAbove", "approvalAbove < 0: -1");
+    assertInvalid(withSecond(
+        "{ 'name': 'b', 'unit': 'tokens', 'limit': 10, 'period': { 'kind': 'per-call' }, 'approvalAbove': 2.5 }"),
+        "budgets[1] (b)", "approvalAbove", "must be a whole number of tokens: 2.5");
+    assertInvalid(withSecond("{ 'name': ' ', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-call' } }"),
+        "budgets[1]", "name", "name is blank");
+  }
+
+  @Test
+  void fileProblems_areTheProblemsOfBudgetSpec() throws IOException {
+    // The file names the place and the field its own way; the problem is BudgetSpec's, word for word.
+    assertSameProblem("'scope': 'tenant', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-call' }",
+        s -> s.scope("tenant").limitUsd(BigDecimal.ONE).period("per-call"));
+    assertSameProblem("'unit': 'usd', 'limit': -2, 'period': { 'kind': 'per-call' }",
+        s -> s.limitUsd(new BigDecimal("-2")).period("per-call"));
+    assertSameProblem("'unit': 'tokens', 'limit': 1.5, 'period': { 'kind': 'per-call' }",
+        s -> s.limitTokens(new BigDecimal("1.5")).period("per-call"));
+    assertSameProblem("'unit': 'usd', 'limit': 1, 'period': { 'kind': 'fortnight' }",
+        s -> s.limitUsd(BigDecimal.ONE).period("fortnight"));
+    assertSameProblem("'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-call', 'zone': 'UTC' }",
+        s -> s.limitUsd(BigDecimal.ONE).period("per-call").zone(ZoneId.of("UTC")));
+    assertSameProblem("'unit': 'usd', 'limit': 1, 'period': { 'kind': 'rolling', 'window': 'PT0.1S' }",
+        s -> s.limitUsd(BigDecimal.ONE).period("rolling").window(Duration.ofMillis(100)));
+    assertSameProblem("'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-call' }, "
+        + "'thresholds': [ { 'percent': 101, 'action': 'block' } ]",
+        s -> s.limitUsd(BigDecimal.ONE).period("per-call").threshold(BigDecimal.valueOf(101), Action.BLOCK));
+  }
+
+  private void assertSameProblem(String fileFields, UnaryOperator<BudgetSpec> spec) throws IOException {
+    Path p = write("{ 'budgets': [ { 'name': 'x', " + fileFields + " } ] }");
+    BudgetConfigException fromFile = catchThrowableOfType(
+        BudgetConfigException.class, () -> Budgets.builder(CATALOG).addConfig(p));
+    BudgetConfigException fromSpec = catchThrowableOfType(
+        BudgetConfigException.class, () -> spec.apply(BudgetSpec.named("x")).toBudget());
+    assertThat(fromFile).as(fileFields).isNotNull();
+    assertThat(fromSpec).as(fileFields).isNotNull();
+    assertThat(fromFile.problem()).isEqualTo(fromSpec.problem());
+    assertThat(fromFile.getMessage())
+        .isEqualTo(p + ": budgets[0] (x): " + fromFile.field() + ": " + fromSpec.problem());
   }
 }

@@ -161,12 +161,29 @@ class BudgetsTest {
     LockN lockn = lockn(budgets);
     IllegalStateException boom = new IllegalStateException("provider down");
 
+    assertThatThrownBy(() -> inTenant("acme", () -> lockn.chat("openai", "big").estimatedInputTokens(1000)
+        .maxTokens(100).supply(() -> {
+          throw boom;
+        }))).isSameAs(boom);
+
+    BudgetStatus s = budgets.status("monthly", TENANT + "=acme");
+    assertThat(s.spent()).isZero();
+    assertThat(s.reserved()).isZero();
+  }
+
+  @Test
+  void failureAfterUsageWasRecorded_isChargedWhatItUsed_asItsSpanSays() {
+    Budgets budgets = budgets(monthly("1"));
+    LockN lockn = lockn(budgets);
+    IllegalStateException boom = new IllegalStateException("stream cut short");
+
     assertThatThrownBy(() -> inTenant("acme", () -> bigCall(lockn, TokenUsage.of(500, 10), () -> {
       throw boom;
     }))).isSameAs(boom);
 
     BudgetStatus s = budgets.status("monthly", TENANT + "=acme");
-    assertThat(s.spent()).isZero();
+    // 500 x 10,000 + 10 x 30,000 nano-USD: the provider billed the tokens.
+    assertThat(s.spent()).isEqualTo(5_300_000L);
     assertThat(s.reserved()).isZero();
   }
 

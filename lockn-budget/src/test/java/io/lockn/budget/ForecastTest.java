@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -42,8 +41,12 @@ class ForecastTest {
   /** Spends exactly {@code tokens} at {@code when}. */
   private void spend(Budgets budgets, String when, long tokens) {
     clock.set(Instant.parse(when));
-    Admission a = budgets.admit(new CallRequest("openai", "m", tokens, 0, Map.of(), null, null, TRACE));
-    a.complete(TokenUsage.of(tokens, 0));
+    Admission a = budgets.admit(CallRequest.builder("openai", "m")
+        .estimatedInputTokens(tokens)
+        .maxOutputTokens(0)
+        .traceId(TRACE)
+        .build());
+    a.complete(Settle.call(TokenUsage.of(tokens, 0)), io.lockn.core.CallCost.notPriced());
   }
 
   @Test

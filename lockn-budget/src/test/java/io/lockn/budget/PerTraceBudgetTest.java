@@ -11,7 +11,6 @@ import io.lockn.pricing.PriceCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -39,18 +38,18 @@ class PerTraceBudgetTest {
   }
 
   private static CallRequest call(String trace) {
-    return new CallRequest("openai", "m", 100, 0, Map.of(), null, null, trace);
+    return CallRequest.builder("openai", "m").estimatedInputTokens(100).maxOutputTokens(0).traceId(trace).build();
   }
 
   @Test
   void eachTraceHasItsOwnLimit() {
     Budgets budgets = budgets();
-    budgets.admit(call(T1)).complete(TokenUsage.of(100, 0));
-    budgets.admit(call(T1)).complete(TokenUsage.of(100, 0));
+    budgets.admit(call(T1)).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
+    budgets.admit(call(T1)).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
 
     assertThatThrownBy(() -> budgets.admit(call(T1))).isInstanceOf(BudgetExceededException.class)
         .satisfies(e -> assertThat(((BudgetExceededException) e).scope()).isEqualTo("global|trace=" + T1));
-    budgets.admit(call(T2)).complete(TokenUsage.of(100, 0));
+    budgets.admit(call(T2)).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
 
     assertThat(budgets.status("ticket", "global", T1).spent()).isEqualTo(200);
     assertThat(budgets.status("ticket", "global", T2).spent()).isEqualTo(100);
@@ -62,13 +61,17 @@ class PerTraceBudgetTest {
   @Test
   void alertsOncePerTrace() {
     Budgets budgets = budgets();
-    budgets.admit(call(T1)).complete(TokenUsage.of(100, 0));
+    budgets.admit(call(T1)).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
     clock.advance(Duration.ofMinutes(1));
-    budgets.admit(call(T1)).complete(TokenUsage.of(100, 0));
+    budgets.admit(call(T1)).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
     clock.advance(Duration.ofMinutes(1));
-    budgets.admit(new CallRequest("openai", "m", 10, 0, Map.of(), null, null, T1)).complete(TokenUsage.of(10, 0));
-    budgets.admit(call(T2)).complete(TokenUsage.of(100, 0));
-    budgets.admit(call(T2)).complete(TokenUsage.of(100, 0));
+    budgets.admit(CallRequest.builder("openai", "m")
+        .estimatedInputTokens(10)
+        .maxOutputTokens(0)
+        .traceId(T1)
+        .build()).complete(Settle.call(TokenUsage.of(10, 0)), io.lockn.core.CallCost.notPriced());
+    budgets.admit(call(T2)).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
+    budgets.admit(call(T2)).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
 
     assertThat(alerts).extracting(BudgetEvent::scope).containsExactly("global|trace=" + T1, "global|trace=" + T2);
   }
@@ -76,9 +79,9 @@ class PerTraceBudgetTest {
   @Test
   void accountExpiresAfterIdleTime_andEachCallExtendsIt() {
     Budgets budgets = budgets();
-    budgets.admit(call(T1)).complete(TokenUsage.of(100, 0));
+    budgets.admit(call(T1)).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
     clock.advance(Duration.ofMinutes(9));
-    budgets.admit(call(T1)).complete(TokenUsage.of(100, 0));
+    budgets.admit(call(T1)).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
     clock.advance(Duration.ofMinutes(9));
     // Still within 10 minutes of the last call: the trace's spending is kept.
     assertThatThrownBy(() -> budgets.admit(call(T1))).isInstanceOf(BudgetExceededException.class);
@@ -86,7 +89,7 @@ class PerTraceBudgetTest {
     clock.advance(Duration.ofMinutes(11));
     // Enough new accounts for the ledger to prune: the idle trace is forgotten.
     for (int i = 0; i < 64; i++) {
-      budgets.admit(call(String.format("%032x", i + 1))).complete(TokenUsage.of(1, 0));
+      budgets.admit(call(String.format("%032x", i + 1))).complete(Settle.call(TokenUsage.of(1, 0)), io.lockn.core.CallCost.notPriced());
     }
     assertThat(budgets.status("ticket", "global", T1).spent()).isZero();
     assertThat(ledger.size()).isLessThanOrEqualTo(64);
@@ -97,10 +100,14 @@ class PerTraceBudgetTest {
     Budgets budgets = budgets();
     for (int i = 0; i < 5; i++) {
       Admission a = budgets.admit(call(NO_TRACE));
-      a.complete(TokenUsage.of(100, 0));
+      a.complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
     }
     assertThat(ledger.size()).isZero();
-    assertThatThrownBy(() -> budgets.admit(new CallRequest("openai", "m", 300, 0, Map.of(), null, null, NO_TRACE)))
+    assertThatThrownBy(() -> budgets.admit(CallRequest.builder("openai", "m")
+        .estimatedInputTokens(300)
+        .maxOutputTokens(0)
+        .traceId(NO_TRACE)
+        .build()))
         .isInstanceOf(BudgetExceededException.class);
   }
 

@@ -9,8 +9,12 @@ import io.lockn.core.LockN;
 import io.lockn.core.TokenUsage;
 import io.lockn.pricing.PriceCatalog;
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's budget example, as written there, so that the documentation cannot drift from the API. */
 class ReadmeExampleTest {
@@ -39,5 +43,24 @@ class ReadmeExampleTest {
       assertThatThrownBy(() -> lockn.chat("openai", "o1").estimatedInputTokens(10_000_000).maxTokens(512).start())
           .isInstanceOf(BudgetExceededException.class);
     });
+  }
+
+  @Test
+  void readmeBudgetFile_loads_andItsErrorExampleIsTheMessage(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("budgets.json"), """
+        {"budgets": [{"name": "tenant-monthly", "scope": "each app.tenant_id", "unit": "usd", "limit": 100,
+                      "period": {"kind": "month", "zone": "Europe/Paris"},
+                      "thresholds": [{"percent": 80, "action": "alert"}, {"percent": 100, "action": "block"}]}],
+         "downgrades": {"gpt-4o": "gpt-4o-mini"}}
+        """);
+    Budget b = Budgets.builder(PriceCatalog.bundled()).addConfig(file).build().budgets().get(0);
+    assertThat(b.scope()).isEqualTo(Scope.each("app.tenant_id"));
+    assertThat(b.period()).isEqualTo(Period.month(ZoneId.of("Europe/Paris")));
+    assertThat(b.thresholds()).containsExactly(Threshold.of(80, Action.ALERT), Threshold.of(100, Action.BLOCK));
+
+    Files.writeString(file, Files.readString(file).replace("\"month\", \"zone\": \"Europe/Paris\"", "\"fortnight\""));
+    assertThatThrownBy(() -> Budgets.builder(PriceCatalog.bundled()).addConfig(file)).hasMessage(file
+        + ": budgets[0] (tenant-monthly): period.kind: unknown period \"fortnight\" (per-call, per-trace, rolling, "
+        + "day, week or month)");
   }
 }

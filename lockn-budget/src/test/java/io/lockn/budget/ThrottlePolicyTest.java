@@ -11,7 +11,6 @@ import io.lockn.pricing.PriceCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +46,7 @@ class ThrottlePolicyTest {
   }
 
   private static CallRequest call() {
-    return new CallRequest("openai", "big", 100, 0, Map.of(), null, null, TRACE);
+    return CallRequest.builder("openai", "big").estimatedInputTokens(100).maxOutputTokens(0).traceId(TRACE).build();
   }
 
   @Test
@@ -75,7 +74,7 @@ class ThrottlePolicyTest {
             .throttleAt(50).throttle(ThrottlePolicy.delay(Duration.ofMillis(5))).build())
         .build();
 
-    budgets.admit(call()).complete(TokenUsage.of(100, 0));
+    budgets.admit(call()).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
     assertThat(slept).isEmpty();
   }
 
@@ -98,8 +97,8 @@ class ThrottlePolicyTest {
     assertThat(blocks).singleElement().extracting(BudgetEvent::action).isEqualTo(Action.BLOCK);
     assertThat(((ConcurrencyThrottle) policy).available("daily", "global")).isZero();
 
-    first.complete(TokenUsage.of(100, 0));
-    first.complete(TokenUsage.of(100, 0));
+    first.complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
+    first.complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
     second.release();
     assertThat(((ConcurrencyThrottle) policy).available("daily", "global")).isEqualTo(2);
     budgets.admit(call()).release();
@@ -119,12 +118,12 @@ class ThrottlePolicyTest {
         return budgets.admit(call());
       });
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      holder.complete(TokenUsage.of(100, 0));
+      holder.complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
 
       Admission admitted = waiter.get(10, TimeUnit.SECONDS);
       assertThat(admitted.model()).isEqualTo("big");
       assertThat(((ConcurrencyThrottle) policy).available("daily", "global")).isZero();
-      admitted.complete(TokenUsage.of(100, 0));
+      admitted.complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
       assertThat(((ConcurrencyThrottle) policy).available("daily", "global")).isEqualTo(1);
     } finally {
       pool.shutdownNow();
@@ -138,7 +137,7 @@ class ThrottlePolicyTest {
         .addBudget(Budget.builder("daily").limitTokens(150).period(Period.day(java.time.ZoneOffset.UTC))
             .throttleAt(1).blockAt(100).throttle(policy).build())
         .build();
-    budgets.admit(call()).complete(TokenUsage.of(100, 0));
+    budgets.admit(call()).complete(Settle.call(TokenUsage.of(100, 0)), io.lockn.core.CallCost.notPriced());
 
     assertThatThrownBy(() -> budgets.admit(call())).isInstanceOf(BudgetExceededException.class);
     assertThat(((ConcurrencyThrottle) policy).available("daily", "global")).isEqualTo(1);

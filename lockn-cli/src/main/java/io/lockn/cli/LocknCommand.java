@@ -15,6 +15,8 @@ public final class LocknCommand implements Runnable {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
+  private LocknCommand() {}
+
   /**
    * Runs the command line and exits with its exit code.
    *

@@ -20,7 +20,7 @@ import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.ModelPrice;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.Rates;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
@@ -1007,7 +1007,7 @@ class CompressionTest {
 
   /**
    * A summariser that calls a model through LockN: that call is a child span of the compression span, priced on its
-   * own span by the CostSpanProcessor, while the step reports the same cost as lockn.compression.cost_nanos for the
+   * own span by the CostPipeline, while the step reports the same cost as lockn.compression.cost_nanos for the
    * ROI; the compression span itself is never priced, so nothing counts twice.
    */
   @Test
@@ -1021,7 +1021,7 @@ class CompressionTest {
         OpenTelemetrySdk.builder()
             .setTracerProvider(
                 SdkTracerProvider.builder()
-                    .addSpanProcessor(CostSpanProcessor.builder(catalog).build())
+                    .addSpanProcessor(CostPipeline.builder(catalog).build())
                     .addSpanProcessor(SimpleSpanProcessor.create(priced))
                     .build())
             .build()) {

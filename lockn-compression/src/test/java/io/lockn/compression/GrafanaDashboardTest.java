@@ -18,7 +18,7 @@ import io.lockn.core.TokenUsage;
 import io.lockn.pricing.ModelPrice;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.Rates;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -132,8 +132,8 @@ class GrafanaDashboardTest {
 
   private static OpenTelemetrySdk sdk(PrometheusHttpServer server) {
     SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(server).build();
-    CostSpanProcessor costs =
-        CostSpanProcessor.builder(CATALOG)
+    CostPipeline costs =
+        CostPipeline.builder(CATALOG)
             .setMeterProvider(meters)
             .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY)
             .addMetricAttributionKey("lockn.agent.name")

@@ -13,7 +13,7 @@ import io.lockn.core.TokenUsage;
 import io.lockn.pricing.ModelPrice;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.Rates;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -107,8 +107,8 @@ class PrometheusRoundTripTest {
     int exporterPort = GrafanaDashboardTest.freePort();
     exporter = PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(exporterPort).build();
     SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(exporter).build();
-    CostSpanProcessor costs =
-        CostSpanProcessor.builder(CATALOG)
+    CostPipeline costs =
+        CostPipeline.builder(CATALOG)
             .setMeterProvider(meters)
             .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY)
             .addMetricAttributionKey("lockn.agent.name")

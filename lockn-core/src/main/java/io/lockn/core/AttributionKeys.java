@@ -1,10 +1,18 @@
 package io.lockn.core;
 
+import io.lockn.core.internal.Strings;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which W3C Baggage entries carry business attribution, and how they are copied onto GenAI spans.
@@ -13,6 +21,11 @@ import java.util.Set;
  * and the span attribute key. Only the keys listed here are copied, and values are sanitised: control characters
  * removed and the length capped at {@link #maxValueLength()}, so that hostile or accidental Baggage cannot blow up
  * span size. Immutable.
+ *
+ * <p>The methods that read Baggage ({@link #toMap}, {@link #value}, {@link #copy(Baggage, Span)}) are the one place
+ * these rules live: LockN's own spans and admission requests, {@link io.lockn.core.sdk.AttributionSpanProcessor} and
+ * the framework adapters all go through them, so that a budget scoped by tenant and the tenant on the span are always
+ * the same value.
  */
 public final class AttributionKeys {
 
@@ -40,6 +53,8 @@ public final class AttributionKeys {
   private final String planKey;
   private final String userIdKey;
   private final List<String> allKeys;
+  // allKeys as attribute keys, built once: copying runs on every span start.
+  private final List<AttributeKey<String>> attributeKeys;
   private final int maxValueLength;
 
   private AttributionKeys(Builder b) {
@@ -58,6 +73,7 @@ public final class AttributionKeys {
     keys.add(userIdKey);
     keys.addAll(b.extraKeys);
     this.allKeys = List.copyOf(keys);
+    this.attributeKeys = allKeys.stream().map(AttributeKey::stringKey).toList();
     this.maxValueLength = b.maxValueLength;
   }
 
@@ -150,6 +166,100 @@ public final class AttributionKeys {
    */
   public int maxValueLength() {
     return maxValueLength;
+  }
+
+  /**
+   * Whether an attribute key is allowlisted.
+   *
+   * @param attributeKey the key, for example {@code app.tenant_id}
+   * @return {@code true} when it is one of {@link #allKeys()}
+   */
+  public boolean allows(String attributeKey) {
+    return allKeys.contains(attributeKey);
+  }
+
+  /**
+   * The sanitised value of one allowlisted key in {@code baggage}.
+   *
+   * @param baggage the Baggage, for example {@code Baggage.current()}
+   * @param attributeKey the key
+   * @return the value (control characters removed, cut at {@link #maxValueLength()}), or {@code null} when the key is
+   *     not allowlisted or has no non-empty entry
+   */
+  public @Nullable String value(Baggage baggage, String attributeKey) {
+    if (baggage.isEmpty()) {
+      return null;
+    }
+    int index = allKeys.indexOf(attributeKey);
+    return index < 0 ? null : value(baggage, index);
+  }
+
+  /**
+   * The allowlisted entries of {@code baggage}, sanitised: the attribution a model call made under this Baggage is
+   * admitted and charged with ({@code CallRequest.attribution()}).
+   *
+   * @param baggage the Baggage
+   * @return the values by attribute key, in {@link #allKeys()} order; a new map on each call (the shared empty map
+   *     when there is none), to be treated as read-only
+   */
+  public Map<String, String> toMap(Baggage baggage) {
+    if (baggage.isEmpty()) {
+      return Map.of();
+    }
+    @Nullable Map<String, String> map = null;
+    for (int i = 0; i < allKeys.size(); i++) {
+      String value = value(baggage, i);
+      if (value != null) {
+        if (map == null) {
+          map = new LinkedHashMap<>();
+        }
+        map.put(allKeys.get(i), value);
+      }
+    }
+    return map != null ? map : Map.of();
+  }
+
+  /**
+   * Sets the allowlisted entries of {@code baggage}, sanitised, as attributes on a span about to start, where
+   * samplers see them.
+   *
+   * @param baggage the Baggage of the span's parent context
+   * @param builder the span builder
+   */
+  public void copy(Baggage baggage, SpanBuilder builder) {
+    if (baggage.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < allKeys.size(); i++) {
+      String value = value(baggage, i);
+      if (value != null) {
+        builder.setAttribute(attributeKeys.get(i), value);
+      }
+    }
+  }
+
+  /**
+   * Sets the allowlisted entries of {@code baggage}, sanitised, as attributes on a started span, for example one a
+   * framework started without the caller's Baggage.
+   *
+   * @param baggage the Baggage
+   * @param span the span
+   */
+  public void copy(Baggage baggage, Span span) {
+    if (baggage.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < allKeys.size(); i++) {
+      String value = value(baggage, i);
+      if (value != null) {
+        span.setAttribute(attributeKeys.get(i), value);
+      }
+    }
+  }
+
+  private @Nullable String value(Baggage baggage, int index) {
+    String value = Strings.sanitize(baggage.getEntryValue(allKeys.get(index)), maxValueLength);
+    return value == null || value.isEmpty() ? null : value;
   }
 
   /** Builds {@link AttributionKeys}. Not thread-safe. */

@@ -17,6 +17,14 @@ public final class GenAiAttributes {
   /** {@code gen_ai.operation.name}: the operation, for example {@code chat} or {@code invoke_agent}. */
   public static final AttributeKey<String> GEN_AI_OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");
 
+  /** {@code openai.response.service_tier}: the service tier that served an OpenAI call. */
+  public static final AttributeKey<String> OPENAI_RESPONSE_SERVICE_TIER =
+      AttributeKey.stringKey("openai.response.service_tier");
+
+  /** {@code openai.request.service_tier}: the service tier an OpenAI call asked for. */
+  public static final AttributeKey<String> OPENAI_REQUEST_SERVICE_TIER =
+      AttributeKey.stringKey("openai.request.service_tier");
+
   /** {@code gen_ai.provider.name}: the GenAI provider as the client identifies it, for example {@code openai}. */
   public static final AttributeKey<String> GEN_AI_PROVIDER_NAME = AttributeKey.stringKey("gen_ai.provider.name");
 

@@ -37,4 +37,15 @@ public final class GenAiProvider {
   public static final String IBM_WATSONX_AI = "ibm.watsonx.ai";
 
   private GenAiProvider() {}
+
+  /**
+   * Whether a provider is OpenAI's API or Azure's hosting of it, whose calls use OpenAI's attributes ({@code
+   * openai.*}) where the conventions define them.
+   *
+   * @param provider a {@code gen_ai.provider.name} value
+   * @return {@code true} for {@value #OPENAI} and {@value #AZURE_AI_OPENAI}
+   */
+  public static boolean isOpenAiFamily(String provider) {
+    return OPENAI.equals(provider) || AZURE_AI_OPENAI.equals(provider);
+  }
 }

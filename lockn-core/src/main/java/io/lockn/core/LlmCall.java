@@ -29,6 +29,16 @@ public interface LlmCall extends LockNScope {
   LlmCall providerReportedCost(java.math.BigDecimal usd);
 
   /**
+   * Records the service tier that served the call ({@code flex}, {@code priority}, {@code batch}, {@code default}...),
+   * as the provider's response reports it; pricing applies the tier's price. Recorded as {@code
+   * openai.response.service_tier} for OpenAI and Azure OpenAI, as {@code lockn.service_tier} for other providers.
+   *
+   * @param serviceTier the tier
+   * @return this call
+   */
+  LlmCall serviceTier(String serviceTier);
+
+  /**
    * Records {@code gen_ai.response.model}. A model of another family than the request model (after removing date and
    * version suffixes) marks the span {@code lockn.model.substituted=true}.
    *

@@ -66,6 +66,12 @@ public final class LockNAttributes {
    */
   public static final AttributeKey<Long> COST_REPORTED_NANOS = AttributeKey.longKey("lockn.cost.reported_nanos");
 
+  /**
+   * {@code lockn.service_tier}: the service tier that served a call of a provider without a semantic-convention
+   * attribute for it (OpenAI's is {@link GenAiAttributes#OPENAI_RESPONSE_SERVICE_TIER}); pricing applies the tier.
+   */
+  public static final AttributeKey<String> SERVICE_TIER = AttributeKey.stringKey("lockn.service_tier");
+
   /** {@code lockn.finish_reason}: one finish reason, on the {@code lockn.client.finish_reasons} counter. */
   public static final AttributeKey<String> FINISH_REASON = AttributeKey.stringKey("lockn.finish_reason");
 

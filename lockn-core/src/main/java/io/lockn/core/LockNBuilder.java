@@ -1,8 +1,8 @@
 package io.lockn.core;
 
 import io.lockn.core.internal.LockNConfig;
-import io.lockn.core.internal.TracingLockN;
 import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.CallPricing;
 import io.lockn.core.spi.TokenCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.ArrayList;
@@ -31,6 +31,7 @@ public final class LockNBuilder {
   private double cacheInferenceRatio = 0.5;
   private CallAdmission callAdmission = CallAdmission.allowAll();
   private TokenCounter tokenCounter = TokenCounter.none();
+  private CallPricing callPricing = CallPricing.none();
 
   LockNBuilder() {}
 
@@ -155,6 +156,26 @@ public final class LockNBuilder {
   }
 
   /**
+   * Sets how model calls are priced: once, when each call ends, whether or not its span is sampled. The cost is
+   * written on the call's span ({@code lockn.cost.*}), charged to its budget ({@link #setCallAdmission}), counted on
+   * the cost metric and ledger, rolled up to the enclosing agent, and handed to listeners ({@link
+   * LlmCallRecord#cost()}). Use the {@code lockn-pricing} module's {@code CostPipeline}, the same object that prices
+   * other instrumentations' spans as a span processor. Defaults to {@link CallPricing#none()}: LockN prices nothing.
+   *
+   * @param callPricing the pricing
+   * @return this builder
+   * @throws IllegalStateException if already set
+   */
+  public LockNBuilder setCallPricing(CallPricing callPricing) {
+    Objects.requireNonNull(callPricing, "callPricing");
+    if (this.callPricing != CallPricing.none()) {
+      throw new IllegalStateException("callPricing was already set");
+    }
+    this.callPricing = callPricing;
+    return this;
+  }
+
+  /**
    * Sets the counter of input tokens that gives the call admission policy ({@link #setCallAdmission}) its estimate
    * when a model call has {@link LlmCallSpec#inputMessages input messages} but no {@link
    * LlmCallSpec#estimatedInputTokens explicit estimate}. LockN counts only when a policy other than {@link
@@ -186,17 +207,18 @@ public final class LockNBuilder {
             "metric attribution key " + key + " is not one of the attribution keys " + attributionKeys.allKeys());
       }
     }
-    return new TracingLockN(
-        new LockNConfig(
-            openTelemetry,
-            semconvProfile != null ? semconvProfile : SemconvProfile.fromEnvironment(),
-            attributionKeys,
-            List.copyOf(metricAttributionKeys),
-            metricCardinalityLimit,
-            contentCapture != null ? contentCapture : ContentCapture.fromEnvironment(),
-            List.copyOf(listeners),
-            cacheInferenceRatio,
-            callAdmission,
-            tokenCounter));
+    return new LockNConfig(
+        openTelemetry,
+        semconvProfile != null ? semconvProfile : SemconvProfile.fromEnvironment(),
+        attributionKeys,
+        List.copyOf(metricAttributionKeys),
+        metricCardinalityLimit,
+        contentCapture != null ? contentCapture : ContentCapture.fromEnvironment(),
+        List.copyOf(listeners),
+        cacheInferenceRatio,
+        callAdmission,
+        tokenCounter,
+        callPricing)
+        .newLockN();
   }
 }

@@ -1,6 +1,6 @@
 package io.lockn.core;
 
-import io.lockn.core.internal.ApiUsageLogger;
+import io.lockn.core.spi.UsageLogger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -347,7 +347,7 @@ public final class TokenUsage {
 
   private static long nonNegative(long value, String name) {
     if (value < 0) {
-      ApiUsageLogger.warn("negative token count " + name + "=" + value + " recorded as 0");
+      UsageLogger.warn("negative token count " + name + "=" + value + " recorded as 0");
       return 0;
     }
     return value;
@@ -355,7 +355,7 @@ public final class TokenUsage {
 
   private static long clampPart(long part, long total, String name) {
     if (part > total) {
-      ApiUsageLogger.warn(name + "=" + part + " exceeds the total it is part of (" + total + "); clamped");
+      UsageLogger.warn(name + "=" + part + " exceeds the total it is part of (" + total + "); clamped");
       return total;
     }
     return part;

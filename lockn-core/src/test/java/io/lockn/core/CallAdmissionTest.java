@@ -4,6 +4,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lockn.core.CallCost;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
@@ -261,18 +262,34 @@ class CallAdmissionTest {
   }
 
   @Test
-  void failure_releasesOnceAndRethrowsHostException() {
+  void failure_withoutUsage_releasesOnceAndRethrowsHostException() {
     RecordingAdmission admission = new RecordingAdmission("gpt-4o");
     LockN lockn = lockn(request -> admission);
     RuntimeException boom = new RuntimeException("provider down");
+
+    assertThatThrownBy(() -> lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> {
+      throw boom;
+    })).isSameAs(boom);
+
+    org.assertj.core.api.Assertions.assertThat(admission.completed).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(admission.released).hasValue(1);
+  }
+
+  @Test
+  void failure_withUsage_isChargedWhatItUsed_andRethrowsHostException() {
+    // A call that failed after the provider billed tokens (a stream cut short, a content filter): its span carries
+    // the cost, so the budget is charged the same, not released.
+    RecordingAdmission admission = new RecordingAdmission("gpt-4o");
+    LockN lockn = lockn(request -> admission);
+    RuntimeException boom = new RuntimeException("stream cut");
 
     assertThatThrownBy(() -> lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> {
       lockn.currentLlmCall().recordUsage(TokenUsage.of(5, 0));
       throw boom;
     })).isSameAs(boom);
 
-    org.assertj.core.api.Assertions.assertThat(admission.completed).isEmpty();
-    org.assertj.core.api.Assertions.assertThat(admission.released).hasValue(1);
+    org.assertj.core.api.Assertions.assertThat(admission.completed).containsExactly(TokenUsage.of(5, 0));
+    org.assertj.core.api.Assertions.assertThat(admission.released).hasValue(0);
   }
 
   @Test
@@ -284,7 +301,8 @@ class CallAdmissionTest {
       }
 
       @Override
-      public void complete(TokenUsage usage) {
+      public void complete(io.lockn.core.spi.EndedCall call, CallCost cost) {
+        TokenUsage usage = call.usage();
         throw new IllegalStateException("complete");
       }
 
@@ -362,13 +380,13 @@ class CallAdmissionTest {
   }
 
   @Test
-  void complete_receivesRecordedResponseModel_andDefaultDelegatesToOneArgumentForm() {
+  void complete_receivesTheEndedCall_withResponseModelAndUsage() {
     List<String> responseModels = new CopyOnWriteArrayList<>();
     RecordingAdmission admission = new RecordingAdmission("gpt-4") {
       @Override
-      public void complete(TokenUsage usage, @org.jspecify.annotations.Nullable String responseModel) {
-        responseModels.add(String.valueOf(responseModel));
-        super.complete(usage, responseModel);
+      public void complete(io.lockn.core.spi.EndedCall call, CallCost cost) {
+        responseModels.add(String.valueOf(call.responseModel()));
+        super.complete(call, cost);
       }
     };
     LockN lockn = lockn(request -> admission);
@@ -400,7 +418,8 @@ class CallAdmissionTest {
     }
 
     @Override
-    public void complete(TokenUsage usage) {
+    public void complete(io.lockn.core.spi.EndedCall call, CallCost cost) {
+        TokenUsage usage = call.usage();
       completed.add(usage);
     }
 

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.lockn.core.internal.ApiUsageLogger;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -101,7 +101,7 @@ class NeverThrowTest {
   private static final String HUGE_CLEAN = "m".repeat(256);
 
   // Held strongly so that the JUL logger behind System.getLogger("io.lockn.usage") keeps our handler and level.
-  private static final Logger USAGE_LOGGER = Logger.getLogger(ApiUsageLogger.LOGGER_NAME);
+  private static final Logger USAGE_LOGGER = Logger.getLogger(UsageLogger.LOGGER_NAME);
 
   private final List<LogRecord> logs = new CopyOnWriteArrayList<>();
   private final Handler capture =
@@ -123,9 +123,9 @@ class NeverThrowTest {
 
   @BeforeEach
   void captureUsageLog() throws Exception {
-    // ApiUsageLogger warns once per distinct problem per JVM; forget what other tests triggered so that the first
+    // UsageLogger warns once per distinct problem per JVM; forget what other tests triggered so that the first
     // occurrence in each test is a WARNING again.
-    Method reset = ApiUsageLogger.class.getDeclaredMethod("reset");
+    Method reset = UsageLogger.class.getDeclaredMethod("reset");
     reset.setAccessible(true);
     reset.invoke(null);
     previousLevel = USAGE_LOGGER.getLevel();

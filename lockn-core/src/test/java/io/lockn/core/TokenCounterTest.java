@@ -2,11 +2,11 @@ package io.lockn.core;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 
-import io.lockn.core.internal.ApiUsageLogger;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
 import io.lockn.core.spi.TokenCounter;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** How the configured {@link TokenCounter} gives the call admission its estimate of input tokens. */
 class TokenCounterTest {
 
-  private static final Logger USAGE_LOGGER = Logger.getLogger(ApiUsageLogger.LOGGER_NAME);
+  private static final Logger USAGE_LOGGER = Logger.getLogger(UsageLogger.LOGGER_NAME);
   private static final List<GenAiMessage> MESSAGES =
       List.of(GenAiMessage.system("You answer support tickets."), GenAiMessage.user("Where is my order?"));
 
@@ -61,7 +61,7 @@ class TokenCounterTest {
             .setTracerProvider(
                 SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
             .build();
-    Method reset = ApiUsageLogger.class.getDeclaredMethod("reset");
+    Method reset = UsageLogger.class.getDeclaredMethod("reset");
     reset.setAccessible(true);
     reset.invoke(null);
     previousLevel = USAGE_LOGGER.getLevel();

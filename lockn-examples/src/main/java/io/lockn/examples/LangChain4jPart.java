@@ -12,7 +12,7 @@ import io.lockn.core.LockN;
 import io.lockn.langchain4j.LockNLangChain4j;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.CostLedger;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -77,12 +77,12 @@ final class LangChain4jPart {
   static Result run(Resource resource, OutputStream traceFile, @Nullable SpanExporter otlp) {
     HttpServer openAi = openAiShapedServer();
     List<SpanData> ended = new CopyOnWriteArrayList<>();
+    CostPipeline costs = CostPipeline.builder(SupportDemo.catalog()).setLedger(CostLedger.create())
+        .setAttributionKeys(SupportDemo.ATTRIBUTION_KEYS).build();
     SdkTracerProviderBuilder tracing =
         SdkTracerProvider.builder()
             .setResource(resource)
-            .addSpanProcessor(
-                CostSpanProcessor.builder(SupportDemo.catalog())
-                    .setLedger(CostLedger.create(), SupportDemo.ATTRIBUTION_KEYS).build())
+            .addSpanProcessor(costs)
             .addSpanProcessor(new Collector(ended))
             .addSpanProcessor(BatchSpanProcessor.builder(OtlpJsonLines.spans(traceFile)).build());
     if (otlp != null) {
@@ -91,7 +91,8 @@ final class LangChain4jPart {
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).build();
     String answer;
     try {
-      LockN lockn = LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(SupportDemo.ATTRIBUTION_KEYS).build();
+      LockN lockn = LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(SupportDemo.ATTRIBUTION_KEYS)
+          .setCallPricing(costs).build();
       LockNLangChain4j lc = LockNLangChain4j.create(lockn);
       BillingAssistant assistant =
           lc.instrument(AiServices.builder(BillingAssistant.class))

@@ -8,15 +8,18 @@ import io.lockn.budget.Budgets;
 import io.lockn.budget.Period;
 import io.lockn.budget.Scope;
 import io.lockn.core.BudgetExceededException;
+import io.lockn.core.GenAiOperation;
 import io.lockn.core.GenAiProvider;
 import io.lockn.core.LlmCall;
 import io.lockn.core.LlmCallSpec;
 import io.lockn.core.LockN;
 import io.lockn.core.LockNScope;
 import io.lockn.core.AttributionKeys;
+import io.lockn.core.CallCost;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallRequest;
+import io.lockn.core.spi.EndedCall;
 import io.lockn.compression.experiment.Experiments;
 import io.lockn.compression.roi.RoiResult;
 import io.lockn.core.sdk.CostAwareSampler;
@@ -24,7 +27,7 @@ import org.jspecify.annotations.Nullable;
 import io.lockn.pricing.CostLedger;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.SelfHostedTco;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import java.math.BigDecimal;
 import java.time.Instant;
 import io.opentelemetry.api.common.Attributes;
@@ -189,18 +192,25 @@ public final class SupportDemo {
                 .build());
       }
       SdkMeterProvider meters = metering.build();
+      // LockN's one pricing path: it prices every model call once, as the call ends, and records that cost on the
+      // span, the cost metric, the ledger and the budget.
+      CostPipeline costs =
+          CostPipeline.builder(catalog())
+              .setMeterProvider(meters)
+              .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY)
+              .setLedger(ledger)
+              .setAttributionKeys(ATTRIBUTION_KEYS)
+              // The demo's spans show each call's cost by token class too.
+              .setSpanCostBreakdown(true)
+              .build();
       SdkTracerProviderBuilder tracing =
           SdkTracerProvider.builder()
               .setResource(resource)
-              // Keep every GenAI span even if the rest of the application were sampled at 1%.
-              .setSampler(CostAwareSampler.wrap(Sampler.parentBased(Sampler.traceIdRatioBased(0.01))))
-              // Prices every model call as its span ends and rolls the cost up to agents and workflows.
-              .addSpanProcessor(
-                  CostSpanProcessor.builder(catalog())
-                      .setMeterProvider(meters)
-                      .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY)
-                      .setLedger(ledger, ATTRIBUTION_KEYS)
-                      .build())
+              // Export every GenAI span even if the rest of the application were sampled at 1%: the demo's trace file
+              // is audited offline, which needs every call.
+              .setSampler(CostAwareSampler.exportAll(Sampler.parentBased(Sampler.traceIdRatioBased(0.01))))
+              // Rolls the cost of every model call up to agents and workflows.
+              .addSpanProcessor(costs)
               .addSpanProcessor(summary)
               .addSpanProcessor(BatchSpanProcessor.builder(OtlpJsonLines.spans(traceFile)).build());
       if (otlp) {
@@ -212,7 +222,7 @@ public final class SupportDemo {
         Budgets budgets = budgets(console);
         LockN lockn =
             LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(ATTRIBUTION_KEYS).addListener(summary)
-                .setCallAdmission(budgets).build();
+                .setCallPricing(costs).setCallAdmission(budgets).build();
         SupportDemo demo = new SupportDemo(lockn);
         console.println("LockN demo: customer-support workflow for " + (TICKETS.size() + 1) + " tenants (offline)");
         console.println();
@@ -266,21 +276,23 @@ public final class SupportDemo {
    */
   static RoiResult runExperiment(ContextTrimmingExperiment experiment, Resource resource, OutputStream traceFile,
       @Nullable SpanExporter otlp) {
+    // The ROI collector is a stage of the cost pipeline: it reads each call's cost after the pipeline priced it.
+    CostPipeline costs = CostPipeline.builder(catalog()).setLedger(CostLedger.create())
+        .setAttributionKeys(ATTRIBUTION_KEYS).addStage(experiment.collector()).build();
     SdkTracerProviderBuilder tracing =
         SdkTracerProvider.builder()
             .setResource(resource)
             .setClock(experiment.clock())
-            .setSampler(CostAwareSampler.wrap(Sampler.parentBased(Sampler.traceIdRatioBased(0.01))))
-            .addSpanProcessor(
-                CostSpanProcessor.builder(catalog()).setLedger(CostLedger.create(), ATTRIBUTION_KEYS).build())
-            .addSpanProcessor(experiment.collector())
+            .setSampler(CostAwareSampler.exportAll(Sampler.parentBased(Sampler.traceIdRatioBased(0.01))))
+            .addSpanProcessor(costs)
             .addSpanProcessor(BatchSpanProcessor.builder(OtlpJsonLines.spans(traceFile)).build());
     if (otlp != null) {
       tracing.addSpanProcessor(BatchSpanProcessor.builder(otlp).build());
     }
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracing.build()).build();
     try {
-      LockN lockn = LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(ATTRIBUTION_KEYS).build();
+      LockN lockn = LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(ATTRIBUTION_KEYS).setCallPricing(costs)
+          .build();
       experiment.run(lockn, sdk);
     } finally {
       sdk.shutdown().join(30, TimeUnit.SECONDS);
@@ -320,9 +332,16 @@ public final class SupportDemo {
             .build();
     Admission earlier =
         budgets.admit(
-            new CallRequest(GenAiProvider.ANTHROPIC, "claude-sonnet-4-5", 100_000, 5_000,
-                Map.of(AttributionKeys.DEFAULT_TENANT_KEY, STARTER_TENANT), null, null, "0".repeat(32)));
-    earlier.complete(TokenUsage.fromAnthropic(100_000, 0, 0, 5_000));
+            CallRequest.builder(GenAiProvider.ANTHROPIC, "claude-sonnet-4-5")
+                .estimatedInputTokens(100_000)
+                .maxOutputTokens(5_000)
+                .attribution(Map.of(AttributionKeys.DEFAULT_TENANT_KEY, STARTER_TENANT))
+                .build());
+    earlier.complete(
+        EndedCall.builder(GenAiOperation.CHAT, GenAiProvider.ANTHROPIC, "claude-sonnet-4-5")
+            .usage(TokenUsage.fromAnthropic(100_000, 0, 0, 5_000))
+            .build(),
+        CallCost.notPriced());
     return budgets;
   }
 

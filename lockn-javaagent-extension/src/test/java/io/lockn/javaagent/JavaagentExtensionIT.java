@@ -106,7 +106,7 @@ class JavaagentExtensionIT {
 
   @Test
   void agentChatSpan_isPricedByTheExtension_withTheBundledCatalog() throws Exception {
-    Run run = runApp();
+    Run run = runApp("-Dlockn.pricing.span.cost-breakdown=true");
 
     assertThat(requests).singleElement().asString().startsWith("POST ").contains("\"gpt-4o-mini\"");
     JsonNode chat = chatSpan(run);
@@ -125,7 +125,28 @@ class JavaagentExtensionIT {
     assertThat(a.get("lockn.pricing.id").path("stringValue").asText()).startsWith("openai/gpt-4o-mini");
     assertThat(a.get("lockn.cost.total").path("doubleValue").asDouble()).isEqualTo(EXPECTED_NANOS / 1e9);
     assertThat(a.get("lockn.cost.cache_read").path("doubleValue").asDouble()).isEqualTo(CACHED_TOKENS * 75 / 1e9);
-    assertThat(run.stderr()).doesNotContain("LockN pricing: cannot load").doesNotContain("LockN failed");
+    assertThat(run.stderr()).doesNotContain("LockN pricing:").doesNotContain("LockN failed");
+    // Nothing in Baggage, nothing copied.
+    assertThat(a).doesNotContainKey("app.tenant_id");
+  }
+
+  @Test
+  void baggageTenant_reachesTheAgentsSpanAndTheCostMetric() throws Exception {
+    Run run = runApp(TenantChatApp.class, List.of("acme"), "-Dotel.metrics.exporter=logging-otlp",
+        "-Dlockn.pricing.metric.attribution-keys=app.tenant_id");
+
+    // The app put app.tenant_id in Baggage only; the agent's openai-java span carries it because the extension's
+    // cost pipeline copied it when the span started.
+    Map<String, JsonNode> a = attributes(chatSpan(run));
+    assertThat(a.get("app.tenant_id").path("stringValue").asText()).isEqualTo("acme");
+    assertThat(a.get("lockn.cost.total_nanos").path("intValue").asLong()).isEqualTo(EXPECTED_NANOS);
+    // And the cost metric, which the agent exports when it shuts down, counts it for the tenant: the parts (input
+    // 30,000, cache read 75,000, output 180,000 nano-USD) add up to the span's total.
+    List<JsonNode> points = costPoints(run);
+    assertThat(points).as("lockn.client.cost points; stderr:%n%s", run.stderr()).isNotEmpty();
+    assertThat(points).allSatisfy(p -> assertThat(attributes(p).get("app.tenant_id").path("stringValue").asText())
+        .isEqualTo("acme"));
+    assertThat(points.stream().mapToLong(p -> p.path("asInt").asLong()).sum()).isEqualTo(EXPECTED_NANOS);
   }
 
   @Test
@@ -135,13 +156,13 @@ class JavaagentExtensionIT {
     Run run = runApp("-Dlockn.pricing.catalog=" + bad);
 
     assertThat(run.stderr())
-        .contains("LockN pricing: cannot load lockn.pricing.catalog file " + bad + ": models must be an array")
+        .contains("LockN pricing: lockn.pricing.catalog[0]: cannot load " + bad + ": models must be an array")
         .contains("bundled catalog only");
     Map<String, JsonNode> a = attributes(chatSpan(run));
     assertThat(a.get("lockn.cost.total_nanos").path("intValue").asLong()).isEqualTo(EXPECTED_NANOS);
   }
 
-  private record Run(String stdout, String stderr, List<JsonNode> spans) {}
+  private record Run(String stdout, String stderr, List<JsonNode> spans, List<JsonNode> metrics) {}
 
   private static Path dir() throws IOException {
     return Files.createDirectories(Path.of(property("lockn.it.dir")));
@@ -156,12 +177,23 @@ class JavaagentExtensionIT {
   }
 
   private Run runApp(String... extraJvmArgs) throws Exception {
+    return runApp(OpenAiChatApp.class, List.of(), extraJvmArgs);
+  }
+
+  /**
+   * Runs an app under the agent. {@link TenantChatApp} also gets the OpenTelemetry API on its classpath (nothing of
+   * the SDK or LockN), as an application that sets Baggage has.
+   */
+  private Run runApp(Class<?> app, List<String> appArgs, String... extraJvmArgs) throws Exception {
     Path agent = Path.of(property("lockn.it.agent"));
     Path extension = Path.of(property("lockn.it.extension"));
     assertThat(agent).isRegularFile();
     assertThat(extension).isRegularFile();
     String classpath = property("lockn.it.testClasses") + java.io.File.pathSeparator
         + Files.readString(Path.of(property("lockn.it.appClasspath"))).trim();
+    if (app != OpenAiChatApp.class) {
+      classpath += java.io.File.pathSeparator + Files.readString(Path.of(property("lockn.it.apiClasspath"))).trim();
+    }
 
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -182,8 +214,9 @@ class JavaagentExtensionIT {
     command.addAll(List.of(extraJvmArgs));
     command.add("-cp");
     command.add(classpath);
-    command.add(OpenAiChatApp.class.getName());
+    command.add(app.getName());
     command.add("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+    command.addAll(appArgs);
 
     String name = "app-" + System.nanoTime();
     Path out = dir().resolve(name + ".out");
@@ -213,10 +246,12 @@ class JavaagentExtensionIT {
     assertThat(process.exitValue()).as("exit code; stderr:%n%s", stderr).isZero();
     assertThat(stdout).as("stdout; stderr:%n%s", stderr).contains(OpenAiChatApp.DONE + " gpt-4o-mini-2024-07-18");
     List<JsonNode> spans = new ArrayList<>();
+    List<JsonNode> metrics = new ArrayList<>();
     for (String line : (stdout + "\n" + stderr).split("\n")) {
       collectSpans(line, spans);
+      collectMetrics(line, metrics);
     }
-    return new Run(stdout, stderr, spans);
+    return new Run(stdout, stderr, spans, metrics);
   }
 
   private static JsonNode chatSpan(Run run) {
@@ -251,6 +286,44 @@ class JavaagentExtensionIT {
         ss.path("spans").forEach(spans::add);
       }
     }
+  }
+
+  /** Metrics from one line of OTLP JSON: a whole export request or one ResourceMetrics. */
+  private static void collectMetrics(String line, List<JsonNode> metrics) {
+    int start = line.indexOf('{');
+    if (start < 0 || !line.contains("\"scopeMetrics\"")) {
+      return;
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(line.substring(start));
+    } catch (IOException notJson) {
+      return;
+    }
+    List<JsonNode> resourceMetrics = new ArrayList<>();
+    if (root.has("resourceMetrics")) {
+      root.get("resourceMetrics").forEach(resourceMetrics::add);
+    } else {
+      resourceMetrics.add(root);
+    }
+    for (JsonNode rm : resourceMetrics) {
+      for (JsonNode sm : rm.path("scopeMetrics")) {
+        sm.path("metrics").forEach(metrics::add);
+      }
+    }
+  }
+
+  /** The data points of every {@code lockn.client.cost} export (a counter: each export holds the running total). */
+  private static List<JsonNode> costPoints(Run run) {
+    List<JsonNode> exports = run.metrics().stream()
+        .filter(m -> "lockn.client.cost".equals(m.path("name").asText()))
+        .toList();
+    // Cumulative temporality: the last export holds the totals.
+    List<JsonNode> points = new ArrayList<>();
+    if (!exports.isEmpty()) {
+      exports.get(exports.size() - 1).path("sum").path("dataPoints").forEach(points::add);
+    }
+    return points;
   }
 
   private static Map<String, JsonNode> attributes(JsonNode span) {

@@ -23,9 +23,20 @@ public final class OpenAiChatApp {
    * @param args the base URL, e.g. {@code http://127.0.0.1:1234/v1}
    */
   public static void main(String[] args) {
+    chat(args[0]);
+    // Shutdown hooks run on exit: the agent flushes its span processors there.
+    System.exit(0);
+  }
+
+  /**
+   * Makes the call and prints {@link #DONE} with the response model.
+   *
+   * @param baseUrl the base URL, e.g. {@code http://127.0.0.1:1234/v1}
+   */
+  static void chat(String baseUrl) {
     OpenAIClient client =
         OpenAIOkHttpClient.builder()
-            .baseUrl(args[0])
+            .baseUrl(baseUrl)
             .apiKey("sk-lockn-it-not-a-key")
             .maxRetries(0)
             .timeout(Duration.ofSeconds(20))
@@ -42,7 +53,5 @@ public final class OpenAiChatApp {
     } finally {
       client.close();
     }
-    // Shutdown hooks run on exit: the agent flushes its span processors there.
-    System.exit(0);
   }
 }

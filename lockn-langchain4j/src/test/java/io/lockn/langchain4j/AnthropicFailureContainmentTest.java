@@ -19,7 +19,7 @@ import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockN;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -205,7 +205,7 @@ class AnthropicFailureContainmentTest {
   private static OpenTelemetrySdk sdkWith(Broken broken) {
     return OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(CostSpanProcessor.builder(PriceCatalog.bundled()).build())
+            .addSpanProcessor(CostPipeline.builder(PriceCatalog.bundled()).build())
             .addSpanProcessor(SimpleSpanProcessor.create(broken))
             .addSpanProcessor(broken)
             .build())

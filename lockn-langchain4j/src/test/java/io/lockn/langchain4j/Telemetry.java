@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lockn.core.LockN;
 import io.lockn.core.LockNBuilder;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -42,15 +42,18 @@ final class Telemetry implements AutoCloseable {
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
   private final OpenTelemetrySdk sdk;
+  private final CostPipeline costs;
 
   private Telemetry() {
     SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(metrics).build();
+    // With the parts by token class on spans: the tests check each usage reader class by class.
+    this.costs = CostPipeline.builder(PriceCatalog.bundled()).setMeterProvider(meters).setSpanCostBreakdown(true)
+        .build();
     this.sdk =
         OpenTelemetrySdk.builder()
             .setTracerProvider(
                 SdkTracerProvider.builder()
-                    .addSpanProcessor(
-                        CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(meters).build())
+                    .addSpanProcessor(costs)
                     .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                     .build())
             .setMeterProvider(meters)
@@ -81,7 +84,7 @@ final class Telemetry implements AutoCloseable {
    * @return the LockN
    */
   LockN lockn() {
-    return LockN.create(sdk);
+    return LockN.builder().setOpenTelemetry(sdk).setCallPricing(costs).build();
   }
 
   /**
@@ -91,7 +94,7 @@ final class Telemetry implements AutoCloseable {
    * @return the LockN
    */
   LockN lockn(UnaryOperator<LockNBuilder> customize) {
-    return customize.apply(LockN.builder().setOpenTelemetry(sdk)).build();
+    return customize.apply(LockN.builder().setOpenTelemetry(sdk).setCallPricing(costs)).build();
   }
 
   /**

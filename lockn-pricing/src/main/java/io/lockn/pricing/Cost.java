@@ -1,5 +1,6 @@
 package io.lockn.pricing;
 
+import io.lockn.core.CallCost;
 import io.lockn.pricing.internal.Decimals;
 import java.math.BigDecimal;
 import java.util.Objects;
@@ -14,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An unpriced call (unknown model, or no price in force at its time) is {@link #UNPRICED}: {@link #isPriced()} is
  * {@code false} and every amount is 0, which must never be read as "free". Immutable.
+ *
+ * <p>It is the {@link CallCost} LockN hands to budgets and listeners for a call this module priced.
  */
-public final class Cost {
+public final class Cost implements CallCost {
 
   /** The cost of a call that could not be priced. */
   public static final Cost UNPRICED = new Cost(false, 0, 0, 0, 0, 0, 0, 0, CostSource.LOCAL, "");
@@ -130,8 +133,19 @@ public final class Cost {
   /**
    * Whether the call could be priced.
    *
+   * @return {@link CallCost.Status#UNPRICED} for {@link #UNPRICED}, else {@link CallCost.Status#PRICED}
+   */
+  @Override
+  public Status status() {
+    return priced ? Status.PRICED : Status.UNPRICED;
+  }
+
+  /**
+   * Whether the call could be priced.
+   *
    * @return {@code false} for {@link #UNPRICED}
    */
+  @Override
   public boolean isPriced() {
     return priced;
   }
@@ -186,6 +200,7 @@ public final class Cost {
    *
    * @return nano-USD
    */
+  @Override
   public long totalNanos() {
     return totalNanos;
   }
@@ -204,6 +219,7 @@ public final class Cost {
    *
    * @return USD with 9 decimal places
    */
+  @Override
   public BigDecimal totalUsd() {
     return Decimals.usd(totalNanos());
   }

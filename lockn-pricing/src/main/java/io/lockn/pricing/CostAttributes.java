@@ -9,7 +9,12 @@ import io.opentelemetry.api.common.AttributeKey;
  *
  * <p>How exact values reach backends: the USD amounts ({@code lockn.cost.total} and its parts) are doubles for
  * display and ad-hoc queries; {@code lockn.cost.total_nanos} carries the same total as an exact integer number of
- * nano-USD, which is what chargeback should sum.
+ * nano-USD, which is what chargeback should sum. Every amount is in USD. By default a priced span carries {@link
+ * #TOTAL}, {@link #TOTAL_NANOS} and {@link #PRICING_ID}, plus {@link #SOURCE} ({@code provider}) for a cost the
+ * provider reported and {@link #LIST_TOTAL_NANOS} when a discount applied: an absent source is {@code local}. With the
+ * cost pipeline's span cost breakdown on, it also carries the parts ({@link #INPUT}, {@link #OUTPUT}, {@link
+ * #CACHE_READ}, {@link #CACHE_WRITE}, {@link #REASONING}; a part that costs nothing is not written: an absent part is
+ * $0), {@link #CURRENCY} and {@link #SOURCE} in every case.
  */
 public final class CostAttributes {
 

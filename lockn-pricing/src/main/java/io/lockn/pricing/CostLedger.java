@@ -15,11 +15,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * In-process cost totals by tenant, cost center, agent, workflow and model over a time window, fed by {@link
- * io.lockn.pricing.sdk.CostSpanProcessor}; the basis of reports and budgets.
+ * io.lockn.pricing.sdk.CostPipeline}; the basis of reports and budgets.
  *
  * <pre>{@code
  * CostLedger ledger = CostLedger.create();
- * // ... CostSpanProcessor.builder(catalog).setLedger(ledger, AttributionKeys.defaults()) ...
+ * // ... CostPipeline.builder(catalog).setLedger(ledger, AttributionKeys.defaults()) ...
  * Map<String, BigDecimal> perTenant = ledger.totals(CostLedger.Dimension.TENANT, from, to);
  * }</pre>
  *

@@ -1,6 +1,8 @@
 package io.lockn.pricing;
 
+import io.lockn.core.CallCost;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.spi.EndedCall;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.internal.Decimals;
 import java.io.IOException;
@@ -218,6 +220,71 @@ public final class PriceCatalog {
       UsageLogger.failed("pricing " + match.entry().id(), e);
       return Cost.UNPRICED;
     }
+  }
+
+  /**
+   * The cost of one ended model call, by LockN's one rule set for pricing a call ({@link #priceCall}): what {@code
+   * CostPipeline} charges LockN's own calls, and what a budget charges when no pricing is configured.
+   *
+   * @param call the call
+   * @return the cost; {@link CallCost#notPriced()} when the call recorded no usage and no reported cost
+   */
+  public CallCost price(EndedCall call) {
+    Cost cost = priceCall(call.provider(), call.responseModel(), call.admittedModel(),
+        call.hasUsage() ? call.usage() : null, call.serviceTier(), call.reportedCostNanos(),
+        Math.floorDiv(call.startEpochNanos(), 1_000_000L));
+    return cost != null ? cost : CallCost.notPriced();
+  }
+
+  /**
+   * The cost of one model call by LockN's one rule set, the same for LockN's own calls, for other instrumentations'
+   * spans and for {@code lockn audit}:
+   *
+   * <ol>
+   *   <li>a cost the provider reported with the response wins over the catalog;
+   *   <li>else the model that answered ({@code gen_ai.response.model}), when the catalog knows it;
+   *   <li>else the model the call was sent with: the request model, or the cheaper model a budget throttled the call
+   *       to ({@code lockn.budget.admitted_model});
+   * </ol>
+   *
+   * <p>at the prices in force when the call started, for its service tier, with the model's long-context tier chosen
+   * by the input tokens and a regional or cross-region inference profile's multiplier taken from the model id.
+   *
+   * @param provider {@code gen_ai.provider.name}
+   * @param responseModel the model that answered, or {@code null}
+   * @param sentModel the model the call was sent with, or {@code null}
+   * @param usage the usage, or {@code null} when the call recorded none
+   * @param serviceTier the service tier, or {@code null}
+   * @param reportedCostNanos a cost the provider reported, in nano-USD, or -1
+   * @param epochMillis when the call started
+   * @return the cost ({@link Cost#UNPRICED} when no price is known); {@code null} when there is nothing to price (no
+   *     usage and no reported cost)
+   */
+  public @Nullable Cost priceCall(
+      String provider,
+      @Nullable String responseModel,
+      @Nullable String sentModel,
+      @Nullable TokenUsage usage,
+      @Nullable String serviceTier,
+      long reportedCostNanos,
+      long epochMillis) {
+    if (reportedCostNanos >= 0) {
+      return Cost.providerReported(BigDecimal.valueOf(reportedCostNanos, 9), provider + "/reported");
+    }
+    if (usage == null) {
+      return null;
+    }
+    String sent = sentModel == null || sentModel.isEmpty() ? null : sentModel;
+    String model = responseModel != null && !responseModel.isEmpty() ? responseModel : sent;
+    if (model == null) {
+      return Cost.UNPRICED;
+    }
+    Cost cost = cost(provider, model, usage, epochMillis, serviceTier);
+    if (!cost.isPriced() && sent != null && !sent.equals(model)) {
+      // A response model the catalog does not know (a new snapshot, a deployment name) is priced as the model sent.
+      cost = cost(provider, sent, usage, epochMillis, serviceTier);
+    }
+    return cost;
   }
 
   /**

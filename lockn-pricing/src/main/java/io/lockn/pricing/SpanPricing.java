@@ -4,26 +4,19 @@ import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockNAttributes;
 import io.lockn.core.TokenUsage;
 import io.opentelemetry.api.common.AttributeKey;
-import java.math.BigDecimal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Prices a GenAI span from its attributes: the rules shared by the in-process cost processor and the offline audit.
+ * Prices a GenAI span from its attributes, by {@link PriceCatalog#priceCall}'s one rule set: the reading of span
+ * attributes shared by the in-process cost pipeline (for other instrumentations' spans) and the offline audit.
  *
- * <p>The provider is {@code gen_ai.provider.name}, else the deprecated {@code gen_ai.system}; the model is {@code
- * gen_ai.response.model}, else {@code gen_ai.request.model}, and the request model when the catalog does not know the
- * response model; the service tier is {@code openai.response.service_tier}, else {@code openai.request.service_tier};
- * a provider-reported cost ({@code lockn.cost.reported_nanos}) wins over the catalog.
+ * <p>The provider is {@code gen_ai.provider.name}, else the deprecated {@code gen_ai.system}; the model that answered
+ * is {@code gen_ai.response.model}; the model the call was sent with is {@code lockn.budget.admitted_model}, else
+ * {@code gen_ai.request.model}; the service tier is {@code openai.response.service_tier}, else {@code
+ * openai.request.service_tier}, else {@code lockn.service_tier}; a provider-reported cost is {@code
+ * lockn.cost.reported_nanos}.
  */
 public final class SpanPricing {
-
-  /** {@code openai.response.service_tier}. */
-  public static final AttributeKey<String> RESPONSE_SERVICE_TIER =
-      AttributeKey.stringKey("openai.response.service_tier");
-
-  /** {@code openai.request.service_tier}. */
-  public static final AttributeKey<String> REQUEST_SERVICE_TIER =
-      AttributeKey.stringKey("openai.request.service_tier");
 
   /** Read access to one span's attributes. */
   public interface SpanAttributes extends UsageAttributes.Counts {
@@ -91,37 +84,36 @@ public final class SpanPricing {
   }
 
   /**
+   * The service tier a span reports.
+   *
+   * @param span the span
+   * @return {@code openai.response.service_tier}, else {@code openai.request.service_tier}, else {@code
+   *     lockn.service_tier}; {@code null} when none is set
+   */
+  public static @Nullable String serviceTier(SpanAttributes span) {
+    String tier = span.string(GenAiAttributes.OPENAI_RESPONSE_SERVICE_TIER);
+    if (tier == null) {
+      tier = span.string(GenAiAttributes.OPENAI_REQUEST_SERVICE_TIER);
+    }
+    return tier != null ? tier : span.string(LockNAttributes.SERVICE_TIER);
+  }
+
+  /**
    * Prices a span.
    *
    * @param catalog the prices
    * @param span the span's attributes
    * @param startEpochMillis when the span started
-   * @return the cost; {@code null} when the span reports no usage (nothing to price); {@link Cost#UNPRICED} when it
-   *     does but no price is known
+   * @return the cost; {@code null} when the span reports no usage and no reported cost (nothing to price); {@link
+   *     Cost#UNPRICED} when it does but no price is known
    */
   public static @Nullable Cost price(PriceCatalog catalog, SpanAttributes span, long startEpochMillis) {
-    String provider = provider(span);
-    long reported = span.count(LockNAttributes.COST_REPORTED_NANOS);
-    if (reported >= 0) {
-      return Cost.providerReported(BigDecimal.valueOf(reported, 9), provider + "/reported");
+    String sent = span.string(LockNAttributes.BUDGET_ADMITTED_MODEL);
+    if (sent == null) {
+      sent = span.string(GenAiAttributes.GEN_AI_REQUEST_MODEL);
     }
-    TokenUsage usage = UsageAttributes.read(span);
-    if (usage == null) {
-      return null;
-    }
-    String requestModel = span.string(GenAiAttributes.GEN_AI_REQUEST_MODEL);
-    String responseModel = span.string(GenAiAttributes.GEN_AI_RESPONSE_MODEL);
-    String model = responseModel != null ? responseModel : requestModel;
-    String tier = span.string(RESPONSE_SERVICE_TIER);
-    if (tier == null) {
-      tier = span.string(REQUEST_SERVICE_TIER);
-    }
-    Cost cost = model == null ? Cost.UNPRICED : catalog.cost(provider, model, usage, startEpochMillis, tier);
-    if (!cost.isPriced() && requestModel != null && !requestModel.equals(model)) {
-      // A response model the catalog does not know (a new snapshot, a deployment name) may still be priced by the
-      // request model.
-      cost = catalog.cost(provider, requestModel, usage, startEpochMillis, tier);
-    }
-    return cost;
+    return catalog.priceCall(provider(span), span.string(GenAiAttributes.GEN_AI_RESPONSE_MODEL), sent,
+        UsageAttributes.read(span), serviceTier(span), span.count(LockNAttributes.COST_REPORTED_NANOS),
+        startEpochMillis);
   }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.TokenUsage;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Span;
@@ -80,11 +80,11 @@ class PricingNeverThrowTest {
     meters = SdkMeterProvider.builder().registerMetricReader(metrics).build();
     ledger = CostLedger.create();
     tracerProvider = tracerProvider(
-        CostSpanProcessor.builder(PriceCatalog.bundled())
+        CostPipeline.builder(PriceCatalog.bundled())
+            .setSpanCostBreakdown(true)
             .setMeterProvider(meters)
             .addMetricAttributionKey("app.tenant_id")
-            .setLedger(ledger, AttributionKeys.defaults())
-            .setClock(Clock.fixed(NOW, ZoneOffset.UTC))
+            .setLedger(ledger)
             .build());
     tracer = tracerProvider.get("io.example.hostile-instrumentation");
   }
@@ -96,15 +96,16 @@ class PricingNeverThrowTest {
   }
 
   /** Replaces the tracer provider with one using {@code processor}, exporting to a fresh in-memory exporter. */
-  private Tracer replaceProcessor(CostSpanProcessor processor) {
+  private Tracer replaceProcessor(CostPipeline processor) {
     tracerProvider.close(); // also shuts the old exporter down
     spans = InMemorySpanExporter.create();
     tracerProvider = tracerProvider(processor);
     return tracerProvider.get("broken-metrics");
   }
 
-  private SdkTracerProvider tracerProvider(CostSpanProcessor processor) {
+  private SdkTracerProvider tracerProvider(CostPipeline processor) {
     return SdkTracerProvider.builder()
+        .setClock(io.opentelemetry.sdk.testing.time.TestClock.create(NOW))
         .addSpanProcessor(processor)
         .addSpanProcessor(SimpleSpanProcessor.create(spans))
         .build();
@@ -310,8 +311,9 @@ class PricingNeverThrowTest {
         .setAttribute("lockn.usage.cache_write_1h.input_tokens", 9_000L)
         .setAttribute("gen_ai.usage.output_tokens", 10L));
     // The 1,000 inclusive input tokens are all cache reads (x $0.30 per 1M); 10 output x $15.
-    assertThat(anthropic.getAttributes().get(CostAttributes.INPUT)).isEqualTo(0.0);
-    assertThat(anthropic.getAttributes().get(CostAttributes.CACHE_WRITE)).isEqualTo(0.0);
+    // Parts that cost nothing are not written.
+    assertThat(anthropic.getAttributes().get(CostAttributes.INPUT)).isNull();
+    assertThat(anthropic.getAttributes().get(CostAttributes.CACHE_WRITE)).isNull();
     assertThat(anthropic.getAttributes().get(CostAttributes.CACHE_READ)).isEqualTo(0.0003);
     assertThat(totalNanos(anthropic)).isEqualTo(450_000L);
 
@@ -465,14 +467,13 @@ class PricingNeverThrowTest {
     // Sanity: the proxy really throws.
     assertThatCode(() -> broken.meterBuilder("x").build().counterBuilder("c").build().add(1))
         .isInstanceOf(IllegalStateException.class);
-    Tracer t = replaceProcessor(CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(broken)
-        .setClock(Clock.fixed(NOW, ZoneOffset.UTC)).build());
+    Tracer t = replaceProcessor(CostPipeline.builder(PriceCatalog.bundled()).setMeterProvider(broken).build());
     for (int i = 0; i < 3; i++) {
       SpanData priced = chat(t, s -> s.setAttribute("gen_ai.provider.name", "openai")
           .setAttribute("gen_ai.request.model", "gpt-4o")
           .setAttribute("gen_ai.usage.input_tokens", 1_000L).setAttribute("gen_ai.usage.output_tokens", 1_000L));
       assertThat(totalNanos(priced)).isEqualTo(12_500_000L);
-      assertThat(priced.getAttributes().get(CostAttributes.CURRENCY)).isEqualTo("USD");
+      assertThat(priced.getAttributes().get(CostAttributes.PRICING_ID)).isEqualTo("openai/gpt-4o@2024-10-02");
       SpanData unknown = chat(t, s -> s.setAttribute("gen_ai.provider.name", "openai")
           .setAttribute("gen_ai.request.model", "no-such-model").setAttribute("gen_ai.usage.input_tokens", 1L));
       assertThat(unpriced(unknown)).isTrue();
@@ -481,10 +482,9 @@ class PricingNeverThrowTest {
 
   @Test
   void throwingInstruments_doNotCostTheLedgerOrTheRollup() {
-    Tracer t = replaceProcessor(CostSpanProcessor.builder(PriceCatalog.bundled())
+    Tracer t = replaceProcessor(CostPipeline.builder(PriceCatalog.bundled())
         .setMeterProvider(throwing(MeterProvider.class, true))
-        .setLedger(ledger, AttributionKeys.defaults())
-        .setClock(Clock.fixed(NOW, ZoneOffset.UTC)).build());
+        .setLedger(ledger).build());
     Span agent = t.spanBuilder("agent").setAttribute("gen_ai.operation.name", "invoke_agent").startSpan();
     try (Scope ignored = agent.makeCurrent()) {
       chat(t, s -> s.setAttribute("gen_ai.provider.name", "openai").setAttribute("gen_ai.request.model", "gpt-4o")

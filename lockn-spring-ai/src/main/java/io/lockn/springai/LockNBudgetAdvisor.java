@@ -2,12 +2,14 @@ package io.lockn.springai;
 
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.BudgetExceededException;
+import io.lockn.core.CallCost;
+import io.lockn.core.GenAiOperation;
 import io.lockn.core.GenAiMessage;
 import io.lockn.core.TokenUsage;
-import io.lockn.core.internal.BaggageAttribution;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
+import io.lockn.core.spi.EndedCall;
 import io.lockn.core.spi.TokenCounter;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.springai.internal.ReactorScopes;
@@ -54,7 +56,7 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
   public static final String ADMITTED_MODEL = "lockn.budget.admitted_model";
 
   private final CallAdmission admission;
-  private final BaggageAttribution attribution;
+  private final AttributionKeys keys;
   private final @Nullable TokenCounter tokenCounter;
   private final @Nullable String provider;
   private final @Nullable String defaultModel;
@@ -63,7 +65,7 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
   private LockNBudgetAdvisor(Builder b) {
     this.admission = b.admission;
     // The same allowlist and sanitising as LockN's own admission, so both scope a budget by the same value.
-    this.attribution = new BaggageAttribution(b.keys);
+    this.keys = b.keys;
     this.tokenCounter = b.tokenCounter;
     this.provider = b.provider;
     this.defaultModel = b.defaultModel;
@@ -103,7 +105,7 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
       release(admitted.admission);
       throw e;
     }
-    complete(admitted.admission, response.chatResponse());
+    complete(admitted, response.chatResponse());
     return response;
   }
 
@@ -149,16 +151,26 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
         .doFinally(signal -> {
           if (settled.compareAndSet(false, true)) {
             // Completed, or cancelled after some chunks: settle with the usage seen so far.
-            complete(admitted.admission, last.get());
+            complete(admitted, last.get());
           }
         });
   }
 
-  /** The admission and the request to send; {@code null} when LockN failed (the call goes on unadmitted). */
-  private record Admitted(Admission admission, ChatClientRequest request) {}
+  /**
+   * The admission, the request to send and what the call was admitted as; {@code null} when LockN failed (the call
+   * goes on unadmitted).
+   */
+  private record Admitted(
+      Admission admission,
+      ChatClientRequest request,
+      String provider,
+      String requestModel,
+      String admittedModel,
+      Map<String, String> attribution) {}
 
   private @Nullable Admitted admit(ChatClientRequest request) {
     Admission granted;
+    CallRequest callRequest;
     ChatOptions options = request.prompt().getOptions();
     String model;
     try {
@@ -170,8 +182,12 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
       }
       String providerName = provider != null ? provider : providerOf(options);
       long maxTokens = options != null && options.getMaxTokens() != null ? options.getMaxTokens() : -1;
-      CallRequest callRequest = new CallRequest(providerName, model, estimate(providerName, model, request),
-          maxTokens, attribution(), null, null, Span.current().getSpanContext().getTraceId());
+      callRequest = CallRequest.builder(providerName, model)
+          .estimatedInputTokens(estimate(providerName, model, request))
+          .maxOutputTokens(maxTokens)
+          .attribution(keys.toMap(Baggage.current()))
+          .traceId(Span.current().getSpanContext().getTraceId())
+          .build();
       granted = admission.admit(callRequest);
       if (granted == null) {
         return null;
@@ -192,10 +208,11 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
             : ChatOptions.builder().model(admittedModel).build();
         out.prompt(request.prompt().mutate().chatOptions(swapped).build());
       }
-      return new Admitted(granted, out.build());
+      return new Admitted(granted, out.build(), callRequest.provider(), model, admittedModel,
+          callRequest.attribution());
     } catch (Throwable t) {
       UsageLogger.failed("applying the admitted model", t);
-      return new Admitted(granted, request);
+      return new Admitted(granted, request, callRequest.provider(), model, model, callRequest.attribution());
     }
   }
 
@@ -211,10 +228,6 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
       UsageLogger.failed("counting the prompt's tokens", t);
       return 0;
     }
-  }
-
-  private Map<String, String> attribution() {
-    return attribution.toMap(Baggage.current());
   }
 
 
@@ -251,7 +264,11 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
     return "spring_ai";
   }
 
-  private static void complete(Admission admission, @Nullable ChatResponse response) {
+  /**
+   * Settles with what the response reports. The call is not priced here ({@link CallCost#notPriced()}): the budget
+   * prices it by LockN's rules, and the span's cost comes from the cost pipeline.
+   */
+  private static void complete(Admitted admitted, @Nullable ChatResponse response) {
     try {
       TokenUsage usage = null;
       String model = null;
@@ -259,7 +276,13 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
         usage = SpringAiUsages.from(response.getMetadata().getUsage());
         model = response.getMetadata().getModel();
       }
-      admission.complete(usage != null ? usage : TokenUsage.EMPTY, model == null || model.isEmpty() ? null : model);
+      EndedCall call = EndedCall.builder(GenAiOperation.CHAT, admitted.provider(), admitted.requestModel())
+          .admittedModel(admitted.admittedModel())
+          .responseModel(model)
+          .usage(usage != null ? usage : TokenUsage.EMPTY)
+          .attribution(admitted.attribution())
+          .build();
+      admitted.admission().complete(call, CallCost.notPriced());
     } catch (Throwable t) {
       UsageLogger.failed("settling a budget admission", t);
     }

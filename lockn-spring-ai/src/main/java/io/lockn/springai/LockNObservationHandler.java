@@ -10,7 +10,6 @@ import io.lockn.core.LockNScope;
 import io.lockn.core.ModelIds;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.ToolScope;
-import io.lockn.core.internal.BaggageAttribution;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.springai.internal.SpringAiNames;
 import io.lockn.springai.internal.SpringAiUsages;
@@ -68,7 +67,7 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
   private static final Class<OwnSpan> OWN_SPAN = OwnSpan.class;
 
   private final LockN lockn;
-  private final BaggageAttribution attribution;
+  private final AttributionKeys keys;
 
   /**
    * Creates the handler with LockN's default attribution keys.
@@ -88,7 +87,7 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
    */
   public LockNObservationHandler(LockN lockn, AttributionKeys keys) {
     this.lockn = Objects.requireNonNull(lockn, "lockn");
-    this.attribution = new BaggageAttribution(Objects.requireNonNull(keys, "keys"));
+    this.keys = Objects.requireNonNull(keys, "keys");
   }
 
   @Override
@@ -148,7 +147,7 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
 
   /** The caller's Baggage attribution (allowlisted, sanitised as on LockN's own spans), onto a bridged span. */
   private void attribute(Span span) {
-    attribution.copy(Baggage.current(), span);
+    keys.copy(Baggage.current(), span);
   }
 
 

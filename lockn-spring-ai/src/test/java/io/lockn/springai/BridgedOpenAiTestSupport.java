@@ -11,7 +11,7 @@ import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -37,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The Boot application shared by the bridged (Micrometer Tracing on OpenTelemetry) tests: Spring AI's real OpenAI
  * client against one loopback {@link OpenAiStub}, LockN's handler and advisors added by hand, every span priced by
- * {@code CostSpanProcessor} and captured in memory, and a per-tenant daily budget of $0.01 that blocks at 100%.
+ * {@code CostPipeline} and captured in memory, and a per-tenant daily budget of $0.01 that blocks at 100%.
  * The subclasses share one application context.
  */
 @SpringBootTest(classes = BridgedOpenAiTestSupport.App.class)
@@ -64,7 +64,7 @@ abstract class BridgedOpenAiTestSupport {
     @Bean
     SpanProcessor lockNAndCapture() {
       // Cost first (it completes the span in onEnding), then attribution, then the capture.
-      return SpanProcessor.composite(CostSpanProcessor.builder(CATALOG).build(),
+      return SpanProcessor.composite(CostPipeline.builder(CATALOG).build(),
           AttributionSpanProcessor.create(AttributionKeys.defaults()), SimpleSpanProcessor.create(SPANS));
     }
 
@@ -157,9 +157,13 @@ abstract class BridgedOpenAiTestSupport {
 
   /** Charges a tenant for {@code inputTokens} gpt-4o input tokens ($2.50 per million), outside any ChatClient. */
   void spend(String tenant, long inputTokens) {
-    budgets.admit(new CallRequest("openai", "gpt-4o", 0, 0, Map.of("app.tenant_id", tenant), null, null,
-            "0af7651916cd43dd8448eb211c80319c"))
-        .complete(TokenUsage.of(inputTokens, 0));
+    budgets.admit(CallRequest.builder("openai", "gpt-4o")
+        .maxOutputTokens(0)
+        .attribution(Map.of("app.tenant_id", tenant))
+        .traceId("0af7651916cd43dd8448eb211c80319c")
+        .build())
+        .complete(io.lockn.core.spi.EndedCall.builder(io.lockn.core.GenAiOperation.CHAT, "openai", "gpt-4o")
+            .usage(TokenUsage.of(inputTokens, 0)).build(), io.lockn.core.CallCost.notPriced());
   }
 
   long spent(String tenant) {

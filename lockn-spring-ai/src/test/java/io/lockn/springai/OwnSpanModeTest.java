@@ -17,7 +17,7 @@ import io.lockn.core.LockN;
 import io.lockn.core.LockNAttributes;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -53,7 +53,7 @@ import org.springframework.ai.support.ToolCallbacks;
 /**
  * No tracing bridge: an {@code ObservationRegistry} with only {@link LockNObservationHandler}, so Spring AI's
  * observations have no span of their own and LockN records its own {@code chat}, {@code embeddings} and {@code
- * execute_tool} spans on an OpenTelemetry SDK priced by {@code CostSpanProcessor}. The models are built by hand
+ * execute_tool} spans on an OpenTelemetry SDK priced by {@code CostPipeline}. The models are built by hand
  * (no Boot) and talk to a loopback stub.
  */
 class OwnSpanModeTest {
@@ -71,7 +71,7 @@ class OwnSpanModeTest {
   static void start() {
     otel = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(CostSpanProcessor.builder(PriceCatalog.bundled()).build())
+            .addSpanProcessor(CostPipeline.builder(PriceCatalog.bundled()).build())
             .addSpanProcessor(SimpleSpanProcessor.create(SPANS))
             .build())
         .build();

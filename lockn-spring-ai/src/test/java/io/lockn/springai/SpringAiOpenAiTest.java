@@ -15,7 +15,7 @@ import io.lockn.core.TokenUsage;
 import io.lockn.core.sdk.AttributionSpanProcessor;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -68,7 +68,7 @@ class SpringAiOpenAiTest {
     @Bean
     @Order(0)
     SpanProcessor testCost() {
-      return CostSpanProcessor.builder(CATALOG).build();
+      return CostPipeline.builder(CATALOG).build();
     }
 
     @Bean
@@ -165,9 +165,13 @@ class SpringAiOpenAiTest {
 
   @Test
   void exhaustedBudget_blocksBeforeTheModelIsCalled() {
-    budgets.admit(new io.lockn.core.spi.CallRequest("openai", "gpt-4o", 0, 0,
-        java.util.Map.of("app.tenant_id", "acme-broke"), null, null, "0af7651916cd43dd8448eb211c80319c"))
-        .complete(TokenUsage.of(4000, 0));
+    budgets.admit(io.lockn.core.spi.CallRequest.builder("openai", "gpt-4o")
+        .maxOutputTokens(0)
+        .attribution(java.util.Map.of("app.tenant_id", "acme-broke"))
+        .traceId("0af7651916cd43dd8448eb211c80319c")
+        .build())
+        .complete(io.lockn.core.spi.EndedCall.builder(io.lockn.core.GenAiOperation.CHAT, "openai", "gpt-4o")
+            .usage(TokenUsage.of(4000, 0)).build(), io.lockn.core.CallCost.notPriced());
     assertThat(budgets.status("tenant-daily", "app.tenant_id=acme-broke").spent()).isEqualTo(10_000_000L);
 
     // The reservation estimate: 100 output tokens at most.
@@ -181,9 +185,13 @@ class SpringAiOpenAiTest {
 
   @Test
   void throttledBudget_sendsTheDowngradedModel() {
-    budgets.admit(new io.lockn.core.spi.CallRequest("openai", "gpt-4o", 0, 0,
-        java.util.Map.of("app.tenant_id", "acme-tight"), null, null, "0af7651916cd43dd8448eb211c80319c"))
-        .complete(TokenUsage.of(2400, 0));
+    budgets.admit(io.lockn.core.spi.CallRequest.builder("openai", "gpt-4o")
+        .maxOutputTokens(0)
+        .attribution(java.util.Map.of("app.tenant_id", "acme-tight"))
+        .traceId("0af7651916cd43dd8448eb211c80319c")
+        .build())
+        .complete(io.lockn.core.spi.EndedCall.builder(io.lockn.core.GenAiOperation.CHAT, "openai", "gpt-4o")
+            .usage(TokenUsage.of(2400, 0)).build(), io.lockn.core.CallCost.notPriced());
     STUB.json(OpenAiStub.completion("gpt-4o-mini-2024-07-18", "ok", 10, 0, 2, 0));
 
     chatClientBuilder.build().prompt("Hi").advisors(a -> a.param("app.tenant_id", "acme-tight")).call().content();

@@ -2,7 +2,7 @@ package io.lockn.springai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
@@ -55,6 +55,7 @@ class SpringAiOtelStarterTest extends OtelStarterTestSupport {
     assertThat(context.getBean("lockNAutoConfigurationCustomizerProvider"))
         .isInstanceOf(AutoConfigurationCustomizerProvider.class);
     // lockn-pricing's SPI is on the classpath and was loaded by the starter too, but added no second processor.
-    assertThat(instances(sdk.getSdkTracerProvider().toString(), CostSpanProcessor.class)).hasSize(1);
+    assertThat(SdkSpanProcessors.instances(sdk.getSdkTracerProvider(), CostPipeline.class))
+        .containsExactly(context.getBean(CostPipeline.class));
   }
 }

@@ -260,9 +260,13 @@ class SpringAiStreamingTest extends BridgedOpenAiTestSupport {
         .addDowngrade("gpt-4o", "gpt-4o-mini")
         .build();
     // $0.006 of $0.01 spent: past the 50% throttle threshold, well under the block.
-    throttling.admit(new CallRequest("openai", "gpt-4o", 0, 0, Map.of("app.tenant_id", tenant), null, null,
-            "0af7651916cd43dd8448eb211c80319c"))
-        .complete(TokenUsage.of(2400, 0));
+    throttling.admit(CallRequest.builder("openai", "gpt-4o")
+        .maxOutputTokens(0)
+        .attribution(Map.of("app.tenant_id", tenant))
+        .traceId("0af7651916cd43dd8448eb211c80319c")
+        .build())
+        .complete(io.lockn.core.spi.EndedCall.builder(io.lockn.core.GenAiOperation.CHAT, "openai", "gpt-4o")
+            .usage(TokenUsage.of(2400, 0)).build(), io.lockn.core.CallCost.notPriced());
     long before = nanos(2400, "2.50");
     assertThat(throttling.status("tenant-throttle", "app.tenant_id=" + tenant).spent()).isEqualTo(before)
         .isEqualTo(6_000_000L);

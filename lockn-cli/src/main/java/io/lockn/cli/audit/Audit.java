@@ -31,12 +31,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The audit engine: takes spans as they are read, assembles them into traces, and when a trace is complete prices
- * its model calls, recovers their attribution and agent, and looks for waste.
+ * its model calls, recovers their attribution and agent, and looks for waste. {@code lockn audit} feeds it the spans
+ * of an export file; in-process, {@link AuditSpanExporter} feeds it an application's spans as they are exported:
  *
  * <pre>{@code
  * Audit audit = Audit.builder(PriceCatalog.bundled()).setGroupBy(List.of("app.feature")).build();
- * reader.read(file, audit::accept);          // or audit.accept(spans) from anywhere, in-process
- * AuditReport report = audit.finish();
+ * tracerProvider.addSpanProcessor(BatchSpanProcessor.builder(AuditSpanExporter.create(audit)).build());
+ * ...
+ * AuditReport report = audit.finish();       // after the tracer provider is flushed
  * }</pre>
  *
  * <p><b>Attribution.</b> A span's tenant, cost center, workflow and {@code --group-by} values are its own attributes,
@@ -53,15 +55,15 @@ import org.jspecify.annotations.Nullable;
  * lockn.cost.reported_nanos}) is kept unless repricing is asked for. A model call that reports no usage costs
  * nothing if its model is known (a rejected request is not billed), and is unpriced otherwise.
  *
- * <p><b>Memory.</b> A trace is held until its root span has been read and {@value #SETTLE_BATCHES} more batches have
- * passed without a span of it (exports write a trace's spans close together, root last); at most {@code
- * maxOpenTraces} are held, the oldest analysed first when more arrive. Memory is therefore bounded by the traces
- * still open, whatever the input's size. Not thread-safe.
+ * <p><b>Memory.</b> A trace is held until its root span has been read and 8 more batches (lines of an export, or
+ * exports of the {@link AuditSpanExporter}) have passed without a span of it (exports write a trace's spans close
+ * together, root last); at most {@link Builder#setMaxOpenTraces maxOpenTraces} are held, the oldest analysed first
+ * when more arrive. Memory is therefore bounded by the traces still open, whatever the input's size. Not thread-safe.
  */
 public final class Audit {
 
   /** Batches (lines) a trace waits after its last span, once its root is read, before it is analysed. */
-  public static final int SETTLE_BATCHES = 8;
+  static final int SETTLE_BATCHES = 8;
 
   private static final String INVOKE_AGENT = "invoke_agent";
 
@@ -112,12 +114,8 @@ public final class Audit {
     return new Builder(catalog);
   }
 
-  /**
-   * Takes one batch of spans (one line of an export, or any group); traces that are complete are analysed.
-   *
-   * @param spans the spans
-   */
-  public void accept(List<AuditSpan> spans) {
+  /** Takes one batch of spans (one line of an export, or one export); traces that are complete are analysed. */
+  void accept(List<AuditSpan> spans) {
     if (finished) {
       throw new IllegalStateException("the audit is finished");
     }
@@ -151,12 +149,8 @@ public final class Audit {
     }
   }
 
-  /**
-   * How many traces are held, waiting to be complete.
-   *
-   * @return the count
-   */
-  public int openTraces() {
+  /** How many traces are held, waiting to be complete. */
+  int openTraces() {
     return open.size();
   }
 
@@ -306,8 +300,17 @@ public final class Audit {
     AuditSpanView attributes = new AuditSpanView(s, byId, reprice);
     TokenUsage usage = UsageAttributes.read(attributes);
     Cost cost = reprice ? null : recordedCost(s);
+    long startMillis = s.startEpochNanos() / 1_000_000L;
+    if (cost != null && withoutParts(cost)) {
+      // A span recorded with its total only (LockN writes the parts by token class only when asked to): the parts
+      // come from the catalog when it gives the very same totals, else the span stays one line.
+      Cost again = SpanPricing.price(catalog, attributes, startMillis);
+      if (again != null && again.isPriced() && again.totalNanos() == cost.totalNanos()
+          && again.listTotalNanos() == cost.listTotalNanos()) {
+        cost = again;
+      }
+    }
     if (cost == null) {
-      long startMillis = s.startEpochNanos() / 1_000_000L;
       cost = SpanPricing.price(catalog, attributes, startMillis);
       if (cost == null) {
         // No usage reported (typically a rejected request): free if the model is known, else unpriced.
@@ -339,6 +342,12 @@ public final class Audit {
         inherited(s, keys.workflowIdKey(), byId),
         RoiSpans.agent(attributes),
         groups);
+  }
+
+  /** A recorded local cost with a total but no parts by token class. */
+  private static boolean withoutParts(Cost cost) {
+    return cost.source() == CostSource.LOCAL && cost.totalNanos() > 0 && (cost.inputNanos() | cost.outputNanos()
+        | cost.cacheReadNanos() | cost.cacheWriteNanos() | cost.reasoningNanos()) == 0;
   }
 
   /** The cost an instrumentation already put on the span, if any. */
@@ -496,13 +505,8 @@ public final class Audit {
       return this;
     }
 
-    /**
-     * Receives every model-call span as it is priced, for streaming writers.
-     *
-     * @param onSpan the consumer
-     * @return this builder
-     */
-    public Builder setSpanConsumer(Consumer<PricedSpan> onSpan) {
+    /** Receives every model-call span as it is priced, for the report writers that stream. */
+    Builder setSpanConsumer(Consumer<PricedSpan> onSpan) {
       this.onSpan = Objects.requireNonNull(onSpan, "onSpan");
       return this;
     }

@@ -24,7 +24,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lockn audit}: prices and attributes an OTLP JSON trace export offline, and writes the reports. */
+/**
+ * {@code lockn audit}: prices and attributes an OTLP JSON trace export offline, and writes the reports.
+ *
+ * <p>Public only because {@link io.lockn.cli.LocknCommand}, in another package, names it as a subcommand: run it as
+ * {@code LocknCommand.run("audit", ...)}. Its constructor is package-private; picocli creates it reflectively.
+ */
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
@@ -91,6 +96,8 @@ public final class AuditCommand implements Callable<Integer> {
   private double margin;
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  AuditCommand() {}
 
   @Override
   public Integer call() throws IOException {

@@ -6,7 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One span as the audit sees it: identity, timing, status, and its attributes and its resource's attributes as plain
- * values ({@code String}, {@code Long}, {@code Double}, {@code Boolean}, or a {@code List} of those).
+ * values ({@code String}, {@code Long}, {@code Double}, {@code Boolean}, or a {@code List} of those). Internal: read
+ * from an export by {@link OtlpJsonReader} or converted from the SDK's spans by {@link AuditSpanExporter}, so that it
+ * can grow without breaking anyone.
  *
  * @param traceId the trace id, hex
  * @param spanId the span id, hex
@@ -18,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param attributes the span's attributes
  * @param resource the resource's attributes
  */
-public record AuditSpan(
+record AuditSpan(
     String traceId,
     String spanId,
     @Nullable String parentSpanId,
@@ -29,20 +31,8 @@ public record AuditSpan(
     Map<String, Object> attributes,
     Map<String, Object> resource) {
 
-  /**
-   * Creates a span.
-   *
-   * @param traceId the trace id
-   * @param spanId the span id
-   * @param parentSpanId the parent, or {@code null}
-   * @param name the name
-   * @param startEpochNanos start
-   * @param endEpochNanos end
-   * @param error whether it failed
-   * @param attributes attributes
-   * @param resource resource attributes
-   */
-  public AuditSpan {
+  /** An empty or all-zero parent id, as some exporters write a root's, is no parent. */
+  AuditSpan {
     Objects.requireNonNull(traceId, "traceId");
     Objects.requireNonNull(spanId, "spanId");
     Objects.requireNonNull(name, "name");
@@ -57,7 +47,7 @@ public record AuditSpan(
    * @param key the key
    * @return the value, or {@code null} when absent or not a string
    */
-  public @Nullable String string(String key) {
+  @Nullable String string(String key) {
     Object v = attributes.get(key);
     return v instanceof String s ? s : null;
   }
@@ -68,7 +58,7 @@ public record AuditSpan(
    * @param key the key
    * @return the value, or -1 when absent or not an integer
    */
-  public long count(String key) {
+  long count(String key) {
     Object v = attributes.get(key);
     if (v instanceof Long l) {
       return l;
@@ -92,7 +82,7 @@ public record AuditSpan(
    * @param key the key
    * @return {@code true} only for a boolean {@code true} (or the text {@code "true"})
    */
-  public boolean flag(String key) {
+  boolean flag(String key) {
     Object v = attributes.get(key);
     return Boolean.TRUE.equals(v) || "true".equals(v);
   }

@@ -15,15 +15,14 @@ import java.util.Objects;
 
 /**
  * Feeds an {@link Audit} in-process: a span exporter (put it behind a {@code BatchSpanProcessor}) that hands every
- * exported span to the audit, so that the same aggregation, findings and reports as {@code lockn audit} are
- * available from a running application.
+ * exported span to the audit, so that the same totals, findings and experiment analysis as {@code lockn audit} are
+ * available from a running application, as an {@link AuditReport}.
  *
  * <pre>{@code
  * Audit audit = Audit.builder(PriceCatalog.bundled()).build();
  * tracerProvider.addSpanProcessor(BatchSpanProcessor.builder(AuditSpanExporter.create(audit)).build());
  * ...
  * AuditReport report = audit.finish();   // after the tracer provider is flushed
- * try (ReportWriter html = new HtmlReportWriter(Path.of("report.html"))) { html.finish(report); }
  * }</pre>
  *
  * <p>Needs {@code io.opentelemetry:opentelemetry-sdk}. Thread-safe: exports are serialised.

@@ -12,10 +12,10 @@ import org.apache.commons.csv.CSVPrinter;
  * One CSV row per priced model-call span (RFC 4180, with a header), streamed. Money is an exact decimal string in
  * USD; unpriced spans are left out, as they are of every total.
  */
-public final class CsvReportWriter implements ReportWriter {
+final class CsvReportWriter implements ReportWriter {
 
   /** The header, in order. */
-  public static final String[] HEADER = {
+  static final String[] HEADER = {
     "trace_id", "span_id", "start_time", "operation", "provider", "request_model", "response_model", "input_tokens",
     "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd", "cost_source",
     "pricing_id", "tenant", "cost_center", "workflow", "agent"
@@ -30,7 +30,7 @@ public final class CsvReportWriter implements ReportWriter {
    * @param file where to write
    * @throws IOException if it cannot be created
    */
-  public CsvReportWriter(Path file) throws IOException {
+  CsvReportWriter(Path file) throws IOException {
     this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     this.csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER).get());
   }

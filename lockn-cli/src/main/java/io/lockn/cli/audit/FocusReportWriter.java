@@ -110,10 +110,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe; the audit calls it from one thread.
  */
-public final class FocusReportWriter implements ReportWriter {
+final class FocusReportWriter implements ReportWriter {
 
   /** The header, in order: the FOCUS columns in alphabetical order, then LockN's custom columns. */
-  public static final List<String> HEADER =
+  static final List<String> HEADER =
       List.of(
           "BilledCost",
           "BillingAccountId",
@@ -163,13 +163,13 @@ public final class FocusReportWriter implements ReportWriter {
           "x_ResponseModel");
 
   /** The FOCUS version the export follows. */
-  public static final String FOCUS_VERSION = "1.2";
+  static final String FOCUS_VERSION = "1.2";
 
   /** The pricing unit of every row. */
-  public static final String PRICING_UNIT = "1000000 Tokens";
+  static final String PRICING_UNIT = "1000000 Tokens";
 
   /** The token class of a row for a cost known only as a whole. */
-  public static final String TOTAL = "total";
+  static final String TOTAL = "total";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter DATE_TIME =
@@ -234,7 +234,7 @@ public final class FocusReportWriter implements ReportWriter {
    * @param file where to write
    * @throws IOException if it cannot be created
    */
-  public FocusReportWriter(Path file) throws IOException {
+  FocusReportWriter(Path file) throws IOException {
     this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     this.csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER.toArray(String[]::new)).get());
   }
@@ -555,10 +555,7 @@ public final class FocusReportWriter implements ReportWriter {
   }
 
   private static @Nullable String serviceTier(AuditSpan span) {
-    String tier = span.string(SpanPricing.RESPONSE_SERVICE_TIER.getKey());
-    if (tier == null) {
-      tier = span.string(SpanPricing.REQUEST_SERVICE_TIER.getKey());
-    }
+    String tier = SpanPricing.serviceTier(new AuditSpanView(span, Map.of(), false));
     if (tier == null) {
       return null;
     }

@@ -60,19 +60,19 @@ import java.util.TreeMap;
  *
  * <p>The page is written whole by {@link #finish(AuditReport)}; spans are not needed. Not thread-safe.
  */
-public final class HtmlReportWriter implements ReportWriter {
+final class HtmlReportWriter implements ReportWriter {
 
   /** The most bars of a bar chart; beyond it the smallest amounts are folded into one "other" bar. */
-  public static final int MAX_BARS = 12;
+  static final int MAX_BARS = 12;
 
   /** The most findings listed in detail. */
-  public static final int MAX_FINDINGS_SHOWN = 200;
+  static final int MAX_FINDINGS_SHOWN = 200;
 
   /** The most rows of a table listing every value of a dimension or every time bucket. */
-  public static final int MAX_TABLE_ROWS = 1000;
+  static final int MAX_TABLE_ROWS = 1000;
 
   /** The page's content security policy: nothing but its own inline style, no script, no load. */
-  public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
+  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
 
   private static final String MONO =
       "ui-monospace,SFMono-Regular,Menlo,Consolas,\"DejaVu Sans Mono\",\"Liberation Mono\",monospace";
@@ -130,7 +130,7 @@ public final class HtmlReportWriter implements ReportWriter {
    * @param file where to write
    * @throws IOException if it cannot be created
    */
-  public HtmlReportWriter(Path file) throws IOException {
+  HtmlReportWriter(Path file) throws IOException {
     this(file, Clock.systemUTC());
   }
 

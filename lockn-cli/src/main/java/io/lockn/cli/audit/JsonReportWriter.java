@@ -49,10 +49,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Every money value is a decimal string with 9 decimal places, exact. An unpriced span has {@code "priced": false}
  * and {@code "costUsd": null}, and is left out of every money total (it is counted in {@code unpricedSpans}).
  */
-public final class JsonReportWriter implements ReportWriter {
+final class JsonReportWriter implements ReportWriter {
 
   /** The schema id written in every file. */
-  public static final String SCHEMA = "lockn.audit/v1";
+  static final String SCHEMA = "lockn.audit/v1";
 
   private final OutputStream out;
   private final JsonGenerator json;
@@ -64,7 +64,7 @@ public final class JsonReportWriter implements ReportWriter {
    * @param file where to write
    * @throws IOException if it cannot be created
    */
-  public JsonReportWriter(Path file) throws IOException {
+  JsonReportWriter(Path file) throws IOException {
     this.out = Files.newOutputStream(file);
     this.json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
   }
@@ -85,7 +85,7 @@ public final class JsonReportWriter implements ReportWriter {
    * @param pricingVersion the version
    * @throws IOException if writing fails
    */
-  public void start(String pricingVersion) throws IOException {
+  void start(String pricingVersion) throws IOException {
     header(pricingVersion);
   }
 

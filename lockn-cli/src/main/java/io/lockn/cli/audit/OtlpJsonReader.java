@@ -33,11 +33,11 @@ import org.jspecify.annotations.Nullable;
  * else is still read. Span and trace ids are hex, as OTLP/HTTP JSON writes them; 64-bit integers may be numbers or
  * strings.
  */
-public final class OtlpJsonReader {
+final class OtlpJsonReader {
 
   /** Receives one problem: the file, the line (1-based) and what is wrong. */
   @FunctionalInterface
-  public interface Problems {
+  interface Problems {
     /**
      * Reports a problem.
      *
@@ -49,7 +49,7 @@ public final class OtlpJsonReader {
   }
 
   /** Receives batches of spans and progress. */
-  public interface Sink {
+  interface Sink {
     /**
      * Spans read from one line or document element.
      *
@@ -84,7 +84,7 @@ public final class OtlpJsonReader {
    *
    * @param problems where malformed input is reported
    */
-  public OtlpJsonReader(Problems problems) {
+  OtlpJsonReader(Problems problems) {
     this.problems = problems;
   }
 
@@ -95,7 +95,7 @@ public final class OtlpJsonReader {
    * @return the files
    * @throws IOException if the directory cannot be listed
    */
-  public static List<Path> files(Path input) throws IOException {
+  static List<Path> files(Path input) throws IOException {
     if (Files.isDirectory(input)) {
       try (Stream<Path> s = Files.list(input)) {
         return s.filter(Files::isRegularFile).sorted().toList();
@@ -109,7 +109,7 @@ public final class OtlpJsonReader {
    *
    * @return the count
    */
-  public long valuesRead() {
+  long valuesRead() {
     return valuesRead;
   }
 
@@ -120,7 +120,7 @@ public final class OtlpJsonReader {
    * @param sink where spans go
    * @throws IOException if the file cannot be opened
    */
-  public void read(Path file, Sink sink) throws IOException {
+  void read(Path file, Sink sink) throws IOException {
     long bytesBefore = bytesRead;
     boolean asLines;
     try (BufferedReader reader = open(file, sink)) {

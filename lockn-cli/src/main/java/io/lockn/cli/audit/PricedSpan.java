@@ -6,7 +6,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One GenAI model-call span after the audit: its tokens, its cost and the attribution it carries or inherited.
+ * One GenAI model-call span after the audit: its tokens, its cost and the attribution it carries or inherited. What
+ * the report writers stream; internal, so that it can grow without breaking anyone.
  *
  * @param span the span as read
  * @param operation {@code gen_ai.operation.name}
@@ -21,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param agent the nearest agent, or {@code null}
  * @param groups the values of the extra {@code --group-by} keys, by key
  */
-public record PricedSpan(
+record PricedSpan(
     AuditSpan span,
     String operation,
     String provider,
@@ -40,7 +41,7 @@ public record PricedSpan(
    *
    * @return the model, or {@code "(unknown)"}
    */
-  public String model() {
+  String model() {
     return responseModel != null ? responseModel : requestModel != null ? requestModel : "(unknown)";
   }
 }

@@ -7,7 +7,7 @@ import java.io.IOException;
  * Writes one audit output. Span-level outputs (JSON, CSV, FOCUS) receive every model-call span as it is priced, so
  * they stream; every output receives the finished report last.
  */
-public interface ReportWriter extends Closeable {
+interface ReportWriter extends Closeable {
 
   /**
    * A model-call span, as soon as its trace has been analysed.

@@ -18,7 +18,7 @@ import io.lockn.core.MessagePart;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.TokenCounter;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -53,14 +53,14 @@ class RoiCollectorParityTest {
     RoiCollector roi = RoiCollector.builder().setPriceCatalog(catalog).build();
     InMemorySpanExporter exported = InMemorySpanExporter.create();
     List<SpanData> spans;
+    CostPipeline costs = CostPipeline.builder(catalog).addStage(roi).build();
     try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(CostSpanProcessor.builder(catalog).build())
-            .addSpanProcessor(roi)
+            .addSpanProcessor(costs)
             .addSpanProcessor(SimpleSpanProcessor.create(exported))
             .build())
         .build()) {
-      LockN lockn = LockN.builder().setOpenTelemetry(sdk)
+      LockN lockn = LockN.builder().setOpenTelemetry(sdk).setCallPricing(costs)
           .setAttributionKeys(Experiments.allowlist(AttributionKeys.builder()).build()).build();
       Compression compression = Compression.builder(sdk).setTokenCounter(WORDS)
           .setQualityEvaluator(in -> CompletableFuture.completedFuture(in.compressedText().length() % 7 / 10.0 + 0.3))

@@ -1,11 +1,10 @@
 package io.lockn.cli.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.lockn.cli.audit.OtlpJsonReader;
+import io.lockn.cli.audit.OtlpJsonReaderAccess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,15 +18,14 @@ class OtlpJsonDocumentFuzzTest {
   @FuzzTest(maxDuration = "15s")
   void document(byte[] data) throws IOException {
     Path path = Files.createTempFile("lockn-fuzz", ".json");
-    List<OtlpJsonLinesFuzzTest.Problem> problems = new ArrayList<>();
+    List<OtlpJsonReaderAccess.Problem> problems;
     try {
       Files.write(path, data);
-      new OtlpJsonReader((f, line, message) -> problems.add(new OtlpJsonLinesFuzzTest.Problem(line, message)))
-          .read(path, spans -> {});
+      problems = OtlpJsonReaderAccess.read(path).problems();
     } finally {
       Files.deleteIfExists(path);
     }
-    for (OtlpJsonLinesFuzzTest.Problem p : problems) {
+    for (OtlpJsonReaderAccess.Problem p : problems) {
       String m = p.message();
       if (p.line() < 0 || m.length() > OtlpJsonLinesFuzzTest.MAX_MESSAGE || m.indexOf('\n') >= 0
           || m.indexOf('\r') >= 0) {

@@ -1,8 +1,8 @@
 package io.lockn.cli.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.lockn.cli.audit.AuditSpan;
-import io.lockn.cli.audit.OtlpJsonReader;
+import io.lockn.cli.audit.OtlpJsonReaderAccess;
+import io.lockn.cli.audit.OtlpJsonReaderAccess.Problem;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,9 +31,6 @@ class OtlpJsonLinesFuzzTest {
         + "\"spanId\":\"" + spanId + "\",\"name\":\"sentinel\",\"startTimeUnixNano\":\"1\","
         + "\"endTimeUnixNano\":\"2\"}]}]}]}";
   }
-
-  /** A reported problem. */
-  record Problem(long line, String message) {}
 
   /**
    * Whatever the middle lines hold, reading never throws, both valid lines around them are read, and each problem is
@@ -58,17 +54,10 @@ class OtlpJsonLinesFuzzTest {
     }
 
     Path path = Files.createTempFile("lockn-fuzz", ".jsonl");
-    List<Problem> problems = new ArrayList<>();
-    List<String> spanIds = new ArrayList<>();
-    OtlpJsonReader reader = new OtlpJsonReader((f, line, message) -> problems.add(new Problem(line, message)));
+    OtlpJsonReaderAccess.Result read;
     try {
       Files.write(path, bytes);
-      reader.read(path, new OtlpJsonReader.Sink() {
-        @Override
-        public void accept(List<AuditSpan> spans) {
-          spans.forEach(s -> spanIds.add(s.spanId()));
-        }
-      });
+      read = OtlpJsonReaderAccess.read(path);
     } finally {
       try {
         Files.deleteIfExists(path);
@@ -77,6 +66,8 @@ class OtlpJsonLinesFuzzTest {
       }
     }
 
+    List<String> spanIds = read.spanIds();
+    List<Problem> problems = read.problems();
     if (spanIds.isEmpty() || !spanIds.get(0).equals("5e5e5e5e5e5e5e01")) {
       throw new AssertionError("the first line was not read first: " + spanIds.stream().limit(3).toList());
     }
@@ -94,8 +85,8 @@ class OtlpJsonLinesFuzzTest {
         throw new AssertionError("problem message of " + p.message().length() + " chars: " + clip(p.message()));
       }
     }
-    if (reader.valuesRead() + problems.size() > nonBlank) {
-      throw new AssertionError(reader.valuesRead() + " values and " + problems.size() + " problems from " + nonBlank
+    if (read.valuesRead() + problems.size() > nonBlank) {
+      throw new AssertionError(read.valuesRead() + " values and " + problems.size() + " problems from " + nonBlank
           + " non-blank lines");
     }
   }

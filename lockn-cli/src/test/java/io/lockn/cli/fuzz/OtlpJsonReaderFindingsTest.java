@@ -2,13 +2,11 @@ package io.lockn.cli.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lockn.cli.audit.AuditSpan;
-import io.lockn.cli.audit.OtlpJsonReader;
+import io.lockn.cli.audit.OtlpJsonReaderAccess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,11 +35,8 @@ class OtlpJsonReaderFindingsTest {
   private Result read(String name, String content) throws IOException {
     Path file = tmp.resolve(name);
     Files.writeString(file, content, StandardCharsets.UTF_8);
-    List<String> problems = new ArrayList<>();
-    List<String> spanIds = new ArrayList<>();
-    new OtlpJsonReader((f, line, message) -> problems.add(line + ": " + message))
-        .read(file, spans -> spans.stream().map(AuditSpan::spanId).forEach(spanIds::add));
-    return new Result(problems, spanIds);
+    OtlpJsonReaderAccess.Result read = OtlpJsonReaderAccess.read(file);
+    return new Result(read.problems().stream().map(p -> p.line() + ": " + p.message()).toList(), read.spanIds());
   }
 
   @Test

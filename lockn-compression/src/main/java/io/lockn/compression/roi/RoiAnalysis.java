@@ -350,8 +350,8 @@ public final class RoiAnalysis {
     double[] tUse = utilisation(treatment, false);
     long enabled = treatment.stream().filter(RoiSample::originalExceedsContextWindow).count();
 
-    return new RoiResult(experiment, agent, group, controlGroup, nC, nT, origT, sentT, tokenSavings, inputSavings,
-        costC, costT, compressionT, perCallUsd, totalUsd, percent, costSavings, costPercent,
+    return new RoiResultRecord(experiment, agent, group, controlGroup, nC, nT, origT, sentT, tokenSavings,
+        inputSavings, costC, costT, compressionT, perCallUsd, totalUsd, percent, costSavings, costPercent,
         costSavings.verdict(0, true), p50, p95, p50.verdict(1, false), retention, margin, nonInferiority,
         Stats.mean(cHit), Stats.mean(tHit), Stats.welch(tHit, cHit, confidence), meanOrNaN(cUse), meanOrNaN(tUse),
         meanOrNaN(utilisation(treatment, true)), Stats.welch(tUse, cUse, confidence), enabled);

@@ -170,9 +170,22 @@ public final class RoiSpans {
     long window = contextWindow(catalog, SpanPricing.provider(call), call.string(GenAiAttributes.GEN_AI_RESPONSE_MODEL),
         call.string(GenAiAttributes.GEN_AI_REQUEST_MODEL));
     long start = Math.max(0, call.startEpochNanos());
-    return new RoiSample(experiment, group, agent == null ? "" : agent, original, sent, usage.outputTokens(),
-        usage.cacheReadTokens(), usage.cacheWriteTokens(), costNanos, stepCost,
-        Math.max(0, call.endEpochNanos() - call.startEpochNanos()), quality, window, start);
+    return RoiSample.builder()
+        .setExperiment(experiment)
+        .setGroup(group)
+        .setAgent(agent == null ? "" : agent)
+        .setInputTokensOriginal(original)
+        .setInputTokensSent(sent)
+        .setOutputTokens(usage.outputTokens())
+        .setCacheReadTokens(usage.cacheReadTokens())
+        .setCacheWriteTokens(usage.cacheWriteTokens())
+        .setCostNanos(costNanos)
+        .setCompressionCostNanos(stepCost)
+        .setLatencyNanos(Math.max(0, call.endEpochNanos() - call.startEpochNanos()))
+        .setQualityScore(quality)
+        .setContextWindow(window)
+        .setEpochNanos(start)
+        .build();
   }
 
   /**

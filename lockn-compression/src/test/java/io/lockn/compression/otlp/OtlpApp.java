@@ -11,7 +11,7 @@ import io.lockn.core.TokenUsage;
 import io.lockn.pricing.ModelPrice;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.Rates;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
@@ -47,7 +47,7 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An application as the OTLP round trips run it: LockN on an OpenTelemetry SDK whose {@link CostSpanProcessor} prices
+ * An application as the OTLP round trips run it: LockN on an OpenTelemetry SDK whose {@link CostPipeline} prices
  * each LLM span, whose {@link BatchSpanProcessor} sends spans through the SDK's real OTLP span exporter, and whose
  * metrics go through a {@link PeriodicMetricReader} and the OTLP metric exporter. An {@link InMemorySpanExporter} and
  * an {@link InMemoryMetricReader} on the same providers see what was produced, to compare with what arrived.
@@ -122,7 +122,7 @@ final class OtlpApp implements AutoCloseable {
     batch.accept(batchBuilder);
     tracing = SdkTracerProvider.builder()
         .setResource(resource)
-        .addSpanProcessor(CostSpanProcessor.builder(CATALOG)
+        .addSpanProcessor(CostPipeline.builder(CATALOG)
             .setMeterProvider(meters)
             .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY)
             .build())

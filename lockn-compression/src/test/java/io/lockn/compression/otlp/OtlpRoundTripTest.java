@@ -86,7 +86,7 @@ class OtlpRoundTripTest {
       Map<String, Object> attrs = attributes(chatA.getAttributesList());
       assertThat(attrs)
           .containsEntry(CostAttributes.TOTAL_NANOS.getKey(), 13_000_000L)
-          .containsEntry(CostAttributes.CURRENCY.getKey(), "USD")
+          .containsEntry(CostAttributes.PRICING_ID.getKey(), "openai/big")
           .containsEntry("gen_ai.usage.input_tokens", 1000L)
           .containsEntry("gen_ai.usage.output_tokens", 100L)
           .containsEntry(AttributionKeys.DEFAULT_TENANT_KEY, "tenant-a");

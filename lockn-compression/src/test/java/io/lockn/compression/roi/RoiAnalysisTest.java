@@ -17,8 +17,10 @@ class RoiAnalysisTest {
   private static RoiSample call(
       String group, String agent, long original, long sent, long cacheRead, long cacheWrite, long costNanos,
       long compressionNanos, long latencyMillis, @Nullable Double quality, long window) {
-    return new RoiSample(EXP, group, agent, original, sent, 100, cacheRead, cacheWrite, costNanos, compressionNanos,
-        latencyMillis * 1_000_000, quality, window);
+    return RoiSample.builder().setExperiment(EXP).setGroup(group).setAgent(agent).setInputTokensOriginal(original)
+        .setInputTokensSent(sent).setOutputTokens(100).setCacheReadTokens(cacheRead).setCacheWriteTokens(cacheWrite)
+        .setCostNanos(costNanos).setCompressionCostNanos(compressionNanos).setLatencyNanos(latencyMillis * 1_000_000)
+        .setQualityScore(quality).setContextWindow(window).build();
   }
 
   private static RoiSample control(long costNanos) {

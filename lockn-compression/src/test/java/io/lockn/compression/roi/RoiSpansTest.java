@@ -77,8 +77,10 @@ class RoiSpansTest {
 
     RoiSample s = RoiSpans.sample(call, List.of(), List.of(earlier, after, latest), 2_000_000, CATALOG);
 
-    assertThat(s).isEqualTo(new RoiSample("exp", "compressed", "bot", 1000, 400, 100, 0, 0, 2_000_000, 7, 1_000,
-        0.8, 128_000, 100));
+    assertThat(s).isEqualTo(RoiSample.builder().setExperiment("exp").setGroup("compressed").setAgent("bot")
+        .setInputTokensOriginal(1000).setInputTokensSent(400).setOutputTokens(100).setCostNanos(2_000_000)
+        .setCompressionCostNanos(7).setLatencyNanos(1_000).setQualityScore(0.8).setContextWindow(128_000)
+        .setEpochNanos(100).build());
   }
 
   @Test

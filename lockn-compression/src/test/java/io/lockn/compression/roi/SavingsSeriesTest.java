@@ -19,8 +19,14 @@ class SavingsSeriesTest {
   private static final long T0 = Instant.parse("2025-06-16T00:00:00Z").getEpochSecond() * 1_000_000_000L;
 
   private static RoiSample call(String group, long costNanos, long stepNanos, long epochNanos) {
-    return new RoiSample(EXP, group, "bot", 1000, group.equals("control") ? 1000 : 400, 100, 0, 0, costNanos,
-        stepNanos, 80_000_000L, null, 0, epochNanos);
+    return sample(group, "bot", 1000, group.equals("control") ? 1000 : 400, costNanos)
+        .setCompressionCostNanos(stepNanos).setLatencyNanos(80_000_000L).setEpochNanos(epochNanos).build();
+  }
+
+  /** A sample of {@code EXP} with 100 output tokens, no cache use and no start time yet. */
+  private static RoiSample.Builder sample(String group, String agent, long original, long sent, long costNanos) {
+    return RoiSample.builder().setExperiment(EXP).setGroup(group).setAgent(agent).setInputTokensOriginal(original)
+        .setInputTokensSent(sent).setOutputTokens(100).setCostNanos(costNanos);
   }
 
   @Test
@@ -82,8 +88,8 @@ class SavingsSeriesTest {
     List<RoiSample> samples = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       samples.add(call("control", 1_000_000, 0, T0 + i * HOUR));
-      samples.add(new RoiSample(EXP, "cached", "bot", 1000, 1000, 100, 0, 800, 1_250_000, 0, 80_000_000L, null, 0,
-          T0 + i * HOUR + 1));
+      samples.add(sample("cached", "bot", 1000, 1000, 1_250_000).setCacheWriteTokens(800).setLatencyNanos(80_000_000L)
+          .setEpochNanos(T0 + i * HOUR + 1).build());
     }
 
     SavingsSeries s = RoiAnalysis.builder().build().savingsOverTime(samples, Duration.ofHours(2)).get(0);
@@ -130,8 +136,9 @@ class SavingsSeriesTest {
   void savingsOverTime_leavesUndatedCallsOutAndSkipsExperimentsWithoutControl() {
     List<RoiSample> samples = new ArrayList<>(List.of(
         call("control", 10, 0, T0), call("compressed", 4, 0, T0),
-        new RoiSample(EXP, "compressed", "bot", 1000, 400, 100, 0, 0, 4, 0, 1, null, 0)));
-    samples.add(new RoiSample("no-control", "compressed", "bot", 10, 5, 1, 0, 0, 1, 0, 1, null, 0, T0));
+        sample("compressed", "bot", 1000, 400, 4).setLatencyNanos(1).build()));
+    samples.add(sample("compressed", "bot", 10, 5, 1).setExperiment("no-control").setOutputTokens(1).setLatencyNanos(1)
+        .setEpochNanos(T0).build());
 
     List<SavingsSeries> all = RoiAnalysis.builder().build().savingsOverTime(samples);
 
@@ -144,8 +151,8 @@ class SavingsSeriesTest {
     assertThat(r.costSavingsUsd()).isEqualTo(new BigDecimal("0.000000012"));
 
     // Only undated calls: a series without buckets.
-    List<RoiSample> undated = List.of(new RoiSample(EXP, "control", "", 1, 1, 1, 0, 0, 10, 0, 1, null, 0),
-        new RoiSample(EXP, "compressed", "", 1, 1, 1, 0, 0, 4, 0, 1, null, 0));
+    List<RoiSample> undated = List.of(sample("control", "", 1, 1, 10).setOutputTokens(1).setLatencyNanos(1).build(),
+        sample("compressed", "", 1, 1, 4).setOutputTokens(1).setLatencyNanos(1).build());
     SavingsSeries none = RoiAnalysis.builder().build().savingsOverTime(undated).get(0);
     assertThat(none.buckets()).isEmpty();
     assertThat(none.totalSavingsNanos()).isZero();
@@ -160,7 +167,7 @@ class SavingsSeriesTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("interval < 1 ms");
     assertThatThrownBy(() -> analysis.savingsOverTime(samples, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than 100000 buckets");
-    assertThatThrownBy(() -> new RoiSample(EXP, "control", "", 1, 1, 1, 0, 0, 1, 0, 1, null, 0, -1))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> sample("control", "", 1, 1, 1).setEpochNanos(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("epochNanos < 0");
   }
 }

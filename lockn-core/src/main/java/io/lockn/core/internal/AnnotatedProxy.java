@@ -5,6 +5,7 @@ import io.lockn.core.OperationSpec;
 import io.lockn.core.annotation.AgentTask;
 import io.lockn.core.annotation.AgentTool;
 import io.lockn.core.annotation.SpanAttribute;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.common.AttributeKey;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationHandler;
@@ -65,7 +66,7 @@ final class AnnotatedProxy implements InvocationHandler {
     if (plan == AnnotationPlan.NONE) {
       return invokeTarget(method, args);
     }
-    LockNScope scope = plan.start(lockn, args);
+    LockNScope scope = plan.start(lockn, args, true);
     Object result;
     try {
       result = invokeTarget(method, args);
@@ -127,7 +128,7 @@ final class AnnotatedProxy implements InvocationHandler {
       try {
         plan = AnnotationPlan.of(type, target.getClass(), method);
       } catch (Throwable t) {
-        ApiUsageLogger.failed("reading annotations of " + method, t);
+        UsageLogger.failed("reading annotations of " + method, t);
         plan = AnnotationPlan.NONE;
       }
       plans.put(method, plan);

@@ -5,6 +5,7 @@ import io.lockn.core.OperationSpec;
 import io.lockn.core.annotation.AgentTask;
 import io.lockn.core.annotation.AgentTool;
 import io.lockn.core.annotation.SpanAttribute;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.common.AttributeKey;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
@@ -102,7 +103,11 @@ final class AnnotationPlan {
     return AttributeKey.stringKey(key);
   }
 
-  LockNScope start(TracingLockN lockn, @Nullable Object @Nullable [] args) {
+  /**
+   * Starts the method's span: current on this thread ({@code attach}, the plain-Java proxy) or detached, for an
+   * interceptor that makes it current itself. Never throws: a failure answers the no-op scope.
+   */
+  LockNScope start(TracingLockN lockn, @Nullable Object @Nullable [] args, boolean attach) {
     try {
       OperationSpec<? extends LockNScope> spec;
       if (tool) {
@@ -120,9 +125,9 @@ final class AnnotationPlan {
         applyArguments(agentSpec, args);
         spec = agentSpec;
       }
-      return spec.start();
+      return attach ? spec.start() : spec.startDetached();
     } catch (Throwable t) {
-      ApiUsageLogger.failed("starting an annotated span", t);
+      UsageLogger.failed("starting an annotated span", t);
       return NoopScope.INSTANCE;
     }
   }

@@ -1,6 +1,7 @@
 package io.lockn.core.internal;
 
 import io.lockn.core.LockNScope;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.context.Scope;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -58,7 +59,7 @@ public final class Async {
             scope.close();
           });
     } catch (Throwable t) {
-      ApiUsageLogger.failed("ending a span on completion", t);
+      UsageLogger.failed("ending a span on completion", t);
       scope.close();
     }
   }

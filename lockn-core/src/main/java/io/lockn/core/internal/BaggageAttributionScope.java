@@ -2,6 +2,7 @@ package io.lockn.core.internal;
 
 import io.lockn.core.Attribution;
 import io.lockn.core.AttributionKeys;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
 import io.opentelemetry.context.Context;
@@ -56,7 +57,7 @@ final class BaggageAttributionScope implements Attribution {
   @Override
   public Attribution put(String key, String value) {
     if (key == null || key.isEmpty() || value == null) {
-      ApiUsageLogger.warn("attribution entries need a key and a value; ignored");
+      UsageLogger.warn("attribution entries need a key and a value; ignored");
       return this;
     }
     entries.add(key);
@@ -74,7 +75,7 @@ final class BaggageAttributionScope implements Attribution {
       }
       return current.with(baggage.build()).makeCurrent();
     } catch (Throwable t) {
-      ApiUsageLogger.failed("Attribution.makeCurrent", t);
+      UsageLogger.failed("Attribution.makeCurrent", t);
       return Scope.noop();
     }
   }

@@ -15,10 +15,11 @@ import static io.lockn.core.GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS
 
 import io.lockn.core.CacheType;
 import io.lockn.core.EvaluationResult;
+import io.lockn.core.GenAiAttributes;
 import io.lockn.core.GenAiMessage;
 import io.lockn.core.GenAiOperation;
+import io.lockn.core.GenAiProvider;
 import io.lockn.core.LlmCall;
-import io.lockn.core.LlmCallRecord;
 import io.lockn.core.LockNAttributes;
 import io.lockn.core.LockNListener;
 import io.lockn.core.ModelIds;
@@ -26,12 +27,13 @@ import io.lockn.core.ModelSubstitution;
 import io.lockn.core.SemconvProfile;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.Admission;
-import io.opentelemetry.api.baggage.Baggage;
+import io.lockn.core.spi.CallPricing;
+import io.lockn.core.spi.UsageLogger;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -55,6 +57,8 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
   /** Settled exactly once, in {@link #onEnd}: ending is idempotent. */
   private final Admission admission;
   private final String admittedModel;
+  /** The attributes set on the call's spec: attribution set there wins over Baggage, as on the span. */
+  final Attributes explicitAttributes;
 
   private volatile @Nullable TokenUsage usage;
   private volatile @Nullable String responseModel;
@@ -65,6 +69,7 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
   private volatile int dimensions;
   private volatile @Nullable List<GenAiMessage> outputMessages;
   private volatile long reportedCostNanos = -1;
+  private volatile @Nullable String serviceTier;
 
   LlmCallHandle(
       TracingLockN lockn,
@@ -83,7 +88,8 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
       long promptKeyHash,
       long startNanos,
       Admission admission,
-      String admittedModel) {
+      String admittedModel,
+      Attributes explicitAttributes) {
     super(lockn, span, parent, null, null, agentName, taskName, startNanos);
     this.llmOperation = operation;
     this.provider = provider;
@@ -96,6 +102,7 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     this.promptKeyHash = promptKeyHash;
     this.admission = admission;
     this.admittedModel = admittedModel;
+    this.explicitAttributes = explicitAttributes;
   }
 
   @Override
@@ -112,10 +119,18 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
       if (usd != null && usd.signum() >= 0) {
         this.reportedCostNanos = usd.movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
       } else {
-        ApiUsageLogger.warn("providerReportedCost needs a non-negative amount; ignored");
+        UsageLogger.warn("providerReportedCost needs a non-negative amount; ignored");
       }
     } catch (ArithmeticException e) {
-      ApiUsageLogger.warn("providerReportedCost " + usd + " is out of range; ignored");
+      UsageLogger.warn("providerReportedCost " + usd + " is out of range; ignored");
+    }
+    return this;
+  }
+
+  @Override
+  public LlmCall serviceTier(String serviceTier) {
+    if (serviceTier != null) {
+      this.serviceTier = Strings.sanitize(serviceTier, Limits.MAX_ID_LENGTH);
     }
     return this;
   }
@@ -152,7 +167,7 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
         this.finishReasons = kept == n ? List.of(reasons) : List.of(java.util.Arrays.copyOf(reasons, kept));
       }
     } catch (Throwable t) {
-      ApiUsageLogger.failed("LlmCall.finishReasons", t);
+      UsageLogger.failed("LlmCall.finishReasons", t);
     }
     return this;
   }
@@ -196,7 +211,7 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
         this.outputMessages = MessagesJson.withoutNulls(messages);
       }
     } catch (Throwable t) {
-      ApiUsageLogger.failed("LlmCall.outputMessages", t);
+      UsageLogger.failed("LlmCall.outputMessages", t);
     }
     return this;
   }
@@ -243,12 +258,22 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     TokenUsage u = usage;
     String respModel = responseModel;
     String error = errorType;
-    settleAdmission(u, respModel, error);
-    List<String> reasons = finishReasons;
+    String tier = serviceTier;
     CacheType cache = cacheType;
     if (cache == null && u != null && u.cacheReadTokens() > 0) {
       cache = CacheType.PROVIDER;
     }
+    // One snapshot for pricing, the budget and the listeners, so that all three see the same call; priced once,
+    // sampled or not, before the budget is settled with that cost. Not built when none of them is configured.
+    List<LockNListener> listeners = lockn.listeners;
+    EndedModelCall ended = null;
+    if (lockn.callPricing != CallPricing.none() || admission != Admission.allowed() || !listeners.isEmpty()) {
+      ended = new EndedModelCall(this, u, respModel, tier, reportedCostNanos, error, cache, endNanos - startNanos,
+          System.currentTimeMillis());
+      ended.cost(lockn.callPricing.price(ended));
+      settleAdmission(ended, u, error);
+    }
+    List<String> reasons = finishReasons;
     boolean inferred = false;
     if (promptKeyHash != 0 && u != null && error == null) {
       boolean dropped = lockn.cacheInference.observe(promptKeyHash, u.inputTokens());
@@ -287,6 +312,10 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
       long reported = reportedCostNanos;
       if (reported >= 0) {
         span.setAttribute(LockNAttributes.COST_REPORTED_NANOS, reported);
+      }
+      if (tier != null) {
+        span.setAttribute(GenAiProvider.isOpenAiFamily(provider)
+            ? GenAiAttributes.OPENAI_RESPONSE_SERVICE_TIER : LockNAttributes.SERVICE_TIER, tier);
       }
       String id = responseId;
       if (id != null) {
@@ -340,70 +369,40 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     if (substituted) {
       metrics.countSubstitution(attributes.base, context);
     }
-    List<LockNListener> listeners = lockn.listeners;
-    if (!listeners.isEmpty()) {
-      notifyListeners(listeners, u, respModel, error, cache, substituted, endNanos);
+    if (ended != null && !listeners.isEmpty()) {
+      notifyListeners(listeners, ended, respModel, substituted);
     }
   }
 
-  /** First, and guarded on its own, so that a failure recording the span cannot leak a budget reservation. */
-  private void settleAdmission(@Nullable TokenUsage u, @Nullable String respModel, @Nullable String error) {
+  /**
+   * Settles the budget with the cost the call was priced at: charged when the call recorded usage (a failed call the
+   * provider billed still costs money, and its span says so), released when it failed without any. Before the
+   * span is recorded, and guarded on its own ({@link GuardedCallAdmission}), so that a failure recording the span
+   * cannot leak a budget reservation.
+   */
+  private void settleAdmission(EndedModelCall ended, @Nullable TokenUsage u, @Nullable String error) {
     if (admission == Admission.allowed()) {
       return;
     }
-    try {
-      if (error == null) {
-        admission.complete(u != null ? u : TokenUsage.EMPTY, respModel);
-      } else {
-        admission.release();
-      }
-    } catch (Throwable t) {
-      ApiUsageLogger.failed("settling the call admission " + admission.getClass().getName(), t);
+    if (error == null || u != null) {
+      GuardedCallAdmission.complete(admission, ended, ended.cost());
+    } else {
+      GuardedCallAdmission.release(admission);
     }
   }
 
+  /** The listeners are guarded ({@link GuardedLockNListener}): one failing on one event still receives the next. */
   private void notifyListeners(
-      List<LockNListener> listeners,
-      @Nullable TokenUsage u,
-      @Nullable String respModel,
-      @Nullable String error,
-      @Nullable CacheType cache,
-      boolean substituted,
-      long endNanos) {
+      List<LockNListener> listeners, EndedModelCall ended, @Nullable String respModel, boolean substituted) {
     ModelSubstitution substitution =
         substituted && respModel != null
             ? new ModelSubstitution(provider, requestModel, respModel, span.getSpanContext())
             : null;
-    LlmCallRecord record =
-        new LlmCallRecord(
-            llmOperation,
-            provider,
-            requestModel,
-            respModel,
-            u != null ? u : TokenUsage.EMPTY,
-            Duration.ofNanos(endNanos - startNanos),
-            error,
-            lockn.attribution.toMap(Baggage.fromContext(context)),
-            agentName,
-            taskName,
-            attempt,
-            fallbackDepth,
-            cache,
-            span.getSpanContext());
     for (LockNListener listener : listeners) {
-      // One guard per callback: a listener failing on one event still receives the next.
       if (substitution != null) {
-        try {
-          listener.onModelSubstitution(substitution);
-        } catch (Throwable t) {
-          ApiUsageLogger.failed("listener " + listener.getClass().getName() + ".onModelSubstitution", t);
-        }
+        listener.onModelSubstitution(substitution);
       }
-      try {
-        listener.onLlmCallEnded(record);
-      } catch (Throwable t) {
-        ApiUsageLogger.failed("listener " + listener.getClass().getName() + ".onLlmCallEnded", t);
-      }
+      listener.onLlmCallEnded(ended);
     }
   }
 }

@@ -2,9 +2,11 @@ package io.lockn.core.internal;
 
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.ContentCapture;
+import io.lockn.core.LockN;
 import io.lockn.core.LockNListener;
 import io.lockn.core.SemconvProfile;
 import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.CallPricing;
 import io.lockn.core.spi.TokenCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.List;
  * @param cacheInferenceRatio the ratio below which a cache hit is inferred
  * @param callAdmission the admission policy for model calls
  * @param tokenCounter counts input tokens for the admission estimate
+ * @param callPricing prices model calls when they end
  */
 public record LockNConfig(
     OpenTelemetry openTelemetry,
@@ -35,4 +38,16 @@ public record LockNConfig(
     List<LockNListener> listeners,
     double cacheInferenceRatio,
     CallAdmission callAdmission,
-    TokenCounter tokenCounter) {}
+    TokenCounter tokenCounter,
+    CallPricing callPricing) {
+
+  /**
+   * Creates the recording LockN with these settings: the one way out of this package to it, so that the recording
+   * implementation itself stays package-private.
+   *
+   * @return the recording LockN
+   */
+  public LockN newLockN() {
+    return new TracingLockN(this);
+  }
+}

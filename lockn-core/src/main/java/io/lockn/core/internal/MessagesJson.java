@@ -3,6 +3,7 @@ package io.lockn.core.internal;
 import io.lockn.core.ContentCapture;
 import io.lockn.core.GenAiMessage;
 import io.lockn.core.MessagePart;
+import io.lockn.core.spi.UsageLogger;
 import java.util.List;
 
 /**
@@ -80,7 +81,7 @@ final class MessagesJson {
     try {
       redacted = capture.redactor().apply(text);
     } catch (Throwable e) {
-      ApiUsageLogger.failed("the content redactor", e);
+      UsageLogger.failed("the content redactor", e);
       return "[redaction failed]";
     }
     if (redacted == null) {

@@ -52,6 +52,11 @@ enum NoopScope implements LlmCall, ToolScope {
   }
 
   @Override
+  public LlmCall serviceTier(String serviceTier) {
+    return this;
+  }
+
+  @Override
   public LlmCall responseModel(String responseModel) {
     return this;
   }

@@ -3,6 +3,7 @@ package io.lockn.core.internal;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.GenAiOperation;
 import io.lockn.core.LockNScope;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -33,6 +34,8 @@ class OperationHandle implements LockNScope {
   final @Nullable String agentName;
   final @Nullable String taskName;
   final long startNanos;
+  /** The context the operation started in: its parent span and Baggage. */
+  final Context parent;
   Context context;
   private @Nullable Scope scope;
   volatile @Nullable String errorType;
@@ -56,6 +59,7 @@ class OperationHandle implements LockNScope {
     this.agentName = agentName;
     this.taskName = taskName;
     this.startNanos = startNanos;
+    this.parent = parent;
     this.context = parent.with(span).with(KEY, this);
   }
 
@@ -104,14 +108,14 @@ class OperationHandle implements LockNScope {
       }
       span.setStatus(StatusCode.ERROR);
     } catch (Throwable t) {
-      ApiUsageLogger.failed("recordException", t);
+      UsageLogger.failed("recordException", t);
     }
     try {
       // Last, and guarded on its own: the SDK calls the exception's getMessage() and toString(), which are the
       // application's code and may throw.
       span.recordException(error);
     } catch (Throwable t) {
-      ApiUsageLogger.failed("recordException", t);
+      UsageLogger.failed("recordException", t);
     }
   }
 
@@ -124,7 +128,7 @@ class OperationHandle implements LockNScope {
       errorType = clean == null || clean.isEmpty() ? GenAiAttributes.ERROR_TYPE_OTHER : clean;
       span.setStatus(StatusCode.ERROR);
     } catch (Throwable t) {
-      ApiUsageLogger.failed("recordError", t);
+      UsageLogger.failed("recordError", t);
     }
   }
 
@@ -141,12 +145,12 @@ class OperationHandle implements LockNScope {
       }
       onEnd(endNanos);
     } catch (Throwable t) {
-      ApiUsageLogger.failed("ending a span", t);
+      UsageLogger.failed("ending a span", t);
     } finally {
       try {
         span.end();
       } catch (Throwable t) {
-        ApiUsageLogger.failed("span.end", t);
+        UsageLogger.failed("span.end", t);
       }
       detach();
     }

@@ -37,7 +37,7 @@ import io.lockn.core.WorkflowSpec;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
-import io.lockn.core.spi.TokenCounter;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -99,6 +99,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
   private long promptKeyHash;
   private @Nullable List<GenAiMessage> inputMessages;
   private @Nullable AttributesBuilder extra;
+  private @Nullable Attributes builtExtra;
 
   RecordingSpec(
       TracingLockN lockn,
@@ -195,7 +196,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
 
   public S estimatedInputTokens(long inputTokens) {
     if (inputTokens < 0) {
-      ApiUsageLogger.warn("estimatedInputTokens needs a non-negative count; recorded as unknown (0)");
+      UsageLogger.warn("estimatedInputTokens needs a non-negative count; recorded as unknown (0)");
     }
     this.estimatedInputTokens = Math.max(0, inputTokens);
     this.estimateGiven = true;
@@ -243,6 +244,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
         extra = Attributes.builder();
       }
       extra.put(key, value);
+      builtExtra = null;
     }
     return self();
   }
@@ -273,7 +275,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     } catch (BudgetExceededException blocked) {
       throw blocked;
     } catch (Throwable t) {
-      ApiUsageLogger.failed("starting a " + kind + " span", t);
+      UsageLogger.failed("starting a " + kind + " span", t);
       return NoopScope.INSTANCE;
     }
   }
@@ -393,11 +395,13 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     CallAdmission policy = admittedElsewhere ? CallAdmission.allowAll() : lockn.callAdmission;
     if (policy == CallAdmission.allowAll()) {
       return new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress, serverPort,
-          inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(), model);
+          inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(), model,
+          explicitAttributes());
     }
     long inputTokens = estimatedInputTokens;
     if (!estimateGiven && inputMessages != null && !inputMessages.isEmpty()) {
-      long counted = count(lockn.tokenCounter, providerName, model, inputMessages);
+      // Only on the admission path: counting tokenizes the whole prompt, and nothing else uses the count.
+      long counted = lockn.tokenCounter.countInputTokens(providerName, model, inputMessages);
       if (counted >= 0) {
         inputTokens = counted;
         span.setAttribute(LockNAttributes.USAGE_ESTIMATED_INPUT_TOKENS, counted);
@@ -405,11 +409,11 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     }
     Admission admission;
     try {
-      admission = admit(policy, span, parentContext, providerName, model, inputTokens, inheritedAgent, task);
+      admission = policy.admit(request(span, parentContext, providerName, model, inputTokens, inheritedAgent, task));
     } catch (BudgetExceededException blocked) {
       LlmCallHandle handle = new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress,
           serverPort, inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(),
-          model);
+          model, explicitAttributes());
       if (unenforced) {
         recordUnenforcedBlock(span, blocked);
         return handle;
@@ -421,17 +425,14 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     if (!admitted.equals(model)) {
       span.setAttribute(LockNAttributes.BUDGET_ADMITTED_MODEL, admitted);
     }
-    recordAdmission(admission, span);
+    GuardedCallAdmission.record(admission, span);
     return new LlmCallHandle(lockn, span, parentContext, op, providerName, model, serverAddress, serverPort,
-        inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, admission, admitted);
+        inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, admission, admitted,
+        explicitAttributes());
   }
 
-  /**
-   * Asks the policy; a {@link BudgetExceededException} passes through, any other failure is the policy's own and
-   * admits the call.
-   */
-  private Admission admit(
-      CallAdmission policy,
+  /** What the admission policy sees of the call about to be made. */
+  private CallRequest request(
       Span span,
       Context parentContext,
       String providerName,
@@ -439,76 +440,20 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
       long inputTokens,
       @Nullable String agent,
       @Nullable String task) {
-    try {
-      CallRequest request =
-          new CallRequest(
-              providerName,
-              model,
-              inputTokens,
-              maxTokens >= 0 ? maxTokens : -1,
-              lockn.attribution.toMap(Baggage.fromContext(parentContext)),
-              agent,
-              task,
-              span.getSpanContext().getTraceId());
-      Admission admission = policy.admit(request);
-      if (admission == null) {
-        ApiUsageLogger.warn(policy.getClass().getName() + ".admit returned null; the call is admitted");
-        return Admission.allowed();
-      }
-      return admission;
-    } catch (BudgetExceededException blocked) {
-      throw blocked;
-    } catch (Throwable t) {
-      ApiUsageLogger.failed("call admission " + policy.getClass().getName(), t);
-      return Admission.allowed();
-    }
+    return CallRequest.builder(providerName, model)
+        .estimatedInputTokens(inputTokens)
+        .maxOutputTokens(maxTokens >= 0 ? maxTokens : -1)
+        .attribution(lockn.attribution.toMap(Baggage.fromContext(parentContext)))
+        .agentName(agent)
+        .taskName(task)
+        .traceId(span.getSpanContext().getTraceId())
+        .build();
   }
 
-  /**
-   * Asks the token counter for the admission estimate, only on the admission path (a policy other than allow-all is
-   * configured): counting tokenizes the whole prompt, and nothing else uses the count. Returns -1 when the counter
-   * cannot count or fails; a failure is logged and never reaches the application.
-   */
-  private static long count(TokenCounter counter, String providerName, String model, List<GenAiMessage> messages) {
-    if (counter == TokenCounter.none()) {
-      return -1;
-    }
-    try {
-      long n = counter.countInputTokens(providerName, model, messages);
-      return n >= 0 ? n : -1;
-    } catch (Throwable t) {
-      ApiUsageLogger.failed("token counter " + counter.getClass().getName(), t);
-      return -1;
-    }
-  }
-
+  /** The admission's model, sanitised like a request model; the request model when it names none. */
   private static String admittedModel(Admission admission, String requestModel) {
-    try {
-      String m = admission.model();
-      String clean = m == null ? null : Strings.sanitize(m, Limits.MAX_MODEL_LENGTH);
-      return clean == null || clean.isEmpty() ? requestModel : clean;
-    } catch (Throwable t) {
-      ApiUsageLogger.failed("Admission.model", t);
-      return requestModel;
-    }
-  }
-
-  /** Copies what the admission asks to record onto the span; never throws. */
-  private static void recordAdmission(Admission admission, Span span) {
-    try {
-      Attributes attributes = admission.spanAttributes();
-      if (attributes != null && !attributes.isEmpty()) {
-        span.setAllAttributes(attributes);
-      }
-      java.util.List<io.lockn.core.spi.AdmissionEvent> events = admission.spanEvents();
-      if (events != null) {
-        for (io.lockn.core.spi.AdmissionEvent e : events) {
-          span.addEvent(e.name(), e.attributes());
-        }
-      }
-    } catch (Throwable t) {
-      ApiUsageLogger.failed("recording the call admission " + admission.getClass().getName(), t);
-    }
+    String clean = Strings.sanitize(GuardedCallAdmission.model(admission), Limits.MAX_MODEL_LENGTH);
+    return clean == null || clean.isEmpty() ? requestModel : clean;
   }
 
   /** Records a blocked call on its span and ends it; nothing here may hide the exception from the application. */
@@ -518,7 +463,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
       handle.span.setStatus(StatusCode.ERROR, "budget exceeded: " + blocked.budgetName());
       recordBlockEvent(handle.span, blocked);
     } catch (Throwable t) {
-      ApiUsageLogger.failed("recording a blocked call", t);
+      UsageLogger.failed("recording a blocked call", t);
     }
     handle.close();
   }
@@ -529,7 +474,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
       span.setAttribute(LockNAttributes.BUDGET_ENFORCED, false);
       recordBlockEvent(span, blocked);
     } catch (Throwable t) {
-      ApiUsageLogger.failed("recording an unenforced block", t);
+      UsageLogger.failed("recording an unenforced block", t);
     }
   }
 
@@ -574,9 +519,23 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
       b.setAttribute(LockNAttributes.AGENT_NAME, enclosingAgent);
     }
     lockn.attribution.copy(Baggage.fromContext(parent != null ? parent : Context.current()), b);
-    if (extra != null) {
-      b.setAllAttributes(extra.build());
+    Attributes explicit = explicitAttributes();
+    if (!explicit.isEmpty()) {
+      b.setAllAttributes(explicit);
     }
+  }
+
+  /** The attributes set on this spec with {@code attribute(key, value)}, built once. */
+  private Attributes explicitAttributes() {
+    if (extra == null) {
+      return Attributes.empty();
+    }
+    Attributes built = builtExtra;
+    if (built == null) {
+      built = extra.build();
+      builtExtra = built;
+    }
+    return built;
   }
 
   private static void setIfPresent(SpanBuilder b, AttributeKey<String> key, @Nullable String value) {

@@ -3,6 +3,7 @@ package io.lockn.core.internal;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.GenAiOperation;
 import io.lockn.core.ToolScope;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,7 @@ final class ToolHandle extends OperationHandle implements ToolScope {
             GenAiAttributes.GEN_AI_TOOL_CALL_RESULT, MessagesJson.content(result, lockn.contentCapture));
       }
     } catch (Throwable t) {
-      ApiUsageLogger.failed("ToolScope.result", t);
+      UsageLogger.failed("ToolScope.result", t);
     }
   }
 }

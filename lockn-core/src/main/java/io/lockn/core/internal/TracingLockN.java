@@ -2,6 +2,7 @@ package io.lockn.core.internal;
 
 import io.lockn.core.AgentSpec;
 import io.lockn.core.Attribution;
+import io.lockn.core.AttributionKeys;
 import io.lockn.core.ContentCapture;
 import io.lockn.core.EvaluationResult;
 import io.lockn.core.GenAiAttributes;
@@ -15,7 +16,9 @@ import io.lockn.core.TaskSpec;
 import io.lockn.core.ToolSpec;
 import io.lockn.core.WorkflowSpec;
 import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.CallPricing;
 import io.lockn.core.spi.TokenCounter;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.logs.Logger;
@@ -32,14 +35,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The recording {@link LockN}: turns specs into spans on the configured tracer and records metrics on the
- * configured meter. Immutable after construction; shared by all threads.
+ * configured meter. Immutable after construction; shared by all threads. {@code LockNBuilder} creates it through
+ * {@link LockNConfig#newLockN()}, so that its package-private state stays readable by the handles and specs of this
+ * package only.
  *
- * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
+ * <p>Each extension point the application configures (admission, token counter, pricing, listeners) is wrapped once
+ * here in its {@code Guarded*} decorator, so that the call path calls it without catch blocks of its own.
  */
-public final class TracingLockN implements LockN {
+final class TracingLockN implements LockN {
 
   /** The instrumentation scope name of LockN's tracer, meter and logger. */
-  public static final String INSTRUMENTATION_NAME = "io.lockn.core";
+  static final String INSTRUMENTATION_NAME = "io.lockn.core";
 
   final Tracer tracer;
   final Logger eventLogger;
@@ -47,19 +53,15 @@ public final class TracingLockN implements LockN {
   final SemconvProfile profile;
   final ContentCapture contentCapture;
   final List<LockNListener> listeners;
-  final BaggageAttribution attribution;
+  /** The attribution allowlist, which also copies Baggage onto spans and admission requests. */
+  final AttributionKeys attribution;
   final PromptCacheInference cacheInference;
   final CallAdmission callAdmission;
   final TokenCounter tokenCounter;
-  private final LockNConfig config;
+  final CallPricing callPricing;
 
-  /**
-   * Creates the recording LockN.
-   *
-   * @param config the validated configuration
-   */
-  public TracingLockN(LockNConfig config) {
-    this.config = config;
+  /** Creates the recording LockN from the configuration {@code LockNBuilder} validated. */
+  TracingLockN(LockNConfig config) {
     OpenTelemetry otel = config.openTelemetry();
     String version = Version.get();
     // A broken SDK component (a metric reader that throws while instruments are created, say) costs that signal,
@@ -68,7 +70,7 @@ public final class TracingLockN implements LockN {
     try {
       t = otel.tracerBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build();
     } catch (RuntimeException e) {
-      ApiUsageLogger.failed("creating LockN's tracer; spans are not recorded", e);
+      UsageLogger.failed("creating LockN's tracer; spans are not recorded", e);
       t = TracerProvider.noop().get(INSTRUMENTATION_NAME);
     }
     this.tracer = t;
@@ -76,7 +78,7 @@ public final class TracingLockN implements LockN {
     try {
       l = otel.getLogsBridge().loggerBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build();
     } catch (RuntimeException e) {
-      ApiUsageLogger.failed("creating LockN's event logger; evaluation events are not recorded", e);
+      UsageLogger.failed("creating LockN's event logger; evaluation events are not recorded", e);
       l = LoggerProvider.noop().get(INSTRUMENTATION_NAME);
     }
     this.eventLogger = l;
@@ -85,26 +87,18 @@ public final class TracingLockN implements LockN {
       m = new GenAiMetrics(
           otel.meterBuilder(INSTRUMENTATION_NAME).setInstrumentationVersion(version).build(), config);
     } catch (RuntimeException e) {
-      ApiUsageLogger.failed("creating LockN's instruments; metrics are not recorded", e);
+      UsageLogger.failed("creating LockN's instruments; metrics are not recorded", e);
       m = new GenAiMetrics(MeterProvider.noop().get(INSTRUMENTATION_NAME), config);
     }
     this.metrics = m;
     this.profile = config.semconvProfile();
     this.contentCapture = config.contentCapture();
-    this.listeners = config.listeners();
-    this.attribution = new BaggageAttribution(config.attributionKeys());
+    this.listeners = GuardedLockNListener.wrapAll(config.listeners());
+    this.attribution = config.attributionKeys();
     this.cacheInference = new PromptCacheInference(config.cacheInferenceRatio());
-    this.callAdmission = config.callAdmission();
-    this.tokenCounter = config.tokenCounter();
-  }
-
-  /**
-   * The configuration this instance was built with.
-   *
-   * @return the configuration
-   */
-  public LockNConfig config() {
-    return config;
+    this.callAdmission = GuardedCallAdmission.wrap(config.callAdmission());
+    this.tokenCounter = GuardedTokenCounter.wrap(config.tokenCounter());
+    this.callPricing = GuardedCallPricing.wrap(config.callPricing());
   }
 
   @Override
@@ -142,7 +136,7 @@ public final class TracingLockN implements LockN {
   public LlmCallSpec llm(GenAiOperation operation, String provider, String requestModel) {
     GenAiOperation op = operation != null ? operation : GenAiOperation.CHAT;
     if (!op.isInference() && op != GenAiOperation.EMBEDDINGS) {
-      ApiUsageLogger.warn("llm(" + op + ", ...) is not a model call; recorded as chat");
+      UsageLogger.warn("llm(" + op + ", ...) is not a model call; recorded as chat");
       op = GenAiOperation.CHAT;
     }
     return new RecordingSpec.ModelCall(
@@ -163,7 +157,7 @@ public final class TracingLockN implements LockN {
 
   @Override
   public Attribution attribution() {
-    return new BaggageAttributionScope(config.attributionKeys());
+    return new BaggageAttributionScope(attribution);
   }
 
   @Override
@@ -175,7 +169,7 @@ public final class TracingLockN implements LockN {
   public void recordEvaluation(SpanContext call, @Nullable String responseId, EvaluationResult result) {
     try {
       if (call == null || result == null) {
-        ApiUsageLogger.warn("recordEvaluation needs a span context and a result; ignored");
+        UsageLogger.warn("recordEvaluation needs a span context and a result; ignored");
         return;
       }
       LogRecordBuilder b =
@@ -201,7 +195,7 @@ public final class TracingLockN implements LockN {
       }
       b.emit();
     } catch (Throwable t) {
-      ApiUsageLogger.failed("recordEvaluation", t);
+      UsageLogger.failed("recordEvaluation", t);
     }
   }
 
@@ -213,7 +207,7 @@ public final class TracingLockN implements LockN {
   private static String name(@Nullable String value, String what) {
     String clean = Strings.sanitize(value, Limits.MAX_NAME_LENGTH);
     if (clean == null || clean.isBlank()) {
-      ApiUsageLogger.warn("a " + what + " name is null or blank; recorded as 'unknown'");
+      UsageLogger.warn("a " + what + " name is null or blank; recorded as 'unknown'");
       return "unknown";
     }
     return clean;

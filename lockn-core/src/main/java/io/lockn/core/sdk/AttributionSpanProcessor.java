@@ -2,8 +2,7 @@ package io.lockn.core.sdk;
 
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
-import io.lockn.core.internal.ApiUsageLogger;
-import io.lockn.core.internal.BaggageAttribution;
+import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
@@ -29,16 +28,17 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
  * <p>Why not {@code io.opentelemetry.contrib:opentelemetry-baggage-processor}: its {@code BaggageSpanProcessor} copies
  * matching entries onto <em>every</em> span rather than GenAI spans only, copies values uncut and unsanitised (a
  * hostile or accidental Baggage value would inflate every span), and is still an alpha artifact. The copying rules
- * live in one place, {@code BaggageAttribution}, shared with LockN's own spans.
+ * live in one place, {@link AttributionKeys#copy(Baggage, io.opentelemetry.api.trace.Span)}, shared with LockN's own
+ * spans.
  *
  * <p>Called synchronously on the thread that starts the span; never throws and never blocks.
  */
 public final class AttributionSpanProcessor implements SpanProcessor {
 
-  private final BaggageAttribution attribution;
+  private final AttributionKeys keys;
 
   private AttributionSpanProcessor(AttributionKeys keys) {
-    this.attribution = new BaggageAttribution(keys);
+    this.keys = keys;
   }
 
   /**
@@ -57,9 +57,9 @@ public final class AttributionSpanProcessor implements SpanProcessor {
       if (span.getAttribute(GenAiAttributes.GEN_AI_OPERATION_NAME) == null) {
         return;
       }
-      attribution.copy(Baggage.fromContext(parentContext), span);
+      keys.copy(Baggage.fromContext(parentContext), span);
     } catch (Throwable t) {
-      ApiUsageLogger.failed("AttributionSpanProcessor.onStart", t);
+      UsageLogger.failed("AttributionSpanProcessor.onStart", t);
     }
   }
 

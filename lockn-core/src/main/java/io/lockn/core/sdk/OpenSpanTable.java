@@ -130,6 +130,16 @@ public final class OpenSpanTable<N> {
   }
 
   /**
+   * The node of a tracked span.
+   *
+   * @param span the span
+   * @return its node, or {@code null} if it is not tracked
+   */
+  public @Nullable N get(ReadableSpan span) {
+    return open.get(span);
+  }
+
+  /**
    * Stops tracking a span.
    *
    * @param span the ending span

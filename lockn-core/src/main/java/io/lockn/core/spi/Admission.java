@@ -1,6 +1,6 @@
 package io.lockn.core.spi;
 
-import io.lockn.core.TokenUsage;
+import io.lockn.core.CallCost;
 import io.opentelemetry.api.common.Attributes;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -33,24 +33,15 @@ public interface Admission {
   String model();
 
   /**
-   * Reconciles the admission with what the call actually used, when it succeeded. A budget replaces its reservation
-   * with the actual cost.
+   * Reconciles the admission with what the call actually cost, when it succeeded: a budget replaces its reservation
+   * with the call's {@code cost} (USD budgets) or its usage (token budgets). The cost is the one the call was priced
+   * at by LockN's {@link CallPricing}, also written on its span; it is {@link io.lockn.core.CallCost#notPriced()} when
+   * no pricing is configured, in which case the admission may price the call itself with the same rules.
    *
-   * @param usage the usage recorded on the call, {@link TokenUsage#EMPTY} when none was recorded
+   * @param call the ended call: its usage, models, service tier and start time
+   * @param cost the call's cost
    */
-  void complete(TokenUsage usage);
-
-  /**
-   * Reconciles the admission with what the call actually used and the model that answered it ({@code
-   * gen_ai.response.model}), which a gateway may have changed. LockN calls this form; a budget prices the usage at
-   * the response model when it knows its price. The default calls {@link #complete(TokenUsage)}.
-   *
-   * @param usage the usage recorded on the call, {@link TokenUsage#EMPTY} when none was recorded
-   * @param responseModel the response model recorded on the call, or {@code null} when none was recorded
-   */
-  default void complete(TokenUsage usage, @Nullable String responseModel) {
-    complete(usage);
-  }
+  void complete(EndedCall call, CallCost cost);
 
   /** Frees whatever the admission holds, when the call failed. */
   void release();
@@ -86,7 +77,7 @@ enum Allowed implements Admission {
   }
 
   @Override
-  public void complete(TokenUsage usage) {}
+  public void complete(EndedCall call, CallCost cost) {}
 
   @Override
   public void release() {}

@@ -3,6 +3,7 @@ package io.lockn.core.hardening;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.lockn.core.CallCost;
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.GenAiMessage;
@@ -69,7 +70,7 @@ class CoreBadInputTest {
 
   /** The cap on names and identifiers LockN records (model, provider, ids, error types): {@code Limits}. */
   private static final int MAX_NAME = 256;
-  /** The cap on a log line's message: {@code ApiUsageLogger.MAX_MESSAGE_LENGTH} plus its truncation marker. */
+  /** The cap on a log line's message: {@code UsageLogger.MAX_MESSAGE_LENGTH} plus its truncation marker. */
   private static final int MAX_LOG_MESSAGE = 1024 + 64; // plus the fixed text around a quoted place
 
   private static final String TEN_MB = "m".repeat(10 * 1024 * 1024);
@@ -94,7 +95,8 @@ class CoreBadInputTest {
       }
 
       @Override
-      public void complete(TokenUsage usage) {
+      public void complete(io.lockn.core.spi.EndedCall call, CallCost cost) {
+        TokenUsage usage = call.usage();
         completedTokens.addAndGet(usage.totalTokens());
         outstanding.decrementAndGet();
       }
@@ -483,7 +485,7 @@ class CoreBadInputTest {
       assertThat(series).allSatisfy((name, n) -> assertThat(n).as(name).isLessThanOrEqualTo(5 * (limit + 1) + 1));
     }
     assertThat(outstanding).hasValue(0);
-    // ApiUsageLogger remembers at most 256 distinct problems, each a bounded line: bounded memory too.
+    // UsageLogger remembers at most 256 distinct problems, each a bounded line: bounded memory too.
     assertThat(log.warnings()).hasSizeLessThanOrEqualTo(256).allSatisfy(CoreBadInputTest::assertBoundedOneLine);
   }
 

@@ -3,6 +3,7 @@ package io.lockn.core.hardening;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.lockn.core.CallCost;
 import io.lockn.core.GenAiMessage;
 import io.lockn.core.LlmCallRecord;
 import io.lockn.core.LockN;
@@ -82,7 +83,8 @@ class CoreFaultInjectionTest {
         }
 
         @Override
-        public void complete(TokenUsage usage) {
+        public void complete(io.lockn.core.spi.EndedCall call, CallCost cost) {
+        TokenUsage usage = call.usage();
           completed.incrementAndGet();
           completedTokens.addAndGet(usage.totalTokens());
         }
@@ -206,7 +208,8 @@ class CoreFaultInjectionTest {
       }
 
       @Override
-      public void complete(TokenUsage usage) {
+      public void complete(io.lockn.core.spi.EndedCall call, CallCost cost) {
+        TokenUsage usage = call.usage();
         settled.incrementAndGet();
         throw new IllegalStateException("complete");
       }

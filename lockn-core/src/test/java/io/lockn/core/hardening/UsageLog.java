@@ -1,6 +1,6 @@
 package io.lockn.core.hardening;
 
-import io.lockn.core.internal.ApiUsageLogger;
+import io.lockn.core.spi.UsageLogger;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 public final class UsageLog implements AutoCloseable {
 
   // Held strongly: java.util.logging keeps loggers weakly, and would drop our handler and level with the logger.
-  private static final Logger JUL = Logger.getLogger(ApiUsageLogger.LOGGER_NAME);
+  private static final Logger JUL = Logger.getLogger(UsageLogger.LOGGER_NAME);
 
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();
   private final Handler handler =
@@ -46,7 +46,7 @@ public final class UsageLog implements AutoCloseable {
   }
 
   /**
-   * Starts capturing, after making {@link ApiUsageLogger} forget what earlier tests made it warn about.
+   * Starts capturing, after making {@link UsageLogger} forget what earlier tests made it warn about.
    *
    * @return the capture; close it in {@code @AfterEach}
    */
@@ -55,10 +55,10 @@ public final class UsageLog implements AutoCloseable {
     return new UsageLog();
   }
 
-  /** Makes every problem a first occurrence again (package-private {@code ApiUsageLogger.reset()}). */
+  /** Makes every problem a first occurrence again (package-private {@code UsageLogger.reset()}). */
   public static void resetWarnedProblems() {
     try {
-      Method reset = ApiUsageLogger.class.getDeclaredMethod("reset");
+      Method reset = UsageLogger.class.getDeclaredMethod("reset");
       reset.setAccessible(true);
       reset.invoke(null);
     } catch (ReflectiveOperationException e) {

@@ -29,7 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link CostAwareSampler} keeps every LockN span under a sampler that drops everything else. */
+/**
+ * {@link CostAwareSampler}: in its default mode every GenAI span the application's sampler drops is recorded (span
+ * processors see it, so its cost is counted) but never exported; in {@code exportAll} mode every GenAI span is
+ * exported, even under an unsampled parent.
+ */
 class CostAwareSamplerTest {
 
   private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
@@ -39,6 +43,8 @@ class CostAwareSamplerTest {
   private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
 
   private InMemorySpanExporter exporter;
+  /** Every span that ended, sampled or not: what a span processor (LockN's cost pipeline) sees. */
+  private final List<SpanData> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
   private OpenTelemetrySdk otel;
   private LockN lockn;
   private Tracer plainTracer;
@@ -47,13 +53,37 @@ class CostAwareSamplerTest {
     return Stream.of(Sampler.alwaysOff(), Sampler.parentBased(Sampler.alwaysOff()));
   }
 
+  /** The exportAll mode, which the tests written before the record-only mode exercise. */
   private void setUp(Sampler delegate) {
+    setUpWith(CostAwareSampler.exportAll(delegate));
+  }
+
+  private void setUpWith(Sampler sampler) {
     exporter = InMemorySpanExporter.create();
     otel =
         OpenTelemetrySdk.builder()
             .setTracerProvider(
                 SdkTracerProvider.builder()
-                    .setSampler(CostAwareSampler.wrap(delegate))
+                    .setSampler(sampler)
+                    .addSpanProcessor(new io.opentelemetry.sdk.trace.SpanProcessor() {
+                      @Override
+                      public void onStart(Context parentContext, io.opentelemetry.sdk.trace.ReadWriteSpan span) {}
+
+                      @Override
+                      public boolean isStartRequired() {
+                        return false;
+                      }
+
+                      @Override
+                      public void onEnd(io.opentelemetry.sdk.trace.ReadableSpan span) {
+                        recorded.add(span.toSpanData());
+                      }
+
+                      @Override
+                      public boolean isEndRequired() {
+                        return true;
+                      }
+                    })
                     .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                     .build())
             .build();
@@ -172,31 +202,99 @@ class CostAwareSamplerTest {
   }
 
   @Test
-  void shouldSample_keepsGenAiAndTaskAttributesAndDelegatesTheRest() {
-    CostAwareSampler sampler = CostAwareSampler.wrap(Sampler.alwaysOff());
+  void shouldSample_exportAll_keepsGenAiAndTaskAttributesAndDelegatesTheRest() {
+    CostAwareSampler sampler = CostAwareSampler.exportAll(Sampler.alwaysOff());
 
     assertThat(decision(sampler, Attributes.of(OPERATION, "execute_tool"))).isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
     assertThat(decision(sampler, Attributes.of(TASK_NAME, "triage"))).isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
     assertThat(decision(sampler, Attributes.of(AttributeKey.stringKey("http.method"), "GET")))
         .isEqualTo(SamplingDecision.DROP);
-    assertThat(decision(CostAwareSampler.wrap(Sampler.alwaysOn()), Attributes.empty()))
+    assertThat(decision(CostAwareSampler.exportAll(Sampler.alwaysOn()), Attributes.empty()))
         .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
   }
 
   @Test
-  void getDescription_namesTheDelegate() {
-    Sampler delegate = Sampler.parentBased(Sampler.alwaysOff());
-    CostAwareSampler sampler = CostAwareSampler.wrap(delegate);
+  void shouldSample_wrap_recordsOnlyTheGenAiSpansTheDelegateDrops() {
+    CostAwareSampler dropping = CostAwareSampler.wrap(Sampler.alwaysOff());
+    CostAwareSampler keeping = CostAwareSampler.wrap(Sampler.alwaysOn());
 
-    assertThat(sampler.getDescription())
-        .isEqualTo("CostAwareSampler{" + delegate.getDescription() + "}")
-        .contains("AlwaysOffSampler");
-    assertThat(sampler).hasToString(sampler.getDescription());
+    assertThat(decision(dropping, Attributes.of(OPERATION, "chat"))).isEqualTo(SamplingDecision.RECORD_ONLY);
+    assertThat(decision(dropping, Attributes.of(TASK_NAME, "triage"))).isEqualTo(SamplingDecision.RECORD_ONLY);
+    assertThat(decision(dropping, Attributes.of(AttributeKey.stringKey("http.method"), "GET")))
+        .isEqualTo(SamplingDecision.DROP);
+    assertThat(decision(keeping, Attributes.of(OPERATION, "chat"))).isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+    assertThat(decision(keeping, Attributes.empty())).isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+  }
+
+  @ParameterizedTest
+  @MethodSource("droppingSamplers")
+  void wrap_everyLockNSpanIsRecordedButNotExported_plainSpanDropped(Sampler delegate) {
+    setUpWith(CostAwareSampler.wrap(delegate));
+
+    lockn.workflow("support").run(() -> lockn.agent("bot").run(() -> lockn.task("triage").run(() -> {
+      lockn.tool("lookup").run(() -> {});
+      lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> {});
+      lockn.embeddings(GenAiProvider.OPENAI, "text-embedding-3-small").run(() -> {});
+    })));
+    plainTracer.spanBuilder("plain").startSpan().end();
+
+    assertThat(exporter.getFinishedSpanItems()).isEmpty();
+    assertThat(recorded)
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder("invoke_workflow support", "invoke_agent bot", "task triage",
+            "execute_tool lookup", "chat gpt-4o", "embeddings text-embedding-3-small");
+    assertThat(recorded).allSatisfy(s -> assertThat(s.getSpanContext().isSampled()).as(s.getName()).isFalse());
+  }
+
+  @Test
+  void wrap_underSampledParent_genAiSpansAreExportedWithTheirTrace() {
+    setUpWith(CostAwareSampler.wrap(Sampler.parentBased(Sampler.alwaysOn())));
+
+    Span request = plainTracer.spanBuilder("http request").startSpan();
+    try (Scope ignored = request.makeCurrent()) {
+      lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> plainTracer.spanBuilder("http POST").startSpan().end());
+    } finally {
+      request.end();
+    }
+
+    assertThat(exporter.getFinishedSpanItems())
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder("http request", "chat gpt-4o", "http POST");
+  }
+
+  @Test
+  void wrap_underUnsampledParent_chatIsRecordedNotExported_andItsPlainChildIsDropped() {
+    setUpWith(CostAwareSampler.wrap(Sampler.parentBased(Sampler.alwaysOff())));
+
+    Span request = plainTracer.spanBuilder("http request").startSpan();
+    try (Scope ignored = request.makeCurrent()) {
+      lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> plainTracer.spanBuilder("http POST").startSpan().end());
+    } finally {
+      request.end();
+    }
+
+    // No fragment of the unsampled trace is exported; the chat span was recorded for the span processors.
+    assertThat(exporter.getFinishedSpanItems()).isEmpty();
+    assertThat(recorded).extracting(SpanData::getName).containsExactly("chat gpt-4o");
+    SpanData chat = recorded.get(0);
+    assertThat(chat.getTraceId()).isEqualTo(request.getSpanContext().getTraceId());
+    assertThat(chat.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+  }
+
+  @Test
+  void getDescription_wrap_namesTheDelegate() {
+    Sampler delegate = Sampler.parentBased(Sampler.alwaysOff());
+
+    assertThat(CostAwareSampler.wrap(delegate).getDescription())
+        .isEqualTo("CostAwareSampler{" + delegate.getDescription() + "}");
+    assertThat(CostAwareSampler.exportAll(delegate).getDescription())
+        .isEqualTo("CostAwareSampler.exportAll{" + delegate.getDescription() + "}");
   }
 
   @Test
   void wrap_rejectsNullDelegate() {
     assertThatThrownBy(() -> CostAwareSampler.wrap(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> CostAwareSampler.exportAll(null)).isInstanceOf(NullPointerException.class);
   }
 
   private static SamplingDecision decision(Sampler sampler, Attributes attributes) {

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  *       on the thread that then calls the model; the announcement carries the invocation's context and the
  *       request's messages, and the model call on the same thread with the same messages takes it.
  * </ul>
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
  */
 public final class CallParents {
 

@@ -15,7 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Converts LangChain4j messages into LockN's {@link GenAiMessage}s (for content capture and token estimates). */
+/**
+ * Converts LangChain4j messages into LockN's {@link GenAiMessage}s (for content capture and token estimates).
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
+ */
 public final class Messages {
 
   private Messages() {}

@@ -4,7 +4,11 @@ import dev.langchain4j.model.ModelProvider;
 import io.lockn.core.GenAiProvider;
 import org.jspecify.annotations.Nullable;
 
-/** Maps LangChain4j's {@link ModelProvider} to {@code gen_ai.provider.name}. */
+/**
+ * Maps LangChain4j's {@link ModelProvider} to {@code gen_ai.provider.name}.
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
+ */
 public final class Providers {
 
   private Providers() {}

@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>Gemini ({@code GoogleAiGeminiTokenUsage}): the prompt count includes {@code cachedContentTokenCount}; the
  *       thinking tokens ({@code thoughtsTokenCount}) are reported beside the output count.
  * </ul>
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
  */
 public final class Usages {
 

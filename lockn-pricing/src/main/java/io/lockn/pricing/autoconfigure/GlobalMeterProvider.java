@@ -5,7 +5,7 @@ import io.opentelemetry.api.metrics.MeterBuilder;
 import io.opentelemetry.api.metrics.MeterProvider;
 
 /**
- * {@code GlobalOpenTelemetry}'s meter provider, looked up when a meter is first built (the cost span processor does
+ * {@code GlobalOpenTelemetry}'s meter provider, looked up when a meter is first built (the cost pipeline does
  * so when it prices its first call) rather than when the SDK is configured, because an autoconfigured SDK becomes
  * global only after it is built. Unlike {@link GlobalOpenTelemetry#getMeterProvider()}, it never sets the global
  * instance as a side effect: when none is set yet it answers a no-op provider and logs one warning.

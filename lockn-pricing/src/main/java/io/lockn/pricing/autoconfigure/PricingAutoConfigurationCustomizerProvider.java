@@ -1,20 +1,19 @@
 package io.lockn.pricing.autoconfigure;
 
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.PricingConfig;
+import io.lockn.pricing.PricingConfigException;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Prices every GenAI span of an autoconfigured OpenTelemetry SDK with zero code: it adds a {@link CostSpanProcessor}
+ * Prices every GenAI span of an autoconfigured OpenTelemetry SDK with zero code: it adds a {@link CostPipeline}
  * to the tracer provider. It is registered in {@code META-INF/services}, so {@code
  * AutoConfiguredOpenTelemetrySdk.initialize()}, the OpenTelemetry Spring Boot starter and, with the {@code
  * lockn-javaagent-extension} jar, the OpenTelemetry Java agent pick it up on their own:
@@ -23,72 +22,58 @@ import org.jspecify.annotations.Nullable;
  * java -javaagent:opentelemetry-javaagent.jar \
  *      -Dotel.javaagent.extensions=lockn-javaagent-extension.jar \
  *      -Dlockn.pricing.catalog=/etc/lockn/negotiated.json \
+ *      -Dlockn.pricing.metric.attribution-keys=app.tenant_id \
  *      -jar app.jar
  * }</pre>
  *
- * <p><b>Configuration</b>, read through {@link ConfigProperties}, so each property can also be given as an
- * environment variable ({@code lockn.pricing.catalog} as {@code LOCKN_PRICING_CATALOG}):
+ * <p><b>Configuration</b>: the {@code lockn.pricing.*} and {@code lockn.attribution.*} properties of {@link
+ * PricingConfig}, read through {@link ConfigProperties}, so each can also be given as an environment variable ({@code
+ * lockn.pricing.catalog} as {@code LOCKN_PRICING_CATALOG}). Lists are comma-separated; discounts are {@code
+ * KEY=PERCENT} entries ({@code lockn.pricing.discounts=openai=15}) and aliases {@code NAME=PROVIDER/MODEL[;region=R]}
+ * entries ({@code lockn.pricing.aliases=prod-gpt4o-eu=azure.ai.openai/gpt-4o;region=eu}). {@link CostPipelineFactory}
+ * builds the catalog and the pipeline, as for every other wiring. The pipeline copies the allowlisted Baggage
+ * attribution ({@code lockn.attribution.*}) onto the GenAI spans other instrumentations start (the Java agent's), so
+ * that {@code app.tenant_id} set in Baggage reaches the agent's spans and, with {@code
+ * lockn.pricing.metric.attribution-keys=app.tenant_id}, the cost metric.
  *
- * <ul>
- *   <li>{@value #ENABLED}: {@code true} (the default) or {@code false}, which adds nothing.
- *   <li>{@value #CATALOG}: comma-separated paths of price files in LockN's catalog format ({@code .gz} accepted).
- *   <li>{@value #LITELLM}: the path of a LiteLLM {@code model_prices_and_context_window.json} ({@code .gz}
- *       accepted).
- *   <li>{@value #METRIC_ATTRIBUTION_KEYS}: comma-separated span attributes (attribution keys such as {@code
- *       app.tenant_id}) added to the cost metric {@code lockn.client.cost}; each is capped in cardinality.
- *   <li>{@value #FAIL_ON_ERROR}: {@code false} (the default) or {@code true}; see below.
- * </ul>
- *
- * <p>Relative paths are resolved against the working directory of the process.
- *
- * <p>Prices are the bundled catalog, then the LiteLLM file, then the catalog files in the order listed: an entry for
- * the same provider and model added later replaces an earlier one, so your own files win.
- *
- * <p><b>Errors.</b> Price files are read once, when the SDK is configured, never on the call path. A file that is
- * missing, unreadable or invalid is reported by one log record at ERROR on the logger {@value #LOGGER_NAME}, naming
- * the property, the file and (for a malformed entry) the entry and the field. By default start-up then goes on with
- * the bundled catalog alone: none of the configured files is in force, so prices are either exactly what was
- * configured or exactly the bundled ones, never a mix. This is deliberate: this class also runs inside the Java agent,
- * whose extensions must never stop the host application. Set {@value #FAIL_ON_ERROR}{@code =true} to fail fast
- * instead: the same problem then throws a {@link ConfigurationException} naming the file, which aborts SDK start-up
- * (under the Java agent, 2.33.1 checked, the agent then reports that it failed to start and the application runs
- * without any telemetry).
- * An invalid {@code true}/{@code false} value, a tracer provider that cannot host the processor (an SDK older than
- * 1.42, without {@code ExtendedSpanProcessor}) and any other failure to set up pricing are handled the same way:
- * logged once and the safe choice taken (the default value, the bundled prices, or no pricing), or thrown when
- * failing fast.
+ * <p><b>Errors.</b> Price files are read once, when the SDK is configured, never on the call path. An invalid value
+ * or a price file that is missing, unreadable or invalid is reported by one log record at ERROR on the logger {@value
+ * #LOGGER_NAME}, naming the property (and the file, entry and field). By default start-up then goes on with LockN's
+ * defaults (the bundled catalog alone): prices are either exactly what was configured or exactly the bundled ones,
+ * never a mix. This is deliberate: this class also runs inside the Java agent, whose extensions must never stop the
+ * host application. Set {@value PricingConfig#FAIL_ON_ERROR}{@code =true} to fail fast instead: the same problem then
+ * throws a {@link ConfigurationException} with the same message, which aborts SDK start-up (under the Java agent,
+ * 2.33.1 checked, the agent then reports that it failed to start and the application runs without any telemetry). A
+ * tracer provider that cannot host the processor (an SDK older than 1.42, without {@code ExtendedSpanProcessor}) and
+ * any other failure to set up pricing are handled the same way.
  *
  * <p><b>Order.</b> The processor is added with {@link SdkTracerProviderBuilder#addSpanProcessorFirst}, ahead of the
  * export processors configured by {@code otel.traces.exporter}. It sets the cost in {@code
  * ExtendedSpanProcessor#onEnding}, which the SDK runs for every processor before any processor's {@code onEnd}, so the
- * exporters see the cost whatever the order; being first also lets other {@code onEnding} enrichers read it.
+ * exporters see the cost whatever the order; being first also lets other {@code onEnding} enrichers read it, and lets
+ * it copy the Baggage attribution before other processors see the span start.
  *
  * <p><b>Metrics.</b> The tracer provider customizer cannot reach the meter provider being built, so the cost
  * metrics go to {@code GlobalOpenTelemetry}'s meter provider, resolved when the first call is priced. The Java agent
  * sets the global instance before the application starts; an application using {@code
  * AutoConfiguredOpenTelemetrySdk} should call {@code setResultAsGlobal()}. If the global instance is not set by then,
  * the metrics are not recorded (one warning says so) and the global instance is left untouched; the span attributes
- * are always set. For full control, build a {@link CostSpanProcessor} in code instead.
+ * are always set. For full control, build a {@link CostPipeline} in code instead.
  *
  * <p>An SDK configured by declarative configuration ({@code otel.config.file}) does not run customizer providers;
  * add the processor there by code.
  */
 public final class PricingAutoConfigurationCustomizerProvider implements AutoConfigurationCustomizerProvider {
 
-  /** Whether to price spans at all; default {@code true}. */
-  public static final String ENABLED = "lockn.pricing.enabled";
-
-  /** Extra price files in LockN's catalog format, comma-separated. */
-  public static final String CATALOG = "lockn.pricing.catalog";
-
-  /** A LiteLLM cost-map file. */
-  public static final String LITELLM = "lockn.pricing.litellm";
-
-  /** Span attributes added to the cost metric, comma-separated. */
-  public static final String METRIC_ATTRIBUTION_KEYS = "lockn.pricing.metric.attribution-keys";
-
-  /** Whether a configuration error aborts SDK start-up instead of being logged; default {@code false}. */
-  public static final String FAIL_ON_ERROR = "lockn.pricing.fail-on-error";
+  /**
+   * Not a user setting: {@code true} when another integration adds LockN's cost pipeline to this SDK itself, so that
+   * this provider adds none (one pipeline, never two). LockN's Spring Boot auto-configuration sets it through a
+   * properties customizer when the OpenTelemetry Spring Boot starter builds the SDK, since it brings its own pipeline
+   * (with the ledger and the application's beans). A key of its own rather than {@value PricingConfig#ENABLED}{@code
+   * =false}, because the starter lets the application's Spring properties win over customizers, and an application
+   * may well set {@value PricingConfig#ENABLED}.
+   */
+  public static final String ADDED_ELSEWHERE = "lockn.pricing.internal.pipeline-added-elsewhere";
 
   /** The logger that reports configuration errors and what was configured. */
   public static final String LOGGER_NAME = "io.lockn.pricing.autoconfigure";
@@ -100,18 +85,26 @@ public final class PricingAutoConfigurationCustomizerProvider implements AutoCon
 
   @Override
   public void customize(AutoConfigurationCustomizer autoConfiguration) {
-    autoConfiguration.addTracerProviderCustomizer(PricingAutoConfigurationCustomizerProvider::addCostProcessor);
+    autoConfiguration.addTracerProviderCustomizer(PricingAutoConfigurationCustomizerProvider::addCostPipeline);
   }
 
-  private static SdkTracerProviderBuilder addCostProcessor(SdkTracerProviderBuilder builder, ConfigProperties config) {
-    // Decided first: it says how every later problem is handled. An invalid value cannot be strict about itself.
-    boolean failOnError = flag(config, FAIL_ON_ERROR, false, false);
-    if (!flag(config, ENABLED, true, failOnError)) {
-      LOGGER.log(Level.DEBUG, "LockN pricing is disabled ({0}=false)", ENABLED);
+  private static SdkTracerProviderBuilder addCostPipeline(SdkTracerProviderBuilder builder, ConfigProperties config) {
+    if ("true".equals(config.getString(ADDED_ELSEWHERE))) {
+      LOGGER.log(Level.DEBUG, "LockN pricing: the cost pipeline is added by another integration");
       return builder;
     }
+    PricingConfig.Builder raw = read(config);
+    boolean failOnError = raw.failsOnError();
     try {
-      return addEnabledCostProcessor(builder, config, failOnError);
+      PricingConfig pricing = CostPipelineFactory.config(raw);
+      if (!pricing.enabled()) {
+        LOGGER.log(Level.DEBUG, "LockN pricing is disabled ({0}=false)", PricingConfig.ENABLED);
+        return builder;
+      }
+      return addEnabledCostPipeline(builder, pricing);
+    } catch (PricingConfigException e) {
+      // Only thrown when failing fast.
+      throw new ConfigurationException("LockN pricing: " + e.getMessage(), e);
     } catch (ConfigurationException e) {
       throw e; // only thrown when failing fast
     } catch (RuntimeException e) {
@@ -120,93 +113,50 @@ public final class PricingAutoConfigurationCustomizerProvider implements AutoCon
     }
   }
 
-  private static SdkTracerProviderBuilder addEnabledCostProcessor(
-      SdkTracerProviderBuilder builder, ConfigProperties config, boolean failOnError) {
-    PriceCatalog catalog = catalog(config, failOnError);
-    CostSpanProcessor processor;
+  /**
+   * The raw pricing properties of an SDK's configuration, for {@link PricingConfig.Builder#build()} to check. Blank
+   * list entries are dropped by {@link ConfigProperties#getList}.
+   */
+  static PricingConfig.Builder read(ConfigProperties config) {
+    PricingConfig.Builder b = PricingConfig.builder()
+        .setEnabled(config.getString(PricingConfig.ENABLED))
+        .setSpanCostBreakdown(config.getString(PricingConfig.SPAN_COST_BREAKDOWN))
+        .setFailOnError(config.getString(PricingConfig.FAIL_ON_ERROR))
+        .setLiteLlm(config.getString(PricingConfig.LITELLM))
+        .addAliases(config.getString(PricingConfig.ALIASES))
+        .addDiscounts(config.getString(PricingConfig.DISCOUNTS))
+        .setMetricCardinalityLimit(config.getString(PricingConfig.METRIC_CARDINALITY_LIMIT))
+        .setTenantKey(config.getString(PricingConfig.ATTRIBUTION_TENANT))
+        .setCostCenterKey(config.getString(PricingConfig.ATTRIBUTION_COST_CENTER))
+        .setWorkflowIdKey(config.getString(PricingConfig.ATTRIBUTION_WORKFLOW_ID))
+        .setFeatureKey(config.getString(PricingConfig.ATTRIBUTION_FEATURE))
+        .setPlanKey(config.getString(PricingConfig.ATTRIBUTION_PLAN))
+        .setUserIdKey(config.getString(PricingConfig.ATTRIBUTION_USER_ID))
+        .setMaxValueLength(config.getString(PricingConfig.ATTRIBUTION_MAX_VALUE_LENGTH));
+    config.getList(PricingConfig.CATALOG).forEach(b::addCatalog);
+    config.getList(PricingConfig.METRIC_ATTRIBUTION_KEYS).forEach(b::addMetricAttributionKey);
+    config.getList(PricingConfig.ATTRIBUTION_EXTRA_KEYS).forEach(b::addExtraAttributionKey);
+    return b;
+  }
+
+  private static SdkTracerProviderBuilder addEnabledCostPipeline(
+      SdkTracerProviderBuilder builder, PricingConfig pricing) {
+    PriceCatalog catalog = CostPipelineFactory.catalog(pricing);
+    CostPipeline pipeline;
     try {
-      CostSpanProcessor.Builder processorBuilder =
-          CostSpanProcessor.builder(catalog).setMeterProvider(new GlobalMeterProvider());
-      for (String key : config.getList(METRIC_ATTRIBUTION_KEYS)) {
-        processorBuilder.addMetricAttributionKey(key);
-      }
-      processor = processorBuilder.build();
+      pipeline = CostPipelineFactory.pipeline(pricing, catalog).setMeterProvider(new GlobalMeterProvider()).build();
     } catch (LinkageError e) {
-      // The processor implements the SDK's ExtendedSpanProcessor (SDK 1.42+); an older SDK cannot load it.
+      // The pipeline implements the SDK's ExtendedSpanProcessor (SDK 1.42+); an older SDK cannot load it.
       return fail(builder, "LockN pricing cannot run on this OpenTelemetry SDK (" + e
-          + "); it needs opentelemetry-sdk 1.42 or newer. Spans are not priced", e, failOnError);
+          + "); it needs opentelemetry-sdk 1.42 or newer. Spans are not priced", e, pricing.failOnError());
     }
-    LOGGER.log(Level.DEBUG, "LockN pricing: cost span processor added with {0} priced models",
-        catalog.entries().size());
+    LOGGER.log(Level.DEBUG, "LockN pricing: cost pipeline added with {0} priced models", catalog.entries().size());
     try {
-      return builder.addSpanProcessorFirst(processor);
+      return builder.addSpanProcessorFirst(pipeline);
     } catch (NoSuchMethodError beforeSdk150) {
       // addSpanProcessorFirst arrived in SDK 1.50. The cost is set in onEnding, before any processor's onEnd, so the
       // exporters still see it from the end of the pipeline.
-      return builder.addSpanProcessor(processor);
-    }
-  }
-
-  /**
-   * The bundled catalog with the configured files on top, or, if one of them cannot be loaded, the bundled catalog
-   * alone (or a {@link ConfigurationException} when failing fast).
-   */
-  static PriceCatalog catalog(ConfigProperties config, boolean failOnError) {
-    String litellm = config.getString(LITELLM);
-    litellm = litellm == null || litellm.isBlank() ? null : litellm.trim();
-    List<String> files = config.getList(CATALOG);
-    PriceCatalog bundled = PriceCatalog.bundled();
-    if (litellm == null && files.isEmpty()) {
-      return bundled;
-    }
-    String property = LITELLM;
-    String file = litellm;
-    try {
-      PriceCatalog.Builder b = PriceCatalog.builder().addAll(bundled);
-      if (litellm != null) {
-        Path path = Path.of(litellm);
-        file = path.toString();
-        b.addLiteLlm(path);
-      }
-      property = CATALOG;
-      for (String f : files) {
-        file = f;
-        Path path = Path.of(f);
-        file = path.toString();
-        b.addJson(path);
-      }
-      return b.build();
-    } catch (RuntimeException e) {
-      // PriceCatalogException, whose message starts with the file and names the entry and field; or an invalid path.
-      String detail = String.valueOf(e.getMessage());
-      String message = "LockN pricing: cannot load " + property + " file "
-          + (file != null && detail.startsWith(file) ? detail : file + ": " + detail);
-      if (failOnError) {
-        throw new ConfigurationException(message, e);
-      }
-      LOGGER.log(Level.ERROR, message + ". Pricing continues with the bundled catalog only: none of the files in "
-          + LITELLM + " and " + CATALOG + " is in force (set " + FAIL_ON_ERROR + "=true to fail start-up instead)");
-      return bundled;
-    }
-  }
-
-  private static boolean flag(ConfigProperties config, String name, boolean defaultValue, boolean failOnError) {
-    String value = config.getString(name);
-    if (value == null || value.isBlank()) {
-      return defaultValue;
-    }
-    switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        String message = "LockN pricing: " + name + " must be true or false, was \"" + value + "\"";
-        if (failOnError) {
-          throw new ConfigurationException(message);
-        }
-        LOGGER.log(Level.ERROR, message + "; using the default, " + defaultValue);
-        return defaultValue;
+      return builder.addSpanProcessor(pipeline);
     }
   }
 

@@ -9,7 +9,7 @@ import io.lockn.core.TokenUsage;
 import io.lockn.core.hardening.UsageLog;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -70,7 +70,7 @@ class PricingHardeningTest {
     meters.close();
   }
 
-  private Tracer tracer(CostSpanProcessor processor) {
+  private Tracer tracer(CostPipeline processor) {
     tracerProvider = SdkTracerProvider.builder().addSpanProcessor(processor)
         .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
     return tracerProvider.get("io.example.other-instrumentation");
@@ -115,8 +115,8 @@ class PricingHardeningTest {
   @Test
   void throwingClock_spansStillEndAndExport_hostResultsUnchanged_oneWarningPerPlace() {
     ThrowingClock clock = new ThrowingClock();
-    Tracer tracer = tracer(CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(meters)
-        .setClock(clock).build());
+    Tracer tracer = tracer(CostPipeline.builder(PriceCatalog.bundled()).setMeterProvider(meters).setClock(clock)
+        .build());
     for (int i = 0; i < 1_000; i++) {
       chat(tracer, "gpt-4o", "acme", 100, 10);
     }
@@ -139,7 +139,7 @@ class PricingHardeningTest {
 
   @Test
   void hostileModelNamesFromOtherInstrumentations_unpricedWarningIsOneBoundedLine() {
-    Tracer tracer = tracer(CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(meters).build());
+    Tracer tracer = tracer(CostPipeline.builder(PriceCatalog.bundled()).setMeterProvider(meters).build());
     List<String> models = List.of(TEN_MB, "evil\r\nFAKE LOG LINE: admin logged in\u0000", "\u202Egpt\u200B-4o");
 
     for (String model : models) {
@@ -158,7 +158,7 @@ class PricingHardeningTest {
 
   @Test
   void hostileModelNamesFromOtherInstrumentations_metricAttributesBoundedInLength() {
-    Tracer tracer = tracer(CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(meters)
+    Tracer tracer = tracer(CostPipeline.builder(PriceCatalog.bundled()).setMeterProvider(meters)
         .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY).build());
 
     chat(tracer, TEN_MB, "t\r\n" + TEN_MB, 100, 10);
@@ -175,7 +175,7 @@ class PricingHardeningTest {
   @Test
   void hundredThousandDistinctTenantsAndModels_costMetricCardinalityBounded() {
     int limit = 20;
-    Tracer tracer = tracer(CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(meters)
+    Tracer tracer = tracer(CostPipeline.builder(PriceCatalog.bundled()).setMeterProvider(meters)
         .addMetricAttributionKey(AttributionKeys.DEFAULT_TENANT_KEY).setMetricCardinalityLimit(limit).build());
 
     for (int i = 0; i < 50_000; i++) {

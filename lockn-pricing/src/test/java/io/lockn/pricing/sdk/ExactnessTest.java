@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * in-process totals (the {@link CostLedger}) and in the exported metric ({@code lockn.client.cost}).
  *
  * <p>A million model-call spans, made with a plain OpenTelemetry {@link Tracer} (as foreign instrumentation would),
- * go through a real {@link SdkTracerProvider} whose only pricing component is a {@link CostSpanProcessor}. The expected
+ * go through a real {@link SdkTracerProvider} whose only pricing component is a {@link CostPipeline}. The expected
  * amounts are computed here independently of LockN's code, with {@link BigDecimal} only, from the USD-per-million
  * prices as published (and as written in {@code catalog.json}): each part of a call is {@code tokens x price x
  * multipliers / 1,000,000} rounded HALF_EVEN to 9 decimal places (nano-USD), and a call costs the sum of its parts.
@@ -271,11 +271,11 @@ class ExactnessTest {
     Checker checker = new Checker();
     SdkTracerProvider tracing =
         SdkTracerProvider.builder()
+            .setClock(io.opentelemetry.sdk.testing.time.TestClock.create(NOW))
             .addSpanProcessor(
-                CostSpanProcessor.builder(catalog())
+                CostPipeline.builder(catalog())
                     .setMeterProvider(meters)
-                    .setLedger(ledger, AttributionKeys.defaults())
-                    .setClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                    .setLedger(ledger)
                     .build())
             .addSpanProcessor(checker)
             .build();

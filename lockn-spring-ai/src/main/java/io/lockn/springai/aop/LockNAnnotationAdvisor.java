@@ -4,12 +4,13 @@ import io.lockn.core.LockN;
 import io.lockn.core.LockNScope;
 import io.lockn.core.annotation.AgentTask;
 import io.lockn.core.annotation.AgentTool;
-import io.lockn.core.internal.AnnotatedMethods;
+import io.lockn.core.spi.AnnotatedMethods;
+import io.lockn.core.spi.UsageLogger;
+import io.opentelemetry.context.Scope;
 import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import io.lockn.core.spi.UsageLogger;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -108,12 +109,14 @@ public final class LockNAnnotationAdvisor extends DefaultPointcutAdvisor {
       Object target = invocation.getThis();
       Method method = invocation.getMethod();
       Class<?> type = target != null ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
-      LockNScope scope = methods().start(type, method, invocation.getArguments());
+      LockNScope scope = methods().startDetached(type, method, invocation.getArguments());
       if (scope == null) {
         return invocation.proceed();
       }
       Object result;
-      try {
+      // Current while the method runs, so that model calls and nested agents inside nest under it; restored before
+      // the span ends, whatever the result.
+      try (Scope ignored = scope.context().makeCurrent()) {
         result = invocation.proceed();
       } catch (Throwable t) {
         scope.recordException(t);
@@ -125,7 +128,6 @@ public final class LockNAnnotationAdvisor extends DefaultPointcutAdvisor {
         return result;
       }
       if (REACTOR && Reactive.isPublisher(result)) {
-        AnnotatedMethods.detach(scope);
         return Reactive.endOnTermination(scope, result);
       }
       scope.close();

@@ -1,27 +1,32 @@
 package io.lockn.springai.autoconfigure;
 
+import io.lockn.budget.Action;
 import io.lockn.budget.ApprovalPolicy;
 import io.lockn.budget.Budget;
+import io.lockn.budget.BudgetConfigException;
 import io.lockn.budget.BudgetListener;
+import io.lockn.budget.BudgetSpec;
 import io.lockn.budget.Budgets;
-import io.lockn.budget.Period;
-import io.lockn.budget.Scope;
 import io.lockn.pricing.PriceCatalog;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Builds {@link Budgets} from {@code lockn.budgets.*}. Loaded only when {@code lockn-budget} is on the classpath. The
- * properties were validated already; a builder exception that still escapes (a file budget with the same name as an
- * item, say) is reported with the property it came from.
+ * Builds {@link Budgets} from {@code lockn.budgets.*}. Loaded only when {@code lockn-budget} is on the classpath.
+ *
+ * <p>The properties are not checked when they are bound: each item goes through {@link BudgetSpec}, lockn-budget's one
+ * home of the budget rules (the budget file goes through it too), and a problem fails start-up as an {@link
+ * InvalidConfigurationPropertyValueException} that names the item's property ({@code lockn.budgets.items[0].scope})
+ * with the message a budget file gets for the same mistake.
  */
 final class BudgetsFromProperties {
 
@@ -47,17 +52,21 @@ final class BudgetsFromProperties {
     for (int i = 0; i < items.size(); i++) {
       LockNProperties.BudgetItem item = items.get(i);
       String property = "lockn.budgets.items[" + i + "]";
+      Budget budget = budget(item, property);
       try {
-        builder.addBudget(budget(item));
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        throw new InvalidConfigurationPropertyValueException(property, item.getName(), e.getMessage());
+        builder.addBudget(budget);
+      } catch (IllegalArgumentException e) {
+        // The name of an earlier item or of a budget in the file.
+        throw new InvalidConfigurationPropertyValueException(property + ".name", item.getName(), e.getMessage());
       }
     }
-    try {
-      builder.addDowngrades(properties.getDowngrades());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(
-          "lockn.budgets.downgrades", properties.getDowngrades(), e.getMessage());
+    for (Map.Entry<String, String> e : properties.getDowngrades().entrySet()) {
+      try {
+        builder.addDowngrade(e.getKey(), Objects.toString(e.getValue(), ""));
+      } catch (IllegalArgumentException ex) {
+        throw new InvalidConfigurationPropertyValueException(
+            "lockn.budgets.downgrades[" + e.getKey() + "]", e.getValue(), ex.getMessage());
+      }
     }
     listeners.forEach(builder::addListener);
     if (approvalPolicy != null) {
@@ -72,60 +81,70 @@ final class BudgetsFromProperties {
     }
   }
 
-  static Budget budget(LockNProperties.BudgetItem item) {
-    Budget.Builder b = Budget.builder(Objects.requireNonNull(item.getName(), "name"))
-        .scope(scope(item.getScope()))
-        .period(period(item));
-    if (item.getLimitUsd() != null) {
-      b.limitUsd(item.getLimitUsd());
-    } else {
-      b.limitTokens(Objects.requireNonNull(item.getLimitTokens(), "limit-tokens"));
+  /**
+   * The budget of one item.
+   *
+   * @param property the item's property, {@code lockn.budgets.items[i]}
+   * @throws InvalidConfigurationPropertyValueException naming the item's invalid property
+   */
+  static Budget budget(LockNProperties.BudgetItem item, String property) {
+    Long tokens = item.getLimitTokens();
+    BudgetSpec spec = BudgetSpec.named(item.getName())
+        .scope(item.getScope())
+        .limitUsd(item.getLimitUsd())
+        .limitTokens(tokens == null ? null : BigDecimal.valueOf(tokens))
+        .period(item.getPeriod())
+        .zone(item.getZone())
+        .defaultZone(ZoneOffset.UTC)
+        .window(item.getWindow())
+        .idle(item.getIdle())
+        .origin(property);
+    // The property of each threshold, in the order they are added: spec field thresholds[i] is thresholds.get(i).
+    List<Property> thresholds = new ArrayList<>();
+    List<Integer> alertAt = item.getAlertAt();
+    for (int j = 0; j < alertAt.size(); j++) {
+      spec.threshold(percent(alertAt.get(j)), Action.ALERT);
+      thresholds.add(new Property("alert-at[" + j + "]", alertAt.get(j)));
     }
-    item.getAlertAt().forEach(b::alertAt);
     if (item.getThrottleAt() != null) {
-      b.throttleAt(item.getThrottleAt());
+      spec.threshold(percent(item.getThrottleAt()), Action.THROTTLE);
+      thresholds.add(new Property("throttle-at", item.getThrottleAt()));
     }
-    return b.blockAt(item.getBlockAt()).build();
+    spec.threshold(percent(item.getBlockAt()), Action.BLOCK);
+    thresholds.add(new Property("block-at", item.getBlockAt()));
+    try {
+      return spec.toBudget();
+    } catch (BudgetConfigException e) {
+      Property p = property(item, e.field(), thresholds);
+      throw new InvalidConfigurationPropertyValueException(property + "." + p.name(), p.value(), e.problem());
+    }
   }
 
-  /** A scope expression, as in LockN's budget files: global, each KEY, KEY=VALUE, with agent and model special. */
-  static Scope scope(String expression) {
-    String s = expression.trim();
-    if (s.equals("global")) {
-      return Scope.global();
-    }
-    if (s.startsWith("each ")) {
-      String key = s.substring("each ".length()).trim();
-      return switch (key) {
-        case "agent" -> Scope.eachAgent();
-        case "model" -> Scope.eachModel();
-        default -> Scope.each(key);
-      };
-    }
-    int eq = s.indexOf('=');
-    if (eq <= 0) {
-      throw new IllegalArgumentException("scope: " + LockNProperties.scopeProblem(expression));
-    }
-    String key = s.substring(0, eq).trim();
-    String value = s.substring(eq + 1).trim();
-    return switch (key) {
-      case "agent" -> Scope.agent(value);
-      case "model" -> Scope.model(value);
-      default -> Scope.attribute(key, value);
-    };
+  private static @Nullable BigDecimal percent(@Nullable Integer percent) {
+    return percent == null ? null : BigDecimal.valueOf(percent);
   }
 
-  private static Period period(LockNProperties.BudgetItem item) {
-    String period = Objects.requireNonNull(item.getPeriod(), "period").trim().toLowerCase(Locale.ROOT);
-    ZoneId zone = item.getZone() != null ? item.getZone() : ZoneOffset.UTC;
-    return switch (period) {
-      case "day" -> Period.day(zone);
-      case "week" -> Period.week(zone);
-      case "month" -> Period.month(zone);
-      case "rolling" -> Period.rolling(Objects.requireNonNull(item.getWindow(), "window"));
-      case "per-call" -> Period.perCall();
-      case "per-trace" -> item.getIdle() == null ? Period.perTrace() : Period.perTrace(item.getIdle());
-      default -> throw new IllegalArgumentException("period: unknown period " + item.getPeriod());
+  /** A property of an item, relative to {@code lockn.budgets.items[i]}, and its value. */
+  private record Property(String name, @Nullable Object value) {}
+
+  /** The item's property of a {@link BudgetSpec} field. */
+  private static Property property(
+      LockNProperties.BudgetItem item, @Nullable String field, List<Property> thresholds) {
+    if (field != null && field.startsWith("thresholds[")) {
+      return thresholds.get(Integer.parseInt(field.substring("thresholds[".length(), field.length() - 1)));
+    }
+    return switch (String.valueOf(field)) {
+      case "name" -> new Property("name", item.getName());
+      case "scope" -> new Property("scope", item.getScope());
+      case "limit-usd" -> new Property("limit-usd", item.getLimitUsd());
+      case "limit-tokens" -> new Property("limit-tokens", item.getLimitTokens());
+      case "period" -> new Property("period", item.getPeriod());
+      case "period.zone" -> new Property("zone", item.getZone());
+      case "period.window" -> new Property("window", item.getWindow());
+      case "period.idle" -> new Property("idle", item.getIdle());
+      // Only alert-at lists several thresholds of one action, so only it can repeat one.
+      case "thresholds" -> new Property("alert-at", item.getAlertAt());
+      default -> new Property(String.valueOf(field), null);
     };
   }
 }

@@ -15,8 +15,12 @@ import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.TokenCounter;
 import io.lockn.pricing.CostLedger;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.PriceCatalogException;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.PricingConfig;
+import io.lockn.pricing.PricingConfigException;
+import io.lockn.pricing.autoconfigure.CostPipelineFactory;
+import io.lockn.pricing.sdk.CostPipeline;
+import io.lockn.pricing.sdk.SpanStage;
+import io.lockn.core.spi.CallPricing;
 import io.lockn.springai.LockNBudgetAdvisor;
 import io.lockn.springai.LockNContextAdvisor;
 import io.lockn.springai.LockNExperimentAdvisor;
@@ -27,13 +31,8 @@ import org.springframework.context.annotation.Role;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.trace.SpanProcessor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.math.BigDecimal;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
@@ -58,7 +57,6 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.io.Resource;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /*
@@ -79,8 +77,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * SpanProcessor beans and builds its SDK one of two ways, each with its own hook; it loads the hook's SPI from Spring
  * beans as well as from META-INF/services:
  *  - from properties: an AutoConfiguredOpenTelemetrySdk bean. LockN adds an AutoConfigurationCustomizerProvider bean
- *    that adds its processors and stands lockn-pricing's SPI down (that SPI would add a second cost processor, with
- *    the bundled catalog only and no ledger).
+ *    that adds its processors and stands lockn-pricing's SPI down (that SPI would add a second cost pipeline, without
+ *    the ledger and the application's beans).
  *  - from declarative configuration (otel.file_format set): an OpenTelemetryConfigurationModel bean and no
  *    AutoConfiguredOpenTelemetrySdk. No AutoConfigurationCustomizerProvider runs, lockn-pricing's SPI included, so
  *    without LockN nothing is priced. LockN adds a DeclarativeConfigurationCustomizerProvider bean that names its
@@ -90,18 +88,23 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  *
  * Cycles. The span processors are inputs of the OpenTelemetry bean, so they never depend on it directly: their meter
  * provider is looked up on first use (DeferredMeterProvider).
+ *
+ * Pricing. Every mode prices through the same objects: lockn.pricing.* and lockn.attribution.* are checked by
+ * lockn-pricing's PricingConfig (the PricingConfig bean, PricingFromProperties) and the catalog and the cost pipeline
+ * are built by lockn-pricing's CostPipelineFactory, which the SDK and Java agent extensions use too.
  */
 
 /**
  * Auto-configures LockN for a Spring Boot application, from {@link LockNProperties} ({@code lockn.*}):
  *
  * <ul>
- *   <li>{@link PriceCatalog} (bundled prices, overridden by {@code lockn.pricing.*}), {@link AttributionKeys}, {@link
+ *   <li>{@link PricingConfig} ({@code lockn.pricing.*}, {@code lockn.attribution.*}), {@link PriceCatalog} (bundled
+ *       prices, overridden by {@code lockn.pricing.*}), {@link AttributionKeys}, {@link
  *       ContentCapture}, {@link CostLedger} and {@link LockN} (on the {@link OpenTelemetry} bean, else {@link
  *       GlobalOpenTelemetry}, admitting calls through the {@link CallAdmission} bean if there is one);
  *   <li>{@link Budgets} when {@code lockn-budget} is on the classpath, {@code lockn.budgets.*} configures a budget and
  *       the application defines no {@link CallAdmission} of its own;
- *   <li>{@link CostSpanProcessor} (first) and {@link AttributionSpanProcessor} as {@link SpanProcessor} beans for
+ *   <li>{@link CostPipeline} (first) and {@link AttributionSpanProcessor} as {@link SpanProcessor} beans for
  *       Spring Boot's OpenTelemetry tracer provider; when the OpenTelemetry Spring Boot starter builds the SDK
  *       instead, the same processors through that starter's hooks: an {@code AutoConfigurationCustomizerProvider}
  *       bean (SDK from properties) or a {@code DeclarativeConfigurationCustomizerProvider} bean with {@code
@@ -138,26 +141,24 @@ public final class LockNAutoConfiguration {
   /** Created by Spring. */
   LockNAutoConfiguration() {}
 
+  /** {@code lockn.pricing.*} and {@code lockn.attribution.*}, checked by lockn-pricing's one parser of them. */
   @Bean
   @ConditionalOnMissingBean
-  PriceCatalog lockNPriceCatalog(LockNProperties properties) {
-    return priceCatalog(properties.getPricing());
+  PricingConfig lockNPricingConfig(LockNProperties properties) {
+    return PricingFromProperties.config(properties);
+  }
+
+  /** Built by lockn-pricing's {@link CostPipelineFactory}, as in every other wiring. */
+  @Bean
+  @ConditionalOnMissingBean
+  PriceCatalog lockNPriceCatalog(PricingConfig pricing, LockNProperties properties) {
+    return PricingFromProperties.catalog(pricing, properties);
   }
 
   @Bean
   @ConditionalOnMissingBean
-  AttributionKeys lockNAttributionKeys(LockNProperties properties) {
-    LockNProperties.Attribution a = properties.getAttribution();
-    AttributionKeys.Builder b = AttributionKeys.builder()
-        .setTenantKey(a.getTenant())
-        .setCostCenterKey(a.getCostCenter())
-        .setWorkflowIdKey(a.getWorkflowId())
-        .setFeatureKey(a.getFeature())
-        .setPlanKey(a.getPlan())
-        .setUserIdKey(a.getUserId())
-        .setMaxValueLength(a.getMaxValueLength());
-    a.getExtraKeys().forEach(b::addKey);
-    return b.build();
+  AttributionKeys lockNAttributionKeys(PricingConfig pricing) {
+    return pricing.attributionKeys();
   }
 
   @Bean
@@ -172,7 +173,14 @@ public final class LockNAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   CostLedger lockNCostLedger(LockNProperties properties) {
-    return CostLedger.create(properties.getLedger().getRetention(), properties.getLedger().getBucket());
+    LockNProperties.Ledger ledger = properties.getLedger();
+    try {
+      return CostLedger.create(ledger.getRetention(), ledger.getBucket());
+    } catch (IllegalArgumentException e) {
+      // The bucket was checked with the properties: CostLedger's remaining rules are about the retention.
+      throw new InvalidConfigurationPropertyValueException(
+          "lockn.ledger.retention", ledger.getRetention(), e.getMessage());
+    }
   }
 
   @Bean
@@ -182,6 +190,7 @@ public final class LockNAutoConfiguration {
       AttributionKeys attributionKeys,
       ContentCapture contentCapture,
       ObjectProvider<CallAdmission> callAdmission,
+      ObjectProvider<CallPricing> callPricing,
       ObjectProvider<TokenCounter> tokenCounter,
       ObjectProvider<LockNListener> listeners) {
     LockNBuilder b = LockN.builder()
@@ -189,43 +198,10 @@ public final class LockNAutoConfiguration {
         .setAttributionKeys(attributionKeys)
         .setContentCapture(contentCapture);
     callAdmission.ifUnique(b::setCallAdmission);
+    callPricing.ifUnique(b::setCallPricing);
     tokenCounter.ifUnique(b::setTokenCounter);
     listeners.orderedStream().forEach(b::addListener);
     return b.build();
-  }
-
-  /** The bundled catalog with the configured files, aliases and discounts on top. */
-  static PriceCatalog priceCatalog(LockNProperties.Pricing pricing) {
-    if (pricing.getFiles().isEmpty() && pricing.getAliases().isEmpty() && pricing.getDiscounts().isEmpty()) {
-      return PriceCatalog.bundled();
-    }
-    PriceCatalog.Builder b = PriceCatalog.builder().addAll(PriceCatalog.bundled());
-    List<Resource> files = pricing.getFiles();
-    for (int i = 0; i < files.size(); i++) {
-      Resource file = files.get(i);
-      try (InputStream in = open(file)) {
-        b.addJson(in, file.getDescription());
-      } catch (IOException | PriceCatalogException e) {
-        throw new InvalidConfigurationPropertyValueException(
-            "lockn.pricing.files[" + i + "]", file.getDescription(), e.getMessage());
-      }
-    }
-    for (Map.Entry<String, LockNProperties.Alias> e : pricing.getAliases().entrySet()) {
-      LockNProperties.Alias alias = e.getValue();
-      b.alias(String.valueOf(alias.getProvider()), e.getKey(), String.valueOf(alias.getModel()), alias.getRegion());
-    }
-    for (Map.Entry<String, BigDecimal> e : pricing.getDiscounts().entrySet()) {
-      String key = e.getKey();
-      int slash = key.indexOf('/');
-      b.discount(slash < 0 ? key : key.substring(0, slash), slash < 0 ? null : key.substring(slash + 1), e.getValue());
-    }
-    return b.build();
-  }
-
-  private static InputStream open(Resource file) throws IOException {
-    InputStream in = file.getInputStream();
-    String name = file.getFilename();
-    return name != null && name.endsWith(".gz") ? new GZIPInputStream(in) : in;
   }
 
   /** {@link Budgets} from {@code lockn.budgets.*}, when {@code lockn-budget} is present and a budget is configured. */
@@ -263,24 +239,47 @@ public final class LockNAutoConfiguration {
     }
   }
 
+  /**
+   * LockN's cost pipeline: the call pricing of the {@link LockN} bean and, as a span processor, the pricing of other
+   * instrumentations' spans and the roll-ups. With Spring Boot's own OpenTelemetry SDK it is collected as a {@link
+   * SpanProcessor} bean, first; the OpenTelemetry Spring Boot starter's SDK gets it through the starter's hooks.
+   */
+  @ConditionalOnClass(SpanProcessor.class)
+  @Order(0)
+  static class CostPipelineConfiguration {
+
+    /**
+     * Through lockn-pricing's {@link CostPipelineFactory}, as in every other wiring: the catalog, the metric keys and
+     * cardinality limit of {@code lockn.pricing.metric.*}, the ledger, the {@link AttributionKeys} bean, the meters of
+     * the OpenTelemetry bean and the application's {@link SpanStage} beans. It leaves copying Baggage attribution to
+     * the {@link AttributionSpanProcessor} LockN registers beside it (which also runs when pricing is off).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @Conditional(PricingEnabledCondition.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    CostPipeline lockNCostPipeline(
+        PricingConfig pricing,
+        PriceCatalog catalog,
+        CostLedger ledger,
+        AttributionKeys attributionKeys,
+        ObjectProvider<OpenTelemetry> openTelemetry,
+        ObjectProvider<SpanStage<?>> stages) {
+      CostPipeline.Builder b = CostPipelineFactory.pipeline(pricing, catalog)
+          .setAttributionKeys(attributionKeys)
+          .setCopyBaggageAttribution(false)
+          .setLedger(ledger)
+          .setMeterProvider(new DeferredMeterProvider(openTelemetry));
+      stages.orderedStream().forEach(b::addStage);
+      return b.build();
+    }
+  }
+
   /** LockN's span processors for Spring Boot's own OpenTelemetry SDK. */
   @ConditionalOnClass(SpanProcessor.class)
   @ConditionalOnMissingBean(type = {AUTOCONFIGURED_SDK, DECLARATIVE_MODEL})
   @Order(3)
   static class SpanProcessorConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnBooleanProperty(name = "lockn.pricing.enabled", matchIfMissing = true)
-    @Order(Ordered.HIGHEST_PRECEDENCE)
-    CostSpanProcessor lockNCostSpanProcessor(
-        PriceCatalog catalog,
-        CostLedger ledger,
-        AttributionKeys attributionKeys,
-        LockNProperties properties,
-        ObjectProvider<OpenTelemetry> openTelemetry) {
-      return costSpanProcessor(catalog, ledger, attributionKeys, properties, openTelemetry);
-    }
 
     @Bean
     @ConditionalOnMissingBean
@@ -290,38 +289,19 @@ public final class LockNAutoConfiguration {
     }
   }
 
-  /** LockN's cost processor: the configured catalog, the ledger, and the meters of the OpenTelemetry bean. */
-  static CostSpanProcessor costSpanProcessor(
-      PriceCatalog catalog,
-      CostLedger ledger,
-      AttributionKeys attributionKeys,
-      LockNProperties properties,
-      ObjectProvider<OpenTelemetry> openTelemetry) {
-    CostSpanProcessor.Builder b = CostSpanProcessor.builder(catalog)
-        .setLedger(ledger, attributionKeys)
-        .setMeterProvider(new DeferredMeterProvider(openTelemetry));
-    properties.getPricing().getMetric().getAttributionKeys().forEach(b::addMetricAttributionKey);
-    return b.build();
-  }
-
   /**
    * The processors LockN adds to the OpenTelemetry Spring Boot starter's SDK: the application's own {@link
-   * CostSpanProcessor} and {@link AttributionSpanProcessor} beans if it defines them, else LockN's; no cost processor
-   * when {@code lockn.pricing.enabled=false}.
+   * CostPipeline} and {@link AttributionSpanProcessor} beans if it defines them, else LockN's (built by {@link
+   * CostPipelineFactory}); no cost processor when {@code lockn.pricing.enabled=false}.
    */
-  record StarterProcessors(@Nullable CostSpanProcessor cost, AttributionSpanProcessor attribution) {
+  record StarterProcessors(@Nullable CostPipeline cost, AttributionSpanProcessor attribution) {
 
     static StarterProcessors of(
-        PriceCatalog catalog,
-        CostLedger ledger,
         AttributionKeys attributionKeys,
-        LockNProperties properties,
-        ObjectProvider<OpenTelemetry> openTelemetry,
-        ObjectProvider<CostSpanProcessor> userCost,
+        PricingConfig pricing,
+        ObjectProvider<CostPipeline> userCost,
         ObjectProvider<AttributionSpanProcessor> userAttribution) {
-      CostSpanProcessor cost = properties.getPricing().isEnabled()
-          ? userCost.getIfUnique(() -> costSpanProcessor(catalog, ledger, attributionKeys, properties, openTelemetry))
-          : null;
+      CostPipeline cost = pricing.enabled() ? userCost.getIfUnique() : null;
       return new StarterProcessors(
           cost, userAttribution.getIfUnique(() -> AttributionSpanProcessor.create(attributionKeys)));
     }
@@ -340,15 +320,11 @@ public final class LockNAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "lockNAutoConfigurationCustomizerProvider")
     io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider lockNAutoConfigurationCustomizerProvider(
-        PriceCatalog catalog,
-        CostLedger ledger,
         AttributionKeys attributionKeys,
-        LockNProperties properties,
-        ObjectProvider<OpenTelemetry> openTelemetry,
-        ObjectProvider<CostSpanProcessor> userCost,
+        PricingConfig pricing,
+        ObjectProvider<CostPipeline> userCost,
         ObjectProvider<AttributionSpanProcessor> userAttribution) {
-      StarterProcessors p = StarterProcessors.of(
-          catalog, ledger, attributionKeys, properties, openTelemetry, userCost, userAttribution);
+      StarterProcessors p = StarterProcessors.of(attributionKeys, pricing, userCost, userAttribution);
       return new StarterCustomizerProvider(p.cost(), p.attribution());
     }
   }
@@ -369,15 +345,11 @@ public final class LockNAutoConfiguration {
 
     @Bean
     StarterProcessors lockNStarterProcessors(
-        PriceCatalog catalog,
-        CostLedger ledger,
         AttributionKeys attributionKeys,
-        LockNProperties properties,
-        ObjectProvider<OpenTelemetry> openTelemetry,
-        ObjectProvider<CostSpanProcessor> userCost,
+        PricingConfig pricing,
+        ObjectProvider<CostPipeline> userCost,
         ObjectProvider<AttributionSpanProcessor> userAttribution) {
-      return StarterProcessors.of(
-          catalog, ledger, attributionKeys, properties, openTelemetry, userCost, userAttribution);
+      return StarterProcessors.of(attributionKeys, pricing, userCost, userAttribution);
     }
 
     @Bean
@@ -391,7 +363,7 @@ public final class LockNAutoConfiguration {
 
     /** Only when pricing is on (a configuration that still names lockn_cost then fails, naming it). */
     @Bean
-    @ConditionalOnBooleanProperty(name = "lockn.pricing.enabled", matchIfMissing = true)
+    @Conditional(PricingEnabledCondition.class)
     io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider lockNCostComponentProvider(
         StarterProcessors processors) {
       return new DeclarativeStarterCustomizer.Component(
@@ -549,6 +521,26 @@ public final class LockNAutoConfiguration {
     @Override
     public String toString() {
       return "LockN ChatClientBuilderCustomizer";
+    }
+  }
+
+  /**
+   * Matches unless {@code lockn.pricing.enabled} is {@code false}, read by lockn-pricing's rule ({@link
+   * PricingConfig#parseBoolean}) rather than Spring's, which would also take {@code yes}, {@code on} and {@code 1}: the
+   * key means the same as in the SDK and Java agent extensions. An invalid value matches, so that the pricing
+   * configuration bean reports it.
+   */
+  static final class PricingEnabledCondition extends SpringBootCondition {
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      String value = context.getEnvironment().getProperty(PricingConfig.ENABLED);
+      try {
+        return PricingConfig.parseBoolean(PricingConfig.ENABLED, value, true)
+            ? ConditionOutcome.match(PricingConfig.ENABLED + " is not false")
+            : ConditionOutcome.noMatch(PricingConfig.ENABLED + "=false");
+      } catch (PricingConfigException invalid) {
+        return ConditionOutcome.match(invalid.getMessage() + " (reported by the lockNPricingConfig bean)");
+      }
     }
   }
 

@@ -4,7 +4,11 @@ import io.opentelemetry.context.Scope;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 
-/** Keeps an OpenTelemetry scope (a span, Baggage) open while a {@link Flux} is subscribed. */
+/**
+ * Keeps an OpenTelemetry scope (a span, Baggage) open while a {@link Flux} is subscribed.
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
+ */
 public final class ReactorScopes {
 
   private ReactorScopes() {}

@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.ai.chat.messages.Message;
 
-/** Converts Spring AI messages into LockN's {@link GenAiMessage}s (for token estimates and compression counts). */
+/**
+ * Converts Spring AI messages into LockN's {@link GenAiMessage}s (for token estimates and compression counts).
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
+ */
 public final class SpringAiMessages {
 
   private SpringAiMessages() {}

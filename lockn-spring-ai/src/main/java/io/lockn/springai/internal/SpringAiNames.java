@@ -4,7 +4,11 @@ import io.lockn.core.GenAiProvider;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** Spring AI's provider and finish-reason vocabulary mapped to the semantic conventions. */
+/**
+ * Spring AI's provider and finish-reason vocabulary mapped to the semantic conventions.
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
+ */
 public final class SpringAiNames {
 
   private SpringAiNames() {}

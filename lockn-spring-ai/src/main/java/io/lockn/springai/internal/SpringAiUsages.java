@@ -14,6 +14,8 @@ import org.springframework.ai.chat.metadata.Usage;
  * completion count includes the reasoning tokens. Reasoning tokens are only in the provider's native usage; for
  * {@code spring-ai-openai} 2.0 that is openai-java's {@code CompletionUsage}, read by reflection (looked up once per
  * class) so that LockN depends on no provider module.
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
  */
 public final class SpringAiUsages {
 

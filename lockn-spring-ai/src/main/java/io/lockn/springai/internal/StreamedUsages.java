@@ -18,6 +18,8 @@ import org.springframework.ai.chat.model.ChatResponse;
  *
  * <p>Bounded: at most {@value #MAX_ENTRIES} entries, the oldest dropped first (a stream whose observation never
  * stops, or a decorated model without the handler, cannot grow it).
+ *
+ * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change at any time.
  */
 public final class StreamedUsages {
 

@@ -32,8 +32,8 @@ class ConfigurationMetadataTest {
         "lockn.attribution.extra-keys", "lockn.attribution.max-value-length",
         "lockn.content-capture.enabled", "lockn.content-capture.max-length",
         "lockn.pricing.enabled", "lockn.pricing.files", "lockn.pricing.discounts", "lockn.pricing.aliases",
-        "lockn.pricing.metric.attribution-keys",
-        "lockn.pricing.catalog", "lockn.pricing.litellm", "lockn.pricing.fail-on-error",
+        "lockn.pricing.metric.attribution-keys", "lockn.pricing.metric.cardinality-limit",
+        "lockn.pricing.catalog", "lockn.pricing.litellm", "lockn.pricing.fail-on-error", "lockn.pricing.span.cost-breakdown",
         "lockn.budgets.file", "lockn.budgets.items", "lockn.budgets.downgrades",
         "lockn.ledger.retention", "lockn.ledger.bucket", "lockn.ledger.zone",
         "lockn.experiment.unit-key", "lockn.reactor.context-propagation");
@@ -46,5 +46,16 @@ class ConfigurationMetadataTest {
     assertThat(properties.get("lockn.attribution.tenant").get("defaultValue").asText()).isEqualTo("app.tenant_id");
     assertThat(properties.get("lockn.reactor.context-propagation").get("defaultValue").asBoolean()).isFalse();
     assertThat(properties.get("lockn.ledger.retention").get("defaultValue").asText()).isEqualTo("25h");
+    // The pricing keys are lockn-pricing's, with its defaults; Spring Boot is strict by default.
+    assertThat(properties.get("lockn.pricing.enabled").get("defaultValue").asText()).isEqualTo("true");
+    assertThat(properties.get("lockn.pricing.fail-on-error").get("defaultValue").asText()).isEqualTo("true");
+    assertThat(properties.get("lockn.pricing.metric.cardinality-limit").get("defaultValue").asText())
+        .isEqualTo(String.valueOf(io.lockn.pricing.PricingConfig.DEFAULT_METRIC_CARDINALITY_LIMIT));
+    JsonNode files = properties.get("lockn.pricing.files").get("deprecation");
+    assertThat(files.get("replacement").asText()).isEqualTo("lockn.pricing.catalog");
+    Map<String, JsonNode> hints = new HashMap<>();
+    root.get("hints").forEach(h -> hints.put(h.get("name").asText(), h));
+    assertThat(hints.get("lockn.pricing.enabled").get("values")).extracting(v -> v.get("value").asText())
+        .containsExactly("true", "false");
   }
 }

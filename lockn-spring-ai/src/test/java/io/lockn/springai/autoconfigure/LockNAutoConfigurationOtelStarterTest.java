@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lockn.core.sdk.AttributionSpanProcessor;
 import io.lockn.pricing.CostLedger;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.instrumentation.spring.autoconfigure.OpenTelemetryAutoConfiguration;
@@ -16,13 +16,12 @@ import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.OpenTelemetryC
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider;
 import io.lockn.springai.OtelStarterMemoryExporter;
+import io.lockn.springai.SdkSpanProcessors;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -54,12 +53,12 @@ class LockNAutoConfigurationOtelStarterTest {
           .hasBean("lockNAutoConfigurationCustomizerProvider")
           .doesNotHaveBean(DeclarativeConfigurationCustomizerProvider.class)
           .doesNotHaveBean(ComponentProvider.class)
-          // Not beans: another tracer provider (Spring Boot's) must not collect them too.
-          .doesNotHaveBean(CostSpanProcessor.class).doesNotHaveBean(AttributionSpanProcessor.class);
+          // The pipeline is a bean (LockN's call pricing); the attribution processor is not.
+          .hasSingleBean(CostPipeline.class).doesNotHaveBean(AttributionSpanProcessor.class);
       assertThat(ctx.getBean("lockNAutoConfigurationCustomizerProvider"))
           .isInstanceOf(AutoConfigurationCustomizerProvider.class);
-      String pipeline = pipeline(ctx);
-      assertThat(instances(pipeline, CostSpanProcessor.class)).hasSize(1);
+      SdkTracerProvider pipeline = pipeline(ctx);
+      assertThat(instances(pipeline, CostPipeline.class)).hasSize(1);
       assertThat(instances(pipeline, AttributionSpanProcessor.class)).hasSize(1);
       assertThat(ledgerAfterOneChatSpan(ctx)).isEqualByComparingTo(GPT_4O_1000_IN);
     });
@@ -68,27 +67,40 @@ class LockNAutoConfigurationOtelStarterTest {
   @Test
   void propertiesMode_pricingDisabled_noCostProcessorFromLockNNorFromLocknPricingsSpi() {
     properties.withPropertyValues("lockn.pricing.enabled=false").run(ctx -> {
-      String pipeline = pipeline(ctx);
-      assertThat(instances(pipeline, CostSpanProcessor.class)).isEmpty();
+      SdkTracerProvider pipeline = pipeline(ctx);
+      assertThat(instances(pipeline, CostPipeline.class)).isEmpty();
       assertThat(instances(pipeline, AttributionSpanProcessor.class)).hasSize(1);
     });
   }
 
   @Test
-  void propertiesMode_pricingEnabledExplicitly_locknPricingsSpiPricesAndLockNAddsNoSecondProcessor() {
-    // The starter lets the Spring environment win over the customizer's override, so the SPI cannot be stood down.
+  void propertiesMode_pricingEnabledExplicitly_stillOnlyLockNsPipeline() {
+    // The starter lets the Spring environment win over customizers, so lockn-pricing's SPI is stood down by a key of
+    // its own, not by lockn.pricing.enabled: setting that one explicitly changes nothing.
     properties.withPropertyValues("lockn.pricing.enabled=true").run(ctx -> {
-      assertThat(instances(pipeline(ctx), CostSpanProcessor.class)).hasSize(1);
-      // The SPI's processor has no ledger.
-      assertThat(ledgerAfterOneChatSpan(ctx)).isNull();
+      SdkTracerProvider pipeline = pipeline(ctx);
+      assertThat(instances(pipeline, CostPipeline.class)).containsExactly(ctx.getBean(CostPipeline.class));
+      assertThat(ledgerAfterOneChatSpan(ctx)).isEqualByComparingTo(GPT_4O_1000_IN);
     });
   }
 
   @Test
+  void propertiesMode_pricingPropertiesReachTheStartersSdk() {
+    // One set of keys: the same catalog, aliases and discounts as with Spring Boot's own SDK.
+    properties.withPropertyValues("lockn.pricing.discounts[openai/gpt-4o]=20",
+            "lockn.pricing.aliases[prod].provider=openai", "lockn.pricing.aliases[prod].model=gpt-4o")
+        .run(ctx -> {
+          assertThat(instances(pipeline(ctx), CostPipeline.class)).hasSize(1);
+          // 20% off: 0.8 x $0.0025.
+          assertThat(ledgerAfterOneChatSpan(ctx, "prod")).isEqualByComparingTo(new BigDecimal("0.002"));
+        });
+  }
+
+  @Test
   void propertiesMode_applicationsOwnProcessorBeans_areTheOnesAdded() {
-    CostSpanProcessor cost = CostSpanProcessor.builder(PriceCatalog.bundled()).build();
-    properties.withBean(CostSpanProcessor.class, () -> cost).run(ctx -> {
-      assertThat(instances(pipeline(ctx), CostSpanProcessor.class)).containsExactly(cost.toString());
+    CostPipeline cost = CostPipeline.builder(PriceCatalog.bundled()).build();
+    properties.withBean(CostPipeline.class, () -> cost).run(ctx -> {
+      assertThat(instances(pipeline(ctx), CostPipeline.class)).containsExactly(cost);
     });
   }
 
@@ -100,9 +112,9 @@ class LockNAutoConfigurationOtelStarterTest {
           .doesNotHaveBean(AutoConfigurationCustomizerProvider.class)
           .hasBean("lockNDeclarativeConfigurationCustomizerProvider")
           .hasBean("lockNCostComponentProvider").hasBean("lockNAttributionComponentProvider")
-          .doesNotHaveBean(CostSpanProcessor.class).doesNotHaveBean(AttributionSpanProcessor.class);
-      String pipeline = pipeline(ctx);
-      assertThat(instances(pipeline, CostSpanProcessor.class)).hasSize(1);
+          .hasSingleBean(CostPipeline.class).doesNotHaveBean(AttributionSpanProcessor.class);
+      SdkTracerProvider pipeline = pipeline(ctx);
+      assertThat(instances(pipeline, CostPipeline.class)).hasSize(1);
       assertThat(instances(pipeline, AttributionSpanProcessor.class)).hasSize(1);
       assertThat(ledgerAfterOneChatSpan(ctx)).isEqualByComparingTo(GPT_4O_1000_IN);
     });
@@ -115,8 +127,8 @@ class LockNAutoConfigurationOtelStarterTest {
             "otel.tracer_provider.processors[2].lockn_attribution.x=1")
         .run(ctx -> {
           assertThat(ctx).hasNotFailed();
-          String pipeline = pipeline(ctx);
-          assertThat(instances(pipeline, CostSpanProcessor.class)).hasSize(1);
+          SdkTracerProvider pipeline = pipeline(ctx);
+          assertThat(instances(pipeline, CostPipeline.class)).hasSize(1);
           assertThat(instances(pipeline, AttributionSpanProcessor.class)).hasSize(1);
         });
   }
@@ -125,8 +137,8 @@ class LockNAutoConfigurationOtelStarterTest {
   void declarativeMode_pricingDisabled_attributionOnly() {
     declarative.withPropertyValues("lockn.pricing.enabled=false").run(ctx -> {
       assertThat(ctx).hasNotFailed().doesNotHaveBean("lockNCostComponentProvider");
-      String pipeline = pipeline(ctx);
-      assertThat(instances(pipeline, CostSpanProcessor.class)).isEmpty();
+      SdkTracerProvider pipeline = pipeline(ctx);
+      assertThat(instances(pipeline, CostPipeline.class)).isEmpty();
       assertThat(instances(pipeline, AttributionSpanProcessor.class)).hasSize(1);
     });
   }
@@ -139,7 +151,7 @@ class LockNAutoConfigurationOtelStarterTest {
             "otel.resource.attributes[0].value=test")
         .run(ctx -> {
           assertThat(ctx).hasNotFailed().hasSingleBean(OpenTelemetryConfigurationModel.class);
-          assertThat(instances(pipeline(ctx), CostSpanProcessor.class)).isEmpty();
+          assertThat(instances(pipeline(ctx), CostPipeline.class)).isEmpty();
         });
   }
 
@@ -151,10 +163,14 @@ class LockNAutoConfigurationOtelStarterTest {
    * recorded for the tenant: only LockN's cost processor feeds it.
    */
   private static BigDecimal ledgerAfterOneChatSpan(AssertableApplicationContext ctx) {
-    ctx.getBean(OpenTelemetry.class).getTracer("test").spanBuilder("chat gpt-4o")
+    return ledgerAfterOneChatSpan(ctx, "gpt-4o");
+  }
+
+  private static BigDecimal ledgerAfterOneChatSpan(AssertableApplicationContext ctx, String model) {
+    ctx.getBean(OpenTelemetry.class).getTracer("test").spanBuilder("chat " + model)
         .setAttribute("gen_ai.operation.name", "chat")
         .setAttribute("gen_ai.provider.name", "openai")
-        .setAttribute("gen_ai.request.model", "gpt-4o")
+        .setAttribute("gen_ai.request.model", model)
         .setAttribute(AttributeKey.longKey("gen_ai.usage.input_tokens"), 1000L)
         .setAttribute(AttributeKey.longKey("gen_ai.usage.output_tokens"), 0L)
         .setAttribute("app.tenant_id", "acme")
@@ -163,14 +179,12 @@ class LockNAutoConfigurationOtelStarterTest {
         .totals(CostLedger.Dimension.TENANT, Instant.EPOCH, Instant.now().plusSeconds(60)).get("acme");
   }
 
-  private static String pipeline(AssertableApplicationContext ctx) {
-    return ((OpenTelemetrySdk) ctx.getBean(OpenTelemetry.class)).getSdkTracerProvider().toString();
+  private static SdkTracerProvider pipeline(AssertableApplicationContext ctx) {
+    return ((OpenTelemetrySdk) ctx.getBean(OpenTelemetry.class)).getSdkTracerProvider();
   }
 
-  /** The distinct instances of {@code type} named in an SDK object's {@code toString()}. */
-  private static Set<String> instances(String description, Class<?> type) {
-    Matcher m = Pattern.compile(Pattern.quote(type.getName()) + "@[0-9a-f]+").matcher(description);
-    return m.results().map(r -> r.group()).collect(Collectors.toSet());
+  private static List<Object> instances(SdkTracerProvider pipeline, Class<?> type) {
+    return SdkSpanProcessors.instances(pipeline, type);
   }
 
   /** The {@code test_memory} span exporter of the declarative configurations above. */

@@ -20,7 +20,7 @@ import io.lockn.core.spi.TokenCounter;
 import io.lockn.pricing.CostLedger;
 import io.lockn.pricing.ModelMatch;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.lockn.springai.LockNBudgetAdvisor;
 import io.lockn.springai.LockNContextAdvisor;
 import io.lockn.springai.LockNExperimentAdvisor;
@@ -84,7 +84,7 @@ class LockNAutoConfigurationTest {
       assertThat(ctx.getBean(AttributionKeys.class).allKeys()).isEqualTo(AttributionKeys.defaults().allKeys());
       assertThat(ctx.getBean(ContentCapture.class).isEnabled()).isFalse();
       assertThat(ctx).hasSingleBean(CostLedger.class).hasSingleBean(LockN.class)
-          .hasSingleBean(CostSpanProcessor.class).hasSingleBean(AttributionSpanProcessor.class)
+          .hasSingleBean(CostPipeline.class).hasSingleBean(AttributionSpanProcessor.class)
           .hasSingleBean(LockNObservationHandler.class).hasSingleBean(LockNContextAdvisor.class)
           .hasSingleBean(TokenCounter.class).hasBean("lockNChatClientBuilderCustomizer")
           .doesNotHaveBean(Budgets.class).doesNotHaveBean(LockNBudgetAdvisor.class)
@@ -114,7 +114,7 @@ class LockNAutoConfigurationTest {
       assertThat(ctx.getBean(ContentCapture.class)).isSameAs(user.capture);
       assertThat(ctx.getBean(CostLedger.class)).isSameAs(user.ledger);
       assertThat(ctx.getBean(LockN.class)).isSameAs(user.lockn);
-      assertThat(ctx.getBean(CostSpanProcessor.class)).isSameAs(user.cost);
+      assertThat(ctx.getBean(CostPipeline.class)).isSameAs(user.cost);
       assertThat(ctx.getBean(AttributionSpanProcessor.class)).isSameAs(user.attribution);
       assertThat(ctx.getBean(LockNObservationHandler.class)).isSameAs(user.handler);
       assertThat(ctx.getBean(LockNContextAdvisor.class)).isSameAs(user.context);
@@ -147,7 +147,7 @@ class LockNAutoConfigurationTest {
     runner.withClassLoader(new FilteredClassLoader("org.springframework.ai")).run(ctx -> {
       assertThat(ctx).hasNotFailed();
       assertThat(ctx).hasSingleBean(LockN.class).hasSingleBean(PriceCatalog.class).hasSingleBean(CostLedger.class)
-          .hasSingleBean(CostSpanProcessor.class).hasSingleBean(AttributionSpanProcessor.class)
+          .hasSingleBean(CostPipeline.class).hasSingleBean(AttributionSpanProcessor.class)
           .doesNotHaveBean(LockNObservationHandler.class).doesNotHaveBean(LockNContextAdvisor.class)
           .doesNotHaveBean(LockNBudgetAdvisor.class).doesNotHaveBean(ChatClientBuilderCustomizer.class);
     });
@@ -174,14 +174,16 @@ class LockNAutoConfigurationTest {
   void withoutOpenTelemetrySdk_noSpanProcessors() {
     runner.withClassLoader(new FilteredClassLoader(SpanProcessor.class)).run(ctx -> {
       assertThat(ctx).hasNotFailed();
-      assertThat(ctx).hasSingleBean(LockN.class).doesNotHaveBean(CostSpanProcessor.class)
+      assertThat(ctx).hasSingleBean(LockN.class).doesNotHaveBean(CostPipeline.class)
           .doesNotHaveBean(AttributionSpanProcessor.class);
     });
   }
 
   @Test
-  void openTelemetrySpringBootStarter_noSpanProcessors() {
-    // The starter builds an AutoConfiguredOpenTelemetrySdk, which runs lockn-pricing's SPI instead of using beans.
+  void openTelemetrySpringBootStarter_noAttributionProcessorBean() {
+    // The starter builds an AutoConfiguredOpenTelemetrySdk and ignores SpanProcessor beans: LockN adds its processors
+    // through the starter's hooks (LockNAutoConfigurationOtelStarterTest). The cost pipeline is a bean all the same,
+    // as the LockN bean's call pricing.
     runner.withBean(AutoConfiguredOpenTelemetrySdk.class, () -> AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none",
                 "otel.logs.exporter", "none"))
@@ -189,21 +191,21 @@ class LockNAutoConfigurationTest {
         .run(ctx -> {
           assertThat(ctx).hasNotFailed();
           assertThat(ctx).hasSingleBean(LockN.class).hasSingleBean(CostLedger.class)
-              .doesNotHaveBean(CostSpanProcessor.class).doesNotHaveBean(AttributionSpanProcessor.class);
+              .hasSingleBean(CostPipeline.class).doesNotHaveBean(AttributionSpanProcessor.class);
         });
   }
 
   @Test
-  void pricingDisabled_noCostSpanProcessor() {
+  void pricingDisabled_noCostPipeline() {
     runner.withPropertyValues("lockn.pricing.enabled=false").run(ctx -> assertThat(ctx)
-        .doesNotHaveBean(CostSpanProcessor.class).hasSingleBean(AttributionSpanProcessor.class)
+        .doesNotHaveBean(CostPipeline.class).hasSingleBean(AttributionSpanProcessor.class)
         .hasSingleBean(PriceCatalog.class));
   }
 
   @Test
   void spanProcessors_costFirst() {
     runner.run(ctx -> assertThat(ctx.getBeanProvider(SpanProcessor.class).orderedStream().toList())
-        .hasSize(2).first().isInstanceOf(CostSpanProcessor.class));
+        .hasSize(2).first().isInstanceOf(CostPipeline.class));
   }
 
   @Test
@@ -245,7 +247,7 @@ class LockNAutoConfigurationTest {
           {"provider": "acme", "model": "house-model", "source": "https://acme.example/pricing",
            "checked": "2026-01-01", "prices": [{"input": "1.00", "output": "2.00"}]}]}
         """);
-    runner.withPropertyValues("lockn.pricing.files[0]=file:" + file,
+    runner.withPropertyValues("lockn.pricing.catalog[0]=file:" + file,
             "lockn.pricing.discounts[openai/gpt-4o]=20",
             "lockn.pricing.aliases[prod-eu].provider=azure.ai.openai",
             "lockn.pricing.aliases[prod-eu].model=gpt-4o",
@@ -260,6 +262,76 @@ class LockNAutoConfigurationTest {
           ModelMatch discounted = catalog.resolve("openai", "gpt-4o");
           assertThat(discounted.multiplier()).isEqualByComparingTo(new BigDecimal("0.8"));
           assertThat(PriceCatalog.bundled().resolve("openai", "gpt-4o").multiplier()).isNull();
+          // The pipeline prices with that catalog.
+          assertThat(ctx.getBean(CostPipeline.class).catalog()).isSameAs(catalog);
+        });
+  }
+
+  @Test
+  void liteLlmAndClasspathCatalog_applyInSpringToo() {
+    // The same keys as the SDK and Java agent extensions: a LiteLLM file under the catalog files.
+    runner.withPropertyValues("lockn.pricing.litellm=classpath:litellm/gpt-4o-mini-doubled.json",
+            "lockn.pricing.catalog=classpath:prices/acme-house.json")
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          PriceCatalog catalog = ctx.getBean(PriceCatalog.class);
+          assertThat(catalog.resolve("acme", "house-model")).isNotNull();
+          // LiteLLM's gpt-4o-mini at $0.30/$1.20 per 1M tokens, twice the bundled price: 1M input tokens, $0.30.
+          assertThat(catalog.totalNanos("openai", "gpt-4o-mini", io.lockn.core.TokenUsage.of(1_000_000, 0),
+              System.currentTimeMillis(), null)).isEqualTo(300_000_000L);
+        });
+  }
+
+  @Test
+  void deprecatedFilesProperty_stillWorks_andWarns() {
+    java.util.logging.Logger usage = java.util.logging.Logger.getLogger(io.lockn.core.spi.UsageLogger.LOGGER_NAME);
+    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Level level = usage.getLevel();
+    // Every level: the usage logger warns once per JVM, then logs at TRACE (FINEST), and another test class may
+    // have been first.
+    usage.setLevel(java.util.logging.Level.ALL);
+    usage.addHandler(handler);
+    try {
+      runner.withPropertyValues("lockn.pricing.files=classpath:prices/acme-house.json").run(ctx -> {
+        assertThat(ctx).hasNotFailed();
+        assertThat(ctx.getBean(PriceCatalog.class).resolve("acme", "house-model")).isNotNull();
+      });
+    } finally {
+      usage.removeHandler(handler);
+      usage.setLevel(level);
+    }
+    assertThat(records).extracting(java.util.logging.LogRecord::getMessage)
+        .contains("lockn.pricing.files is deprecated: it is read as lockn.pricing.catalog, its new name, which the"
+            + " OpenTelemetry SDK and Java agent extensions read too; rename it");
+  }
+
+  @Test
+  void spanStageBeans_runInTheCostPipeline() {
+    runner.withBean(io.lockn.compression.roi.sdk.RoiCollector.class,
+            () -> io.lockn.compression.roi.sdk.RoiCollector.builder().build())
+        .run(ctx -> assertThat(ctx.getBean(CostPipeline.class).toString()).contains("stages=[ROI]"));
+    runner.run(ctx -> assertThat(ctx.getBean(CostPipeline.class).toString()).contains("stages=[]"));
+  }
+
+  @Test
+  void attributionKeys_goThroughThePricingConfiguration() {
+    runner.withPropertyValues("lockn.attribution.tenant=org.id", "lockn.attribution.max-value-length=16")
+        .run(ctx -> {
+          assertThat(ctx.getBean(io.lockn.pricing.PricingConfig.class).attributionKeys())
+              .isSameAs(ctx.getBean(AttributionKeys.class));
+          assertThat(ctx.getBean(AttributionKeys.class).tenantKey()).isEqualTo("org.id");
         });
   }
 
@@ -479,7 +551,7 @@ class LockNAutoConfigurationTest {
     final ContentCapture capture = ContentCapture.enabled();
     final CostLedger ledger = CostLedger.create();
     final LockN lockn = LockN.noop();
-    final CostSpanProcessor cost = CostSpanProcessor.builder(catalog).build();
+    final CostPipeline cost = CostPipeline.builder(catalog).build();
     final AttributionSpanProcessor attribution = AttributionSpanProcessor.create(keys);
     final LockNObservationHandler handler = new LockNObservationHandler(lockn);
     final LockNContextAdvisor context = LockNContextAdvisor.builder(keys).build();
@@ -512,7 +584,7 @@ class LockNAutoConfigurationTest {
     }
 
     @Bean
-    CostSpanProcessor myCost() {
+    CostPipeline myCost() {
       return cost;
     }
 

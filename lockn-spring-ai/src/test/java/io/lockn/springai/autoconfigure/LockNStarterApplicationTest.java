@@ -7,7 +7,7 @@ import io.lockn.budget.Budgets;
 import io.lockn.core.BudgetExceededException;
 import io.lockn.core.LockN;
 import io.lockn.core.sdk.AttributionSpanProcessor;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.lockn.springai.LockNBudgetAdvisor;
 import io.lockn.springai.LockNContextAdvisor;
 import io.lockn.springai.LockNObservationHandler;
@@ -45,7 +45,7 @@ class LockNStarterApplicationTest {
         .run()) {
       assertThat(ctx.getBean(LockN.class).isEnabled()).isTrue();
       assertThat(ctx.getBeansOfType(OpenTelemetry.class)).hasSize(1);
-      assertThat(ctx.getBeansOfType(CostSpanProcessor.class)).hasSize(1);
+      assertThat(ctx.getBeansOfType(CostPipeline.class)).hasSize(1);
       assertThat(ctx.getBeansOfType(AttributionSpanProcessor.class)).hasSize(1);
       assertThat(ctx.getBeansOfType(LockNObservationHandler.class)).hasSize(1);
       assertThat(ctx.getBeansOfType(LockNContextAdvisor.class)).hasSize(1);

@@ -9,26 +9,23 @@ import io.lockn.compression.roi.RoiReport;
 import io.lockn.compression.roi.RoiSample;
 import io.lockn.compression.roi.RoiSpans;
 import io.lockn.compression.roi.SavingsSeries;
+import io.lockn.core.CallCost;
 import io.lockn.core.GenAiAttributes;
-import io.lockn.core.sdk.OpenSpanTable;
 import io.lockn.core.spi.UsageLogger;
-import io.lockn.pricing.Cost;
-import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.SpanPricing;
+import io.lockn.pricing.sdk.SpanOperations;
+import io.lockn.pricing.sdk.SpanStage;
 import io.lockn.pricing.UsageAttributes;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,7 +36,6 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,9 +44,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * RoiCollector roi = RoiCollector.builder().setPriceCatalog(catalog).build();
+ * CostPipeline costs = CostPipeline.builder(catalog).addStage(roi).build();   // a stage: runs after pricing
  * SdkTracerProvider.builder()
- *     .addSpanProcessor(CostSpanProcessor.builder(catalog).build())   // writes lockn.cost.* as spans end
- *     .addSpanProcessor(roi)
+ *     .addSpanProcessor(costs)
  *     .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
  *     .build();
  * Compression compression = Compression.builder(otel).setQualityEvaluator(judge).addListener(roi).build();
@@ -62,9 +58,8 @@ import org.jspecify.annotations.Nullable;
  * experiment, by exactly the rules of {@code lockn audit --experiments} ({@link RoiSpans}): experiment and group from
  * the span, else its nearest recorded ancestor, else the Baggage current when the span started, else the resource;
  * original tokens, quality score and step cost from a {@code compress ...} child or earlier sibling. The cost is the
- * span's {@code lockn.cost.total_nanos}, which the {@code CostSpanProcessor} writes as the span ends (before this
- * processor sees it, whatever the order they were added in); a span without it is priced here with the catalog, and a
- * span marked {@code lockn.cost.unpriced} is left out.
+ * one the cost pipeline priced the call at (the stage runs after pricing, by construction); an unpriced call is left
+ * out.
  *
  * <p><b>Late quality scores.</b> Added as a {@link CompressionListener}, it receives quality scores that arrive after
  * the compression span ended: a score that arrives before the model call ends is used as the step's score; one that
@@ -75,15 +70,14 @@ import org.jspecify.annotations.Nullable;
  * then, afterwards a uniform random sample of all its calls so far (a reservoir, Vitter's Algorithm R, seeded so a run
  * is reproducible). The report's money totals then describe the retained calls, not every call; {@link
  * #callsSeen(String)} counts them all. At most {@code maxExperiments} experiments are tracked (further ones are logged
- * once and ignored). Open spans have a small node each, at most {@code maxOpenSpans}; spans open longer than {@code
- * abandonAfter} are dropped when the table is full. A compression step is remembered by its parent until the parent
- * ends (the last {@value #MAX_STEPS_PER_PARENT}).
+ * once and ignored). Open spans have a small state each, in the pipeline's one table of open spans (its bounds). A
+ * compression step is remembered by its parent until the parent ends (the last {@value #MAX_STEPS_PER_PARENT}).
  *
- * <p>Thread-safe. {@link #onStart} and {@link #onEnd} never block on analysis and never throw (failures are logged
- * through {@link UsageLogger} and the span is skipped); the query methods copy the samples under a short lock and
- * analyse outside it. Needs {@code io.opentelemetry:opentelemetry-sdk-trace}.
+ * <p>Thread-safe. {@link #onStart} and {@link #onEnd} never block on analysis (the pipeline logs a failure through
+ * {@link UsageLogger} and skips the span); the query methods copy the samples under a short lock and analyse outside
+ * it. Needs {@code io.opentelemetry:opentelemetry-sdk-trace}.
  */
-public final class RoiCollector implements SpanProcessor, CompressionListener {
+public final class RoiCollector implements SpanStage<RoiCollector.Node>, CompressionListener {
 
   /** The compression steps a parent span remembers for its model calls; older ones are forgotten. */
   static final int MAX_STEPS_PER_PARENT = 8;
@@ -96,8 +90,6 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
   private final int maxSamples;
   private final int maxExperiments;
   private final int maxPendingScores;
-  private final LongSupplier nanoTime;
-  private final OpenSpanTable<Node> open;
 
   // Guarded by lock: the samples, the late scores, the foreign parents and the generator.
   private final ReentrantLock lock = new ReentrantLock();
@@ -113,8 +105,6 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
     this.maxSamples = b.maxSamples;
     this.maxExperiments = b.maxExperiments;
     this.maxPendingScores = b.maxPendingScores;
-    this.open = OpenSpanTable.create(b.maxOpenSpans, b.abandonAfter.toNanos(), n -> n.startedAt);
-    this.nanoTime = b.nanoTime;
     this.random = new SplittableRandom(b.seed);
   }
 
@@ -186,70 +176,23 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
     }
   }
 
-  // ---------------------------------------------------------------- SpanProcessor
+  // ---------------------------------------------------------------- SpanStage
 
   @Override
-  public void onStart(Context parentContext, ReadWriteSpan span) {
-    try {
-      long now = nanoTime.getAsLong();
-      if (!open.hasRoom(now)) {
-        return;
-      }
-      Node parentNode = open.parentOf(parentContext);
-      SpanContext parent = Span.fromContext(parentContext).getSpanContext();
-      if (parentNode == null && parent.isValid()) {
-        parentNode = foreignParent(parent);
-      }
-      Baggage baggage = Baggage.fromContext(parentContext);
-      open.put(span, new Node(span, parentNode, key(span.getSpanContext()),
-          baggage.getEntryValue(Experiments.EXPERIMENT_NAME_KEY),
-          baggage.getEntryValue(Experiments.EXPERIMENT_GROUP_KEY), now));
-    } catch (Throwable t) {
-      UsageLogger.failed("RoiCollector.onStart", t);
-    }
+  public Kind kind() {
+    return Kind.ROI;
   }
 
   @Override
-  public boolean isStartRequired() {
-    return true;
-  }
-
-  @Override
-  public void onEnd(ReadableSpan span) {
-    try {
-      Node node = open.remove(span);
-      if (node == null) {
-        return;
-      }
-      if (RoiSpans.isStep(span.getName())) {
-        node.ended(span.toSpanData());
-        if (node.parent != null) {
-          node.parent.addStep(node);
-        }
-        return;
-      }
-      String operation = SpanPricing.operation(span.getAttribute(GenAiAttributes.GEN_AI_OPERATION_NAME),
-          span.getAttribute(SpanPricing.LLM_REQUEST_TYPE));
-      if (!SpanPricing.isModelCall(operation) || Boolean.TRUE.equals(span.getAttribute(CostAttributes.UNPRICED))) {
-        return;
-      }
-      node.ended(span.toSpanData());
-      View call = new View(node);
-      long cost = call.count(CostAttributes.TOTAL_NANOS);
-      if (cost < 0) {
-        Cost priced = SpanPricing.price(catalog, call, node.startNanos / 1_000_000L);
-        cost = priced != null && priced.isPriced() ? priced.totalNanos() : -1;
-      }
-      List<View> children = node.steps(this);
-      List<View> siblings = node.parent == null ? List.of() : node.parent.steps(this);
-      RoiSample sample = RoiSpans.sample(call, children, siblings, cost, catalog);
-      if (sample != null) {
-        RoiSpans.SpanView step = RoiSpans.step(call, children, siblings);
-        add(sample, node.key, step instanceof View v ? v.node.key : null);
-      }
-    } catch (Throwable t) {
-      UsageLogger.failed("RoiCollector.onEnd", t);
+  public Node onStart(Context parentContext, ReadWriteSpan span, @Nullable Node parentNode) {
+    SpanContext parent = Span.fromContext(parentContext).getSpanContext();
+    if (parentNode == null && parent.isValid()) {
+      parentNode = foreignParent(parent);
     }
+    Baggage baggage = Baggage.fromContext(parentContext);
+    return new Node(span, parentNode, key(span.getSpanContext()),
+        baggage.getEntryValue(Experiments.EXPERIMENT_NAME_KEY),
+        baggage.getEntryValue(Experiments.EXPERIMENT_GROUP_KEY));
   }
 
   @Override
@@ -258,15 +201,37 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
   }
 
   @Override
-  public CompletableResultCode shutdown() {
-    open.clear();
+  public void onEnd(ReadableSpan span, Node node, CallCost cost) {
+    if (RoiSpans.isStep(span.getName())) {
+      node.ended(span.toSpanData());
+      if (node.parent != null) {
+        node.parent.addStep(node);
+      }
+      return;
+    }
+    String operation = SpanOperations.of(span);
+    if (!SpanPricing.isModelCall(operation) || cost.status() == CallCost.Status.UNPRICED) {
+      return;
+    }
+    node.ended(span.toSpanData());
+    View call = new View(node);
+    List<View> children = node.steps(this);
+    List<View> siblings = node.parent == null ? List.of() : node.parent.steps(this);
+    RoiSample sample = RoiSpans.sample(call, children, siblings, cost.isPriced() ? cost.totalNanos() : -1, catalog);
+    if (sample != null) {
+      RoiSpans.SpanView step = RoiSpans.step(call, children, siblings);
+      add(sample, node.key, step instanceof View v ? v.node.key : null);
+    }
+  }
+
+  @Override
+  public void shutdown() {
     lock.lock();
     try {
       foreign.clear();
     } finally {
       lock.unlock();
     }
-    return CompletableResultCode.ofSuccess();
   }
 
   // ---------------------------------------------------------------- CompressionListener
@@ -385,7 +350,7 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
     try {
       Node n = foreign.get(key);
       if (n == null) {
-        n = new Node(null, null, key, null, null, 0);
+        n = new Node(null, null, key, null, null);
         foreign.put(key, n);
         trim(foreign, MAX_FOREIGN_PARENTS);
       }
@@ -405,11 +370,6 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
 
   private static String key(SpanContext context) {
     return context.getTraceId() + context.getSpanId();
-  }
-
-  /** The spans open now; for tests. */
-  int openSpans() {
-    return open.size();
   }
 
   /** One collected call; its sample is replaced when a late score fills it in. Guarded by the lock. */
@@ -437,13 +397,12 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
    * What is kept of a span: the live span (readable after it ended), its recorded parent, what Baggage carried when it
    * started, and the compression steps among its children. Ancestors stay reachable from their open descendants only.
    */
-  private static final class Node {
+  static final class Node {
     final @Nullable ReadableSpan span;
     final @Nullable Node parent;
     final String key;
     final @Nullable String baggageExperiment;
     final @Nullable String baggageGroup;
-    final long startedAt;
     final ArrayDeque<Node> stepNodes = new ArrayDeque<>(2);
     volatile long startNanos;
     volatile long endNanos;
@@ -454,14 +413,12 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
         @Nullable Node parent,
         String key,
         @Nullable String baggageExperiment,
-        @Nullable String baggageGroup,
-        long startedAt) {
+        @Nullable String baggageGroup) {
       this.span = span;
       this.parent = parent;
       this.key = key;
       this.baggageExperiment = baggageExperiment;
       this.baggageGroup = baggageGroup;
-      this.startedAt = startedAt;
     }
 
     void ended(SpanData data) {
@@ -566,17 +523,13 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
     private RoiAnalysis analysis = RoiAnalysis.builder().build();
     private int maxSamples = 10_000;
     private int maxExperiments = 100;
-    private int maxOpenSpans = OpenSpanTable.DEFAULT_MAX_OPEN_SPANS;
     private int maxPendingScores = 10_000;
-    private Duration abandonAfter = OpenSpanTable.DEFAULT_ABANDON_AFTER;
     private long seed = RoiAnalysis.DEFAULT_SEED;
-    private LongSupplier nanoTime = System::nanoTime;
 
     private Builder() {}
 
     /**
-     * Sets the prices: for the models' context windows and for a model call the {@code CostSpanProcessor} did not
-     * price. Use the catalog the {@code CostSpanProcessor} uses.
+     * Sets the prices, for the models' context windows. Use the catalog of the cost pipeline.
      *
      * @param catalog the prices; the bundled ones by default
      * @return this builder
@@ -628,30 +581,6 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
     }
 
     /**
-     * Sets how many open spans are tracked.
-     *
-     * @param max at least 1; default 100,000
-     * @return this builder
-     * @throws IllegalArgumentException if below 1
-     */
-    public Builder setMaxOpenSpans(int max) {
-      this.maxOpenSpans = OpenSpanTable.checkMaxOpenSpans(max);
-      return this;
-    }
-
-    /**
-     * Sets after how long an open span counts as abandoned and may be dropped when the table of open spans is full.
-     *
-     * @param abandonAfter positive; default 6 hours
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder setAbandonAfter(Duration abandonAfter) {
-      this.abandonAfter = OpenSpanTable.checkAbandonAfter(abandonAfter);
-      return this;
-    }
-
-    /**
      * Sets how many spans awaiting or holding a late quality score are remembered.
      *
      * @param max at least 1; default 10,000
@@ -677,16 +606,11 @@ public final class RoiCollector implements SpanProcessor, CompressionListener {
       return this;
     }
 
-    /** The clock of span abandonment; tests replace it. */
-    Builder setNanoTime(LongSupplier nanoTime) {
-      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-      return this;
-    }
-
     /**
      * Builds the collector.
      *
-     * @return the collector; add it to the tracer provider and, for late quality scores, to {@code Compression}
+     * @return the collector; add it to the cost pipeline ({@code CostPipeline.Builder#addStage}) and, for late
+     *     quality scores, to {@code Compression}
      */
     public RoiCollector build() {
       return new RoiCollector(this);

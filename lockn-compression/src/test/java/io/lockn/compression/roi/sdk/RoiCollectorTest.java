@@ -24,7 +24,7 @@ import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.TokenCounter;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -51,8 +51,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link RoiCollector} on a real SDK: LockN records the model calls, the {@link CostSpanProcessor} prices them and
- * {@link Compression#measure} records the compression steps.
+ * {@link RoiCollector} on a real SDK, as a stage of the {@link CostPipeline}: LockN records the model calls, the
+ * pipeline prices them (as LockN's call pricing) and hands the cost to the stage, and {@link Compression#measure}
+ * records the compression steps.
  */
 class RoiCollectorTest {
 
@@ -69,29 +70,37 @@ class RoiCollectorTest {
 
   private final InMemorySpanExporter exported = InMemorySpanExporter.create();
   private final List<OpenTelemetrySdk> sdks = new ArrayList<>();
+  private final java.util.Map<OpenTelemetrySdk, CostPipeline> pipelines = new java.util.IdentityHashMap<>();
 
   @AfterEach
   void tearDown() {
     sdks.forEach(OpenTelemetrySdk::close);
   }
 
-  /** The collector first, before the cost processor, to show the order does not matter. */
   private OpenTelemetrySdk sdk(RoiCollector roi) {
+    return sdk(roi, 100_000);
+  }
+
+  /** The collector as a stage of the cost pipeline, which runs it after pricing. */
+  private OpenTelemetrySdk sdk(RoiCollector roi, int maxOpenSpans) {
+    CostPipeline costs = CostPipeline.builder(PriceCatalog.bundled()).addStage(roi).setMaxOpenSpans(maxOpenSpans)
+        .build();
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(roi)
-            .addSpanProcessor(CostSpanProcessor.builder(PriceCatalog.bundled()).build())
+            .addSpanProcessor(costs)
             .addSpanProcessor(SimpleSpanProcessor.create(exported))
             .build())
         .build();
     sdks.add(sdk);
+    pipelines.put(sdk, costs);
     return sdk;
   }
 
-  private static LockN lockn(OpenTelemetrySdk sdk, boolean allowlist) {
+  /** LockN on the SDK, pricing its calls with the SDK's pipeline. */
+  private LockN lockn(OpenTelemetrySdk sdk, boolean allowlist) {
     AttributionKeys keys =
         allowlist ? Experiments.allowlist(AttributionKeys.builder()).build() : AttributionKeys.defaults();
-    return LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(keys).build();
+    return LockN.builder().setOpenTelemetry(sdk).setAttributionKeys(keys).setCallPricing(pipelines.get(sdk)).build();
   }
 
   private static RoiCollector.Builder collector() {
@@ -189,7 +198,7 @@ class RoiCollectorTest {
     assertThat(waterfall).hasSize(1);
     assertThat(waterfall.get(0).totalSavingsNanos()).isEqualTo(6_000_000);
     assertThat(roi.callsSeen(EXP)).isEqualTo(8);
-    assertThat(roi.openSpans()).isZero();
+    assertThat(pipelines.get(sdk).openSpans()).isZero();
   }
 
   @Test
@@ -296,21 +305,21 @@ class RoiCollectorTest {
     assertThat(roi.samples()).anySatisfy(s -> assertThat(s.inputTokensOriginal()).isGreaterThanOrEqualTo(1005));
 
     // The open-span table is bounded too: spans beyond it are not tracked, and nothing fails.
-    RoiCollector small = collector().setMaxOpenSpans(2).setAbandonAfter(Duration.ofDays(1)).build();
-    OpenTelemetrySdk sdk2 = sdk(small);
+    RoiCollector small = collector().build();
+    OpenTelemetrySdk sdk2 = sdk(small, 2);
     LockN lockn2 = lockn(sdk2, true);
     Tracer tracer = sdk2.getTracer("test");
     Span a = tracer.spanBuilder("a").startSpan();
     Span b = tracer.spanBuilder("b").setParent(Context.current().with(a)).startSpan();
     Span c = tracer.spanBuilder("c").setParent(Context.current().with(b)).startSpan();
-    assertThat(small.openSpans()).isEqualTo(2);
+    assertThat(pipelines.get(sdk2).openSpans()).isEqualTo(2);
     try (Scope ignored = c.makeCurrent()) {
       session(lockn2, Compression.noop(), CONTROL, 100, 100, StepAt.SIBLING);
     }
     c.end();
     b.end();
     a.end();
-    assertThat(small.openSpans()).isZero();
+    assertThat(pipelines.get(sdk2).openSpans()).isZero();
   }
 
   @Test
@@ -345,7 +354,7 @@ class RoiCollectorTest {
         });
     assertThat(roi.report().get(EXP, RoiResult.ALL_AGENTS, "compressed").orElseThrow().tokenSavingsRate().value())
         .isCloseTo(0.6, within(1e-12));
-    assertThat(roi.openSpans()).isZero();
+    assertThat(pipelines.get(sdk).openSpans()).isZero();
   }
 
   @Test
@@ -365,9 +374,11 @@ class RoiCollectorTest {
         new Class<?>[] {ReadWriteSpan.class}, (proxy, method, args) -> {
           throw new IllegalStateException("broken span: " + method.getName());
         });
+    CostPipeline costs = CostPipeline.builder(PriceCatalog.bundled()).addStage(roi).build();
     assertThatCode(() -> {
-      roi.onStart(Context.root(), broken);
-      roi.onEnd(broken);
+      costs.onStart(Context.root(), broken);
+      costs.onEnding(broken);
+      costs.onEnd(broken);
       roi.onQualityScore((CompressionRecord) Proxy.newProxyInstance(getClass().getClassLoader(),
           new Class<?>[] {CompressionRecord.class}, (proxy, method, args) -> {
             throw new IllegalStateException("broken record");
@@ -391,10 +402,7 @@ class RoiCollectorTest {
     assertThatThrownBy(() -> RoiCollector.builder().setMaxSamplesPerExperiment(1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RoiCollector.builder().setMaxExperiments(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RoiCollector.builder().setMaxOpenSpans(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RoiCollector.builder().setMaxPendingScores(0))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RoiCollector.builder().setAbandonAfter(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RoiCollector.builder().setPriceCatalog(null)).isInstanceOf(NullPointerException.class);
   }

@@ -19,6 +19,7 @@ import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.testing.time.TestClock;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -32,7 +33,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class CostSpanProcessorTest {
+class CostPipelineTest {
 
   private static final Instant NOW = Instant.parse("2026-11-01T12:00:00Z");
 
@@ -40,6 +41,7 @@ class CostSpanProcessorTest {
   private InMemoryMetricReader metrics;
   private CostLedger ledger;
   private OpenTelemetrySdk sdk;
+  private CostPipeline costs;
   private LockN lockn;
 
   @BeforeEach
@@ -48,22 +50,23 @@ class CostSpanProcessorTest {
     metrics = InMemoryMetricReader.create();
     ledger = CostLedger.create();
     SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(metrics).build();
+    costs = CostPipeline.builder(PriceCatalog.bundled())
+        .setMeterProvider(meters)
+        .addMetricAttributionKey("app.tenant_id")
+        .setLedger(ledger)
+        .build();
     sdk =
         OpenTelemetrySdk.builder()
             .setMeterProvider(meters)
             .setTracerProvider(
                 SdkTracerProvider.builder()
-                    .addSpanProcessor(
-                        CostSpanProcessor.builder(PriceCatalog.bundled())
-                            .setMeterProvider(meters)
-                            .addMetricAttributionKey("app.tenant_id")
-                            .setLedger(ledger, AttributionKeys.defaults())
-                            .setClock(Clock.fixed(NOW, ZoneOffset.UTC))
-                            .build())
+                    // Spans start at NOW by the SDK's clock: their prices are those in force then.
+                    .setClock(TestClock.create(NOW))
+                    .addSpanProcessor(costs)
                     .addSpanProcessor(SimpleSpanProcessor.create(spans))
                     .build())
             .build();
-    lockn = LockN.builder().setOpenTelemetry(sdk).build();
+    lockn = LockN.builder().setOpenTelemetry(sdk).setCallPricing(costs).build();
   }
 
   private SpanData span(String name) {
@@ -71,22 +74,42 @@ class CostSpanProcessorTest {
   }
 
   @Test
-  void lockNChatSpan_carriesEveryCostAttribute() {
+  void lockNChatSpan_carriesTheTotalCurrencySourceAndPricingId_notThePartsByDefault() {
     lockn.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> lockn.currentLlmCall()
         .recordUsage(TokenUsage.fromOpenAi(1000, 200, 500, 0)).responseModel("gpt-4o-2024-08-06"));
 
+    // 800 uncached x $2.50/M + 200 cached x $1.25/M + 500 out x $10/M = $0.002 + $0.00025 + $0.005.
     Map<AttributeKey<?>, Object> a = span("chat gpt-4o").getAttributes().asMap();
     assertThat(a).containsEntry(CostAttributes.TOTAL_NANOS, 7_250_000L)
         .containsEntry(CostAttributes.TOTAL, 0.00725)
-        .containsEntry(CostAttributes.INPUT, 0.002)
-        .containsEntry(CostAttributes.CACHE_READ, 0.00025)
-        .containsEntry(CostAttributes.OUTPUT, 0.005)
-        .containsEntry(CostAttributes.CACHE_WRITE, 0.0)
-        .containsEntry(CostAttributes.REASONING, 0.0)
-        .containsEntry(CostAttributes.CURRENCY, "USD")
-        .containsEntry(CostAttributes.SOURCE, "local")
         .containsEntry(CostAttributes.PRICING_ID, "openai/gpt-4o-2024-08-06")
-        .doesNotContainKey(CostAttributes.UNPRICED);
+        // The source only when it is the provider; the parts and the currency only with the breakdown.
+        .doesNotContainKeys(CostAttributes.INPUT, CostAttributes.OUTPUT, CostAttributes.CACHE_READ,
+            CostAttributes.CACHE_WRITE, CostAttributes.REASONING, CostAttributes.UNPRICED, CostAttributes.SOURCE,
+            CostAttributes.CURRENCY, CostAttributes.LIST_TOTAL_NANOS);
+  }
+
+  @Test
+  void spanCostBreakdown_writesTheNonZeroParts() {
+    CostPipeline detailed = CostPipeline.builder(PriceCatalog.bundled()).setSpanCostBreakdown(true).build();
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+        .setClock(TestClock.create(NOW)).addSpanProcessor(detailed).addSpanProcessor(SimpleSpanProcessor.create(exported))
+        .build()).build()) {
+      LockN local = LockN.builder().setOpenTelemetry(otel).setCallPricing(detailed).build();
+      local.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> local.currentLlmCall()
+          .recordUsage(TokenUsage.fromOpenAi(1000, 200, 500, 0)).responseModel("gpt-4o-2024-08-06"));
+
+      Map<AttributeKey<?>, Object> a = exported.getFinishedSpanItems().get(0).getAttributes().asMap();
+      assertThat(a).containsEntry(CostAttributes.TOTAL_NANOS, 7_250_000L)
+          .containsEntry(CostAttributes.INPUT, 0.002)
+          .containsEntry(CostAttributes.CACHE_READ, 0.00025)
+          .containsEntry(CostAttributes.OUTPUT, 0.005)
+          .doesNotContainKey(CostAttributes.CACHE_WRITE) // a part that costs nothing is not written
+          .doesNotContainKey(CostAttributes.REASONING)
+          .containsEntry(CostAttributes.CURRENCY, "USD")
+          .containsEntry(CostAttributes.SOURCE, "local");
+    }
   }
 
   @Test
@@ -213,13 +236,12 @@ class CostSpanProcessorTest {
   void costMetricWithoutAttributionKeys_cachedAttributes_exactSumsAndBoundedModels() {
     InMemoryMetricReader reader = InMemoryMetricReader.create();
     SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    CostPipeline local2 = CostPipeline.builder(PriceCatalog.bundled()).setMeterProvider(meters)
+        .setMetricCardinalityLimit(2).build();
     OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setMeterProvider(meters)
-        .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(CostSpanProcessor.builder(PriceCatalog.bundled()).setMeterProvider(meters)
-                .setMetricCardinalityLimit(2).setClock(Clock.fixed(NOW, ZoneOffset.UTC)).build())
-            .build())
+        .setTracerProvider(SdkTracerProvider.builder().setClock(TestClock.create(NOW)).addSpanProcessor(local2).build())
         .build();
-    LockN local = LockN.builder().setOpenTelemetry(otel).build();
+    LockN local = LockN.builder().setOpenTelemetry(otel).setCallPricing(local2).build();
     for (int i = 0; i < 3; i++) {
       local.chat("openai", "gpt-4o").run(() -> local.currentLlmCall()
           .recordUsage(TokenUsage.fromOpenAi(1000, 200, 500, 0)));
@@ -271,7 +293,7 @@ class CostSpanProcessorTest {
 
   @Test
   void openSpanTable_isBoundedAndEmptiesWhenSpansEnd() {
-    CostSpanProcessor processor = CostSpanProcessor.builder(PriceCatalog.bundled()).setMaxOpenSpans(2).build();
+    CostPipeline processor = CostPipeline.builder(PriceCatalog.bundled()).setMaxOpenSpans(2).build();
     SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(processor).build();
     Tracer tracer = provider.get("t");
     Span a = tracer.spanBuilder("a").startSpan();
@@ -283,5 +305,194 @@ class CostSpanProcessorTest {
     c.end();
     assertThat(processor.openSpans()).isZero();
     provider.close();
+  }
+
+  // ---- one pricing path: dates, sampling, double counting, stages ----
+
+  /** A foreign chat span of gpt-4o with 1,000 input and 1,000 output tokens, started by {@code builder}. */
+  private static Span foreignChat(io.opentelemetry.api.trace.SpanBuilder builder) {
+    Span span = builder.setSpanKind(SpanKind.CLIENT)
+        .setAttribute("gen_ai.operation.name", "chat")
+        .setAttribute("gen_ai.provider.name", "openai")
+        .setAttribute("gen_ai.request.model", "gpt-4o")
+        .startSpan();
+    span.setAttribute("gen_ai.usage.input_tokens", 1000L);
+    span.setAttribute("gen_ai.usage.output_tokens", 1000L);
+    return span;
+  }
+
+  @Test
+  void foreignSpan_withAnExplicitStartTimestamp_isPricedAtThatDate() {
+    Tracer tracer = sdk.getTracer("io.opentelemetry.openai-java-1.1");
+    // gpt-4o cost $5/$15 per million until 2024-10-02: 1,000 x $5/M + 1,000 x $15/M = $0.02, not today's $0.0125.
+    foreignChat(tracer.spanBuilder("chat then").setStartTimestamp(Instant.parse("2024-06-01T09:00:00Z"))).end();
+    foreignChat(tracer.spanBuilder("chat now")).end();
+
+    assertThat(span("chat then").getAttributes().get(CostAttributes.TOTAL_NANOS)).isEqualTo(20_000_000L);
+    assertThat(span("chat now").getAttributes().get(CostAttributes.TOTAL_NANOS)).isEqualTo(12_500_000L);
+  }
+
+  @Test
+  void foreignAndLockNSpans_startedByTheSdksClockInThePast_arePricedAtThatDate() {
+    CostPipeline past = CostPipeline.builder(PriceCatalog.bundled()).build();
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk old = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder()
+            .setClock(TestClock.create(Instant.parse("2024-06-01T09:00:00Z")))
+            .addSpanProcessor(past).addSpanProcessor(SimpleSpanProcessor.create(exported)).build())
+        .build()) {
+      foreignChat(old.getTracer("other").spanBuilder("chat foreign")).end();
+      LockN local = LockN.builder().setOpenTelemetry(old).setCallPricing(past).build();
+      local.chat(GenAiProvider.OPENAI, "gpt-4o").run(() -> local.currentLlmCall().recordUsage(TokenUsage.of(1000, 1000)));
+
+      // Both at 2024-06-01's $5/$15: $0.02 each.
+      assertThat(exported.getFinishedSpanItems()).hasSize(2).allSatisfy(s ->
+          assertThat(s.getAttributes().get(CostAttributes.TOTAL_NANOS)).as(s.getName()).isEqualTo(20_000_000L));
+    }
+  }
+
+  @Test
+  void spanStartTimes_readTheSdkSpansOwnStart_withoutCopyingItsAttributes() {
+    // The fast path must be active on the SDK LockN is built against; a renamed field would silently fall back.
+    assertThat(SpanStartTimes.fast()).isTrue();
+    SdkTracerProvider provider = SdkTracerProvider.builder()
+        .addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create())).build();
+    Span span = provider.get("t").spanBuilder("s").setStartTimestamp(Instant.parse("2024-06-01T09:00:00.123456789Z"))
+        .startSpan();
+    io.opentelemetry.sdk.trace.ReadableSpan readable = (io.opentelemetry.sdk.trace.ReadableSpan) span;
+    assertThat(SpanStartTimes.epochNanos(readable)).isEqualTo(readable.toSpanData().getStartEpochNanos())
+        .isEqualTo(1_717_232_400_123_456_789L);
+    span.end();
+    provider.close();
+  }
+
+  @Test
+  void spanLockNAlreadyPriced_isNotPricedAgain_evenWithoutThisPipelineAsLockNsPricing() {
+    // LockN priced by another pipeline instance (the same catalog): this one must not count the span a second time.
+    CostPipeline other = CostPipeline.builder(PriceCatalog.bundled()).build();
+    LockN separate = LockN.builder().setOpenTelemetry(sdk).setCallPricing(other).build();
+
+    separate.agent("a").run(() -> separate.chat(GenAiProvider.OPENAI, "gpt-4o").run(() ->
+        separate.currentLlmCall().recordUsage(TokenUsage.of(1000, 1000))));
+
+    assertThat(span("chat gpt-4o").getAttributes().get(CostAttributes.TOTAL_NANOS)).isEqualTo(12_500_000L);
+    // This pipeline recorded nothing (no metric, no ledger) but rolled the span's cost up.
+    assertThat(metrics.collectAllMetrics()).noneMatch(m -> m.getName().equals("lockn.client.cost"));
+    assertThat(ledger.total(Instant.MIN, Instant.MAX)).isEqualByComparingTo("0");
+    assertThat(span("invoke_agent a").getAttributes().get(CostAttributes.ROLLUP_TOTAL_NANOS)).isEqualTo(12_500_000L);
+  }
+
+  @Test
+  void foreignGenAiSpan_underAnUnsampledParent_isCountedButNotExported_withCostAwareSampler() {
+    CostPipeline costs2 = CostPipeline.builder(PriceCatalog.bundled()).setLedger(ledger).build();
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    try (SdkTracerProvider provider = SdkTracerProvider.builder()
+        .setSampler(io.lockn.core.sdk.CostAwareSampler.wrap(
+            io.opentelemetry.sdk.trace.samplers.Sampler.parentBased(
+                io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())))
+        .addSpanProcessor(costs2).addSpanProcessor(SimpleSpanProcessor.create(exported)).build()) {
+      Tracer tracer = provider.get("io.opentelemetry.openai-java-1.1");
+      Span request = tracer.spanBuilder("GET /ask").setSpanKind(SpanKind.SERVER).startSpan();
+      try (var ignored = request.makeCurrent()) {
+        foreignChat(tracer.spanBuilder("chat gpt-4o")).end();
+      } finally {
+        request.end();
+      }
+
+      assertThat(exported.getFinishedSpanItems()).isEmpty();
+      // 1,000 x $2.50/M + 1,000 x $10/M, in the ledger although no span was exported.
+      assertThat(ledger.total(Instant.MIN, Instant.MAX)).isEqualByComparingTo("0.0125");
+    }
+  }
+
+  @Test
+  void foreignGenAiSpan_getsTheTenantFromBaggage_intoTheLedgerAndMetric_unlessCopyingIsOff() {
+    Tracer tracer = sdk.getTracer("io.opentelemetry.openai-java-1.1");
+    try (var ignored = io.opentelemetry.api.baggage.Baggage.current().toBuilder().put("app.tenant_id", "acme").build()
+        .makeCurrent()) {
+      foreignChat(tracer.spanBuilder("chat gpt-4o")).end();
+    }
+    assertThat(span("chat gpt-4o").getAttributes().get(AttributeKey.stringKey("app.tenant_id"))).isEqualTo("acme");
+    assertThat(ledger.totals(CostLedger.Dimension.TENANT, Instant.MIN, Instant.MAX))
+        .containsExactly(Map.entry("acme", new BigDecimal("0.012500000")));
+
+    CostPipeline quiet = CostPipeline.builder(PriceCatalog.bundled()).setCopyBaggageAttribution(false).build();
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(quiet)
+        .addSpanProcessor(SimpleSpanProcessor.create(exported)).build();
+        var ignored = io.opentelemetry.api.baggage.Baggage.current().toBuilder().put("app.tenant_id", "acme").build()
+            .makeCurrent()) {
+      foreignChat(provider.get("other").spanBuilder("chat gpt-4o")).end();
+      assertThat(exported.getFinishedSpanItems().get(0).getAttributes().get(AttributeKey.stringKey("app.tenant_id")))
+          .isNull();
+    }
+  }
+
+  /** Records, per stage, what it saw. */
+  private static final class RecordingStage implements SpanStage<String> {
+    final SpanStage.Kind kind;
+    final List<String> log;
+
+    RecordingStage(SpanStage.Kind kind, List<String> log) {
+      this.kind = kind;
+      this.log = log;
+    }
+
+    @Override
+    public SpanStage.Kind kind() {
+      return kind;
+    }
+
+    @Override
+    public String onStart(io.opentelemetry.context.Context parentContext, io.opentelemetry.sdk.trace.ReadWriteSpan span,
+        @org.jspecify.annotations.Nullable String parentState) {
+      return span.getName() + (parentState == null ? "" : " under " + parentState);
+    }
+
+    @Override
+    public void onEnding(io.opentelemetry.sdk.trace.ReadWriteSpan span, String state, io.lockn.core.CallCost cost) {
+      // The cost is on the span before any stage runs.
+      log.add(kind + " " + state + " " + cost.status() + " " + cost.totalNanos() + " "
+          + span.getAttribute(CostAttributes.TOTAL_NANOS));
+    }
+  }
+
+  @Test
+  void stages_runAfterPricing_inTheirKindsOrder_whateverTheyWereAddedIn_oneOfEachKind() {
+    List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CostPipeline staged = CostPipeline.builder(PriceCatalog.bundled())
+        .addStage(new RecordingStage(SpanStage.Kind.ROI, log))
+        .addStage(new RecordingStage(SpanStage.Kind.GOVERNANCE, log))
+        .build();
+    try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(staged).build()) {
+      Tracer tracer = provider.get("other");
+      Span agent = tracer.spanBuilder("agent").startSpan();
+      try (var ignored = agent.makeCurrent()) {
+        foreignChat(tracer.spanBuilder("chat")).end();
+      }
+      agent.end();
+    }
+    assertThat(log).containsExactly(
+        "GOVERNANCE chat under agent PRICED 12500000 12500000",
+        "ROI chat under agent PRICED 12500000 12500000",
+        "GOVERNANCE agent NOT_PRICED 0 null",
+        "ROI agent NOT_PRICED 0 null");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CostPipeline.builder(PriceCatalog.bundled())
+            .addStage(new RecordingStage(SpanStage.Kind.ROI, log)).addStage(new RecordingStage(SpanStage.Kind.ROI, log)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("a ROI stage was already added");
+  }
+
+  @Test
+  void unsampledLockNCall_withNoRecordingAncestor_isStillCountedInTheLedgerAndMetric() {
+    CostPipeline costs2 = CostPipeline.builder(PriceCatalog.bundled()).setLedger(ledger).build();
+    try (SdkTracerProvider provider = SdkTracerProvider.builder()
+        .setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff()).addSpanProcessor(costs2).build();
+        OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(provider).build()) {
+      LockN local = LockN.builder().setOpenTelemetry(otel).setCallPricing(costs2).build();
+      local.agent("a").run(() -> local.chat(GenAiProvider.OPENAI, "gpt-4o").run(() ->
+          local.currentLlmCall().recordUsage(TokenUsage.of(1000, 1000))));
+      assertThat(ledger.total(Instant.MIN, Instant.MAX)).isEqualByComparingTo("0.0125");
+      assertThat(costs2.openSpans()).isZero();
+    }
   }
 }

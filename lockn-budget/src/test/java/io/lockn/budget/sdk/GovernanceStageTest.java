@@ -17,7 +17,7 @@ import io.lockn.core.TokenUsage;
 import io.lockn.pricing.ModelPrice;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.Rates;
-import io.lockn.pricing.sdk.CostSpanProcessor;
+import io.lockn.pricing.sdk.CostPipeline;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -38,8 +38,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The processor on a real SDK: CostSpanProcessor first, then governance, then an in-memory exporter. */
-class GovernanceSpanProcessorTest {
+/**
+ * The stage on a real SDK, in the cost pipeline (which runs it after pricing), then an in-memory exporter. The
+ * stage sees the cost the pipeline priced, whatever order anything was built or registered in.
+ */
+class GovernanceStageTest {
 
   private static final PriceCatalog CATALOG = PriceCatalog.builder()
       .add(ModelPrice.builder("openai", "big").addPrices(Rates.perMillionTokens("10", "30")).build())
@@ -48,14 +51,18 @@ class GovernanceSpanProcessorTest {
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private OpenTelemetrySdk otel;
-  private GovernanceSpanProcessor processor;
+  private CostPipeline processor;
   private Tracer tracer;
 
-  private void start(GovernanceSpanProcessor.Builder governance) {
-    processor = governance.setClock(CLOCK).build();
+  private void start(GovernanceStage.Builder governance) {
+    start(governance, 100_000);
+  }
+
+  private void start(GovernanceStage.Builder governance, int maxOpenSpans) {
+    processor = CostPipeline.builder(CATALOG).setClock(CLOCK).addStage(governance.build())
+        .setMaxOpenSpans(maxOpenSpans).build();
     otel = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(CostSpanProcessor.builder(CATALOG).setClock(CLOCK).build())
             .addSpanProcessor(processor)
             .addSpanProcessor(SimpleSpanProcessor.create(exporter))
             .build())
@@ -111,7 +118,7 @@ class GovernanceSpanProcessorTest {
 
   @Test
   void costSpike_isAnEventOnTheCall_andANormalCallIsNot() {
-    start(GovernanceSpanProcessor.builder().setAnomalyDetector(AnomalyDetector.builder().build()));
+    start(GovernanceStage.builder().setAnomalyDetector(AnomalyDetector.builder().build()));
     for (int i = 0; i < 25; i++) {
       Span a = agent("planner");
       assertThat(events(chat(a, 1000, 100 + i % 3, "acme"))).isEmpty();
@@ -137,7 +144,7 @@ class GovernanceSpanProcessorTest {
   @Test
   void toolLoop_isAnEventOnTheFifthCall() {
     List<Runaway> heard = new ArrayList<>();
-    start(GovernanceSpanProcessor.builder()
+    start(GovernanceStage.builder()
         .setRunawayDetector(RunawayDetector.builder().addListener(io.lockn.budget.TestListeners.runaways(heard::add)).build()));
     Span a = agent("researcher");
     for (int i = 1; i <= 4; i++) {
@@ -162,7 +169,7 @@ class GovernanceSpanProcessorTest {
 
   @Test
   void nestedAgentCalls_countForTheNestedAgent_andDifferentArgumentsBreakTheRun() {
-    start(GovernanceSpanProcessor.builder().setRunawayDetector(RunawayDetector.builder().build()));
+    start(GovernanceStage.builder().setRunawayDetector(RunawayDetector.builder().build()));
     Span outer = agent("outer");
     for (int i = 0; i < 3; i++) {
       tool(outer, "search", "x");
@@ -187,7 +194,7 @@ class GovernanceSpanProcessorTest {
 
   @Test
   void taskWithFourTimesItsUsualCalls_isFlagged() {
-    start(GovernanceSpanProcessor.builder()
+    start(GovernanceStage.builder()
         .setRunawayDetector(RunawayDetector.builder().setWarmUpTasks(5).build()));
     for (int t = 0; t < 5; t++) {
       Span a = agent("planner");
@@ -217,9 +224,9 @@ class GovernanceSpanProcessorTest {
   @Test
   void killSwitch_blocksTheTracesNextModelCall_beforeTheProvider_andOtherTracesGoOn() {
     RunawayDetector runaways = RunawayDetector.builder().enableKillSwitch(Duration.ofHours(1)).setClock(CLOCK).build();
-    start(GovernanceSpanProcessor.builder().setRunawayDetector(runaways));
+    start(GovernanceStage.builder().setRunawayDetector(runaways));
     Budgets budgets = Budgets.builder(CATALOG).setClock(CLOCK).setRunawayKillSwitch(runaways).build();
-    LockN lockn = LockN.builder().setOpenTelemetry(otel).setCallAdmission(budgets).build();
+    LockN lockn = LockN.builder().setOpenTelemetry(otel).setCallPricing(processor).setCallAdmission(budgets).build();
 
     Span looping = agent("looper");
     Span healthy = agent("healthy");
@@ -258,7 +265,7 @@ class GovernanceSpanProcessorTest {
 
   @Test
   void listenerFailures_areContained_andTheSpanStillExports() {
-    start(GovernanceSpanProcessor.builder().setRunawayDetector(RunawayDetector.builder()
+    start(GovernanceStage.builder().setRunawayDetector(RunawayDetector.builder()
         .addListener(new io.lockn.budget.BudgetListener() {
           @Override
           public void onAlert(io.lockn.budget.BudgetEvent event) {}
@@ -278,7 +285,7 @@ class GovernanceSpanProcessorTest {
 
   @Test
   void openSpans_areBounded() {
-    start(GovernanceSpanProcessor.builder().setRunawayDetector(RunawayDetector.builder().build()).setMaxOpenSpans(10));
+    start(GovernanceStage.builder().setRunawayDetector(RunawayDetector.builder().build()), 10);
     List<Span> spans = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       spans.add(agent("a" + i));
