@@ -236,7 +236,12 @@ public final class Budgets implements CallAdmission {
     long in = request.estimatedInputTokens();
     long out = Math.max(0, request.maxOutputTokens());
     long tokens = saturatedAdd(in, out);
-    long usd = estimateNanos(request.provider(), requestModel, in, out, nowMillis);
+    // Token budgets need no price: the estimate (and its "unpriced" warning) only when a USD amount is compared.
+    boolean needUsd = anyApproval || globalApproval;
+    for (int i = 0; !needUsd && i < charges.size(); i++) {
+      needUsd = charges.get(i).budget.unit() == BudgetUnit.USD;
+    }
+    long usd = needUsd ? estimateNanos(request.provider(), requestModel, in, out, nowMillis) : 0;
 
     if (first != null && more == null && !anyApproval) {
       BudgetAdmission fast = admitUnderThrottle(request, charges, first, usd, tokens, nowMillis);
@@ -269,7 +274,7 @@ public final class Budgets implements CallAdmission {
       String throttledModel = throttle == null ? null : throttle.model();
       if (throttledModel != null && !throttledModel.isEmpty() && !throttledModel.equals(requestModel)) {
         model = throttledModel;
-        usd = estimateNanos(request.provider(), model, in, out, nowMillis);
+        usd = needUsd ? estimateNanos(request.provider(), model, in, out, nowMillis) : 0;
       }
       Threshold t = threshold(throttledBy.budget, Action.THROTTLE);
       BudgetEvent e = event(throttledBy, Action.THROTTLE, t, used(throttledBy),
@@ -797,8 +802,20 @@ public final class Budgets implements CallAdmission {
     }
   }
 
+  /** The last model estimated and its match: most calls repeat it, and a hit skips the resolver's two lookups. */
+  private record LastModel(String provider, String model, @Nullable ModelMatch match) {}
+
+  private volatile @Nullable LastModel lastModel;
+
   private long estimateNanos(String provider, String model, long in, long out, long epochMillis) {
-    ModelMatch match = catalog.resolve(provider, model);
+    LastModel last = lastModel;
+    ModelMatch match;
+    if (last != null && last.model.equals(model) && last.provider.equals(provider)) {
+      match = last.match;
+    } else {
+      match = catalog.resolve(provider, model);
+      lastModel = new LastModel(provider, model, match);
+    }
     if (match == null) {
       UsageLogger.warn("model " + provider + "/" + model + " is unpriced; USD budgets count its calls as $0");
       return 0;

@@ -52,6 +52,7 @@ public final class CostLedger {
   public static final String NONE = "(none)";
 
   private static final int DIMENSIONS = Dimension.values().length;
+  private static final long MAX_BUCKETS = 1_000_000;
 
   private final long bucketMillis;
   private final AtomicReferenceArray<Bucket> ring;
@@ -72,11 +73,7 @@ public final class CostLedger {
 
   private CostLedger(Duration retention, Duration bucket) {
     this.bucketMillis = bucket.toMillis();
-    long buckets = retention.toMillis() / bucketMillis;
-    if (buckets < 1 || buckets > 1_000_000) {
-      throw new IllegalArgumentException("retention / bucket must be between 1 and 1,000,000 buckets");
-    }
-    this.ring = new AtomicReferenceArray<>((int) buckets);
+    this.ring = new AtomicReferenceArray<>((int) (retention.toMillis() / bucketMillis));
   }
 
   /**
@@ -94,15 +91,51 @@ public final class CostLedger {
    * @param retention how long costs are kept
    * @param bucket the time resolution of queries
    * @return the ledger
-   * @throws IllegalArgumentException if the sizes are not positive or give more than 1,000,000 buckets
+   * @throws IllegalArgumentException if the bucket is not a positive whole number of milliseconds ({@link
+   *     #checkBucket}), or the retention is shorter than the bucket or more than 1,000,000 buckets long ({@link
+   *     #checkRetention})
    */
   public static CostLedger create(Duration retention, Duration bucket) {
-    Objects.requireNonNull(retention, "retention");
-    Objects.requireNonNull(bucket, "bucket");
-    if (bucket.toMillis() <= 0 || retention.compareTo(bucket) < 0) {
-      throw new IllegalArgumentException("bucket must be positive and no longer than retention");
-    }
+    checkRetention(retention, checkBucket(bucket));
     return new CostLedger(retention, bucket);
+  }
+
+  /**
+   * Checks a bucket size, as {@link #create} does; configuration front ends call it to name their property.
+   *
+   * @param bucket the bucket size
+   * @return the bucket size
+   * @throws IllegalArgumentException if it is not a positive whole number of milliseconds
+   */
+  public static Duration checkBucket(Duration bucket) {
+    Objects.requireNonNull(bucket, "bucket");
+    boolean wholeMillis;
+    try {
+      wholeMillis = Duration.ofMillis(bucket.toMillis()).equals(bucket);
+    } catch (ArithmeticException e) {
+      wholeMillis = false;
+    }
+    if (!wholeMillis || bucket.toMillis() <= 0) {
+      throw new IllegalArgumentException("bucket must be a positive whole number of milliseconds: " + bucket);
+    }
+    return bucket;
+  }
+
+  /**
+   * Checks a retention against a valid bucket size ({@link #checkBucket}), as {@link #create} does.
+   *
+   * @param retention the retention
+   * @param bucket the bucket size
+   * @return the retention
+   * @throws IllegalArgumentException if it is shorter than the bucket or more than 1,000,000 buckets long
+   */
+  public static Duration checkRetention(Duration retention, Duration bucket) {
+    Objects.requireNonNull(retention, "retention");
+    long buckets = retention.isNegative() ? -1 : retention.toMillis() / bucket.toMillis();
+    if (buckets < 1 || buckets > MAX_BUCKETS) {
+      throw new IllegalArgumentException("retention must be 1 to 1,000,000 buckets of " + bucket + ": " + retention);
+    }
+    return retention;
   }
 
   /**

@@ -31,7 +31,7 @@ final class EndedModelCall implements EndedCall, LlmCallRecord {
   private final @Nullable String errorType;
   private final @Nullable CacheType cacheType;
   private final long durationNanos;
-  private final long startEpochNanos;
+  private long startEpochNanos = -1;
   private CallCost cost = CallCost.notPriced();
   private @Nullable Map<String, String> attribution;
 
@@ -43,8 +43,7 @@ final class EndedModelCall implements EndedCall, LlmCallRecord {
       long reportedCostNanos,
       @Nullable String errorType,
       @Nullable CacheType cacheType,
-      long durationNanos,
-      long endEpochMillis) {
+      long durationNanos) {
     this.call = call;
     this.usage = usage;
     this.responseModel = responseModel;
@@ -53,8 +52,6 @@ final class EndedModelCall implements EndedCall, LlmCallRecord {
     this.errorType = errorType;
     this.cacheType = cacheType;
     this.durationNanos = durationNanos;
-    // The JVM's wall clock at the end, less the measured duration: no clock read when the call starts.
-    this.startEpochNanos = endEpochMillis * 1_000_000L - durationNanos;
   }
 
   void cost(CallCost cost) {
@@ -108,7 +105,14 @@ final class EndedModelCall implements EndedCall, LlmCallRecord {
 
   @Override
   public long startEpochNanos() {
-    return startEpochNanos;
+    // Read when asked (pricing reads a recording span's own start instead): the JVM's wall clock now, less the
+    // measured duration. No clock read when the call starts.
+    long start = startEpochNanos;
+    if (start < 0) {
+      start = System.currentTimeMillis() * 1_000_000L - durationNanos;
+      startEpochNanos = start;
+    }
+    return start;
   }
 
   @Override

@@ -268,8 +268,7 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     List<LockNListener> listeners = lockn.listeners;
     EndedModelCall ended = null;
     if (lockn.callPricing != CallPricing.none() || admission != Admission.allowed() || !listeners.isEmpty()) {
-      ended = new EndedModelCall(this, u, respModel, tier, reportedCostNanos, error, cache, endNanos - startNanos,
-          System.currentTimeMillis());
+      ended = new EndedModelCall(this, u, respModel, tier, reportedCostNanos, error, cache, endNanos - startNanos);
       ended.cost(lockn.callPricing.price(ended));
       settleAdmission(ended, u, error);
     }

@@ -31,6 +31,7 @@ import org.springframework.context.annotation.Role;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -174,10 +175,16 @@ public final class LockNAutoConfiguration {
   @ConditionalOnMissingBean
   CostLedger lockNCostLedger(LockNProperties properties) {
     LockNProperties.Ledger ledger = properties.getLedger();
+    // CostLedger's own rules, each wrapped with the property it is about.
+    Duration bucket;
     try {
-      return CostLedger.create(ledger.getRetention(), ledger.getBucket());
+      bucket = CostLedger.checkBucket(ledger.getBucket());
     } catch (IllegalArgumentException e) {
-      // The bucket was checked with the properties: CostLedger's remaining rules are about the retention.
+      throw new InvalidConfigurationPropertyValueException("lockn.ledger.bucket", ledger.getBucket(), e.getMessage());
+    }
+    try {
+      return CostLedger.create(CostLedger.checkRetention(ledger.getRetention(), bucket), bucket);
+    } catch (IllegalArgumentException e) {
       throw new InvalidConfigurationPropertyValueException(
           "lockn.ledger.retention", ledger.getRetention(), e.getMessage());
     }

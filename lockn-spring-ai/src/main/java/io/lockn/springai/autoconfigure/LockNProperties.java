@@ -1204,21 +1204,10 @@ public class LockNProperties implements Validator {
   }
 
   private static void validateLedger(Ledger ledger, Errors errors) {
-    // CostLedger truncates a bucket to whole milliseconds without a word, so that rule is checked here; its own rules
-    // (retention at least the bucket, at most 1,000,000 buckets) are checked where the bean is built.
-    Duration bucket = ledger.bucket;
-    check(errors, "ledger.bucket", bucket != null && wholeMillis(bucket) && bucket.toMillis() > 0,
-        "must be a positive whole number of milliseconds: " + bucket);
+    // CostLedger's rules (bucket, retention) are checked where the bean is built, with its messages.
+    check(errors, "ledger.bucket", ledger.bucket != null, "is required");
     check(errors, "ledger.retention", ledger.retention != null, "is required");
     check(errors, "ledger.zone", ledger.zone != null, "is required");
-  }
-
-  private static boolean wholeMillis(Duration d) {
-    try {
-      return !d.isNegative() && Duration.ofMillis(d.toMillis()).equals(d);
-    } catch (ArithmeticException e) {
-      return false;
-    }
   }
 
   private static boolean requireText(Errors errors, String field, @Nullable String value) {

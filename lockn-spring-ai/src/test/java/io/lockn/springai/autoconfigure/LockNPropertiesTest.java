@@ -108,12 +108,16 @@ class LockNPropertiesTest {
         bad("lockn.attribution.max-value-length", "must be a whole number from 1 to 2147483647, was \"0\"",
             "lockn.attribution.max-value-length=0"),
         bad("lockn.content-capture.max-length", "at least 16", "lockn.content-capture.max-length=8"),
-        bad("lockn.ledger.bucket", "positive whole number", "lockn.ledger.bucket=0s"),
         // CostLedger's own rules, named by the property where the ledger bean is built.
-        bad("lockn.ledger.retention", "bucket must be positive and no longer than retention",
+        bad("lockn.ledger.bucket", "bucket must be a positive whole number of milliseconds: PT0S",
+            "lockn.ledger.bucket=0s"),
+        bad("lockn.ledger.bucket", "bucket must be a positive whole number of milliseconds: PT0.0015S",
+            "lockn.ledger.bucket=1500us"),
+        bad("lockn.ledger.retention", "retention must be 1 to 1,000,000 buckets of PT1M: PT10S",
             "lockn.ledger.retention=10s",
             "lockn.ledger.bucket=1m"),
-        bad("lockn.ledger.retention", "between 1 and 1,000,000 buckets", "lockn.ledger.retention=365d",
+        bad("lockn.ledger.retention", "retention must be 1 to 1,000,000 buckets of PT0.001S: PT8760H",
+            "lockn.ledger.retention=365d",
             "lockn.ledger.bucket=1ms"),
         bad("lockn.experiment.unit-key", "must not be blank", "lockn.experiment.unit-key= "));
   }
