@@ -16,11 +16,16 @@ import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's budget example, as written there, so that the documentation cannot drift from the API. */
+/**
+ * The budget examples of docs/budgets.md, run. The builder between the markers is the page's first code block
+ * verbatim (lockn-examples' {@code DocsTest} checks that the page still shows it), and the budget file and its error
+ * message are the page's, so that the documentation cannot drift from the API.
+ */
 class ReadmeExampleTest {
 
   @Test
   void readmeExample_throttlesThenBlocks() {
+    // BEGIN docs snippet: docs/budgets.md
     Budgets budgets = Budgets.builder(PriceCatalog.bundled())
         .addBudget(Budget.builder("tenant-monthly")
             .scope(Scope.each("app.tenant_id")).limitUsd("100").period(Period.month(ZoneId.of("Europe/Paris")))
@@ -28,6 +33,7 @@ class ReadmeExampleTest {
             .build())
         .addDowngrade("gpt-4o", "gpt-4o-mini")
         .build();
+    // END docs snippet: docs/budgets.md
     LockN lockn = LockN.builder().setOpenTelemetry(OpenTelemetry.noop()).setCallAdmission(budgets).build();
 
     lockn.attribution().tenant("acme").run(() -> {
