@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One model call admitted and completed by {@link Budgets} with the default in-memory ledger: estimate the call's
  * maximum cost, reserve it on the tenant's monthly USD budget, then replace the reservation with the actual cost of
- * its usage. The budget is the README's ({@code app.tenant_id}, month, alert at 80%, throttle at 95%, block at 100%)
+ * its usage. The budget is docs/budgets.md's ({@code app.tenant_id}, month, alert at 80%, throttle at 95%, block at 100%)
  * with a limit the run never reaches, so every call is admitted. The request is built once: LockN builds it per call,
  * but that is the call path's cost, not the budget's.
  *

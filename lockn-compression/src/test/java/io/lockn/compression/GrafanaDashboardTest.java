@@ -108,7 +108,7 @@ class GrafanaDashboardTest {
 
   /**
    * Builds a real SDK whose only metric reader is the OpenTelemetry Prometheus exporter's HTTP server on a loopback
-   * port, makes LockN calls that produce every LockN metric (as the README tells users to configure it: tenant, agent
+   * port, makes LockN calls that produce every LockN metric (as docs/cost.md tells users to configure it: tenant, agent
    * and experiment labels), and returns the {@code /metrics} text.
    */
   private static String scrapeRealSdk() throws Exception {
@@ -161,7 +161,7 @@ class GrafanaDashboardTest {
             .addMetricAttributionKey(Experiments.EXPERIMENT_NAME_KEY)
             .addMetricAttributionKey(Experiments.EXPERIMENT_GROUP_KEY)
             .build();
-    // Compression steps as the README shows them: counted, in the experiment's Baggage, a cache hit reported.
+    // Compression steps as docs/compression.md shows them: counted, in the experiment's Baggage, a cache hit reported.
     Compression compression =
         Compression.builder(otel).setTokenCounter(CompressionTest.WORDS).setProvider("openai").build();
     Experiment experiment = Experiment.of("trim-context");

@@ -20,7 +20,7 @@ import java.util.Set;
 
 
 /**
- * Reads LockN's catalog format (the format of the bundled {@code catalog.json}); see the README for the schema. The
+ * Reads LockN's catalog format (the format of the bundled {@code catalog.json}); see docs/cost.md for the schema. The
  * whole file is validated before anything is returned, so a bad file loads nothing.
  */
 final class CatalogFile {

@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Audit audit = Audit.builder(PriceCatalog.bundled()).setGroupBy(List.of("app.feature")).build();
- * tracerProvider.addSpanProcessor(BatchSpanProcessor.builder(AuditSpanExporter.create(audit)).build());
+ * tracerProviderBuilder.addSpanProcessor(BatchSpanProcessor.builder(AuditSpanExporter.create(audit)).build());
  * ...
  * AuditReport report = audit.finish();       // after the tracer provider is flushed
  * }</pre>

@@ -86,7 +86,7 @@ public final class AuditCommand implements Callable<Integer> {
 
   @Option(names = "--experiments",
       description = "Analyse compression experiments (spans with lockn.experiment.name and lockn.experiment.group):"
-          + " token, cost and latency savings and quality retention with 95% confidence intervals, in the JSON and"
+          + " token, cost and latency savings and quality retention with 95%% confidence intervals, in the JSON and"
           + " HTML reports and printed.")
   private boolean experiments;
 

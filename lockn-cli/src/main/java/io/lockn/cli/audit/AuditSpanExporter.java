@@ -20,7 +20,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Audit audit = Audit.builder(PriceCatalog.bundled()).build();
- * tracerProvider.addSpanProcessor(BatchSpanProcessor.builder(AuditSpanExporter.create(audit)).build());
+ * tracerProviderBuilder.addSpanProcessor(BatchSpanProcessor.builder(AuditSpanExporter.create(audit)).build());
  * ...
  * AuditReport report = audit.finish();   // after the tracer provider is flushed
  * }</pre>
