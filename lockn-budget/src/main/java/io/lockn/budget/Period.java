@@ -234,7 +234,8 @@ public final class Period {
    * @throws BudgetConfigException if the name is missing or unknown (field {@code period})
    */
   static Kind kind(@Nullable String spelling, @Nullable String origin) {
-    String s = spelling == null ? "" : spelling.trim().toLowerCase(Locale.ROOT);
+    String trimmed = spelling == null ? "" : spelling.trim();
+    String s = trimmed.toLowerCase(Locale.ROOT);
     if (s.isEmpty()) {
       throw new BudgetConfigException("period", "is required: " + KINDS);
     }
@@ -245,7 +246,7 @@ public final class Period {
     }
     Kind old = DEPRECATED.get(s);
     if (old == null) {
-      throw new BudgetConfigException("period", "unknown period \"" + spelling.trim() + "\" (" + KINDS + ")");
+      throw new BudgetConfigException("period", "unknown period \"" + trimmed + "\" (" + KINDS + ")");
     }
     UsageLogger.warn((origin == null ? "" : origin + ": ") + "budget period \"" + s + "\" is deprecated; use \""
         + old.id + "\"");

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
     subcommands = {AuditCommand.class, CommandLine.HelpCommand.class})
 public final class LocknCommand implements Runnable {
 
-  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+  @SuppressWarnings("NullAway.Init") // picocli injects it before run()
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
 
   private LocknCommand() {}
 

@@ -15,4 +15,9 @@ class ModuleBoundariesTest {
   void publicClassesOfInternalPackages_sayTheyAreNotForPublicUse() {
     ModuleBoundaries.checkInternalDisclaimers(LocknCommand.class);
   }
+
+  @Test
+  void packages_areNullMarked() {
+    ModuleBoundaries.checkNullMarkedPackages(LocknCommand.class);
+  }
 }

@@ -194,7 +194,7 @@ final class Measurement<T> implements CompressionContext {
       setAttributes(record);
       if (!failed && output != null && compression.qualityEvaluator != null) {
         quality = evaluate(output);
-        Double early = scoreIfDone(quality);
+        Double early = quality == null ? null : scoreIfDone(quality);
         if (early != null) {
           span.setAttribute(CompressionAttributes.QUALITY_SCORE, early);
         }
@@ -309,7 +309,7 @@ final class Measurement<T> implements CompressionContext {
     return error == null ? "null_stage" : error.getClass().getName();
   }
 
-  private long count(@Nullable T value) {
+  private long count(T value) {
     try {
       long n = compression.tokenCounter.countInputTokens(provider, model, asMessages.apply(value));
       return n < 0 ? -1 : n;
@@ -355,7 +355,7 @@ final class Measurement<T> implements CompressionContext {
       UsageLogger.failed("quality evaluation of a " + strategy + " compression", error);
       return;
     }
-    if (!valid(score)) {
+    if (score == null || !valid(score)) {
       UsageLogger.warn("quality evaluator returned a null or non-finite score (" + score + "); ignored");
       return;
     }

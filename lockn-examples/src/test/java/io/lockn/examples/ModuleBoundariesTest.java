@@ -15,4 +15,9 @@ class ModuleBoundariesTest {
   void publicClassesOfInternalPackages_sayTheyAreNotForPublicUse() {
     ModuleBoundaries.checkInternalDisclaimers(SupportDemo.class);
   }
+
+  @Test
+  void packages_areNullMarked() {
+    ModuleBoundaries.checkNullMarkedPackages(SupportDemo.class);
+  }
 }

@@ -15,4 +15,9 @@ class ModuleBoundariesTest {
   void publicClassesOfInternalPackages_sayTheyAreNotForPublicUse() {
     ModuleBoundaries.checkInternalDisclaimers(LockNLangChain4j.class);
   }
+
+  @Test
+  void packages_areNullMarked() {
+    ModuleBoundaries.checkNullMarkedPackages(LockNLangChain4j.class);
+  }
 }

@@ -49,7 +49,7 @@ public final class SelfHostedTco {
   private final BigDecimal outputTokensPerSecond;
   private final BigDecimal utilization;
 
-  private SelfHostedTco(Builder b) {
+  private SelfHostedTco(Builder b, BigDecimal inputTps, BigDecimal outputTps) {
     BigDecimal gpus = BigDecimal.valueOf(b.gpuCount);
     BigDecimal gpu =
         b.gpuHourly != null
@@ -59,8 +59,8 @@ public final class SelfHostedTco {
     BigDecimal power = b.watts.multiply(gpus).divide(THOUSAND).multiply(b.pue).multiply(b.usdPerKwh);
     BigDecimal staff = b.staffPerMonth.divide(HOURS_PER_MONTH, MathContext.DECIMAL128);
     this.hourlyCost = gpu.add(power).add(staff);
-    this.inputTokensPerSecond = b.inputTps;
-    this.outputTokensPerSecond = b.outputTps;
+    this.inputTokensPerSecond = inputTps;
+    this.outputTokensPerSecond = outputTps;
     this.utilization = b.utilization;
   }
 
@@ -237,10 +237,12 @@ public final class SelfHostedTco {
       if (!gpuSet) {
         throw new IllegalStateException("gpuRental(...) or gpuPurchase(...) is required");
       }
-      if (inputTps == null || outputTps == null) {
+      BigDecimal in = inputTps;
+      BigDecimal out = outputTps;
+      if (in == null || out == null) {
         throw new IllegalStateException("throughput(...) is required");
       }
-      return new SelfHostedTco(this);
+      return new SelfHostedTco(this, in, out);
     }
 
     private void requireGpuUnset() {

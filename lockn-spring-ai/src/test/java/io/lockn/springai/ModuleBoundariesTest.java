@@ -15,4 +15,9 @@ class ModuleBoundariesTest {
   void publicClassesOfInternalPackages_sayTheyAreNotForPublicUse() {
     ModuleBoundaries.checkInternalDisclaimers(LockNBudgetAdvisor.class);
   }
+
+  @Test
+  void packages_areNullMarked() {
+    ModuleBoundaries.checkNullMarkedPackages(LockNBudgetAdvisor.class);
+  }
 }

@@ -91,6 +91,9 @@ public final class Audit {
 
   private record Settling(String traceId, long batch) {}
 
+  /** An agent invocation's span and the model and tool calls made in it (not in a nested agent). */
+  private record AgentWork(AuditSpan agent, List<AuditSpan> work) {}
+
   private Audit(Builder b) {
     this.catalog = b.catalog;
     this.reprice = b.reprice;
@@ -136,7 +139,8 @@ public final class Audit {
         continue;
       }
       if (trace.lastBatch <= batch - SETTLE_BATCHES) {
-        analyse(s.traceId(), open.remove(s.traceId()));
+        open.remove(s.traceId());
+        analyse(s.traceId(), trace);
       } else {
         settling.addLast(new Settling(s.traceId(), trace.lastBatch));
       }
@@ -183,7 +187,7 @@ public final class Audit {
     List<PricedSpan> calls = new ArrayList<>();
     for (AuditSpan s : trace.spans) {
       String operation = operation(s);
-      if (!SpanPricing.isModelCall(operation)) {
+      if (operation == null || !SpanPricing.isModelCall(operation)) {
         continue;
       }
       PricedSpan priced = price(s, operation, byId);
@@ -239,7 +243,7 @@ public final class Audit {
     for (PricedSpan c : calls) {
       costBySpan.put(c.span().spanId(), cost(c));
     }
-    Map<String, List<AuditSpan>> byAgent = new LinkedHashMap<>();
+    Map<String, AgentWork> byAgent = new LinkedHashMap<>();
     for (AuditSpan s : spans) {
       String op = operation(s);
       if (!"execute_tool".equals(op) && !SpanPricing.isModelCall(op)) {
@@ -247,12 +251,12 @@ public final class Audit {
       }
       AuditSpan agent = agentSpan(s, byId);
       if (agent != null) {
-        byAgent.computeIfAbsent(agent.spanId(), a -> new ArrayList<>()).add(s);
+        byAgent.computeIfAbsent(agent.spanId(), a -> new AgentWork(agent, new ArrayList<>())).work().add(s);
       }
     }
-    for (Map.Entry<String, List<AuditSpan>> e : byAgent.entrySet()) {
-      AuditSpan agent = byId.get(e.getKey());
-      List<AuditSpan> work = e.getValue();
+    for (AgentWork invocation : byAgent.values()) {
+      AuditSpan agent = invocation.agent();
+      List<AuditSpan> work = invocation.work();
       work.sort(Comparator.comparingLong(AuditSpan::startEpochNanos));
       long cost = 0;
       for (AuditSpan s : work) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lockn.compression.roi.Estimate;
 import io.lockn.compression.roi.RoiAnalysis;
+import io.lockn.compression.roi.RoiReport;
 import io.lockn.compression.roi.RoiResult;
 import io.lockn.compression.roi.SavingsSeries;
 import io.lockn.pricing.PriceCatalog;
@@ -18,8 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,6 +51,7 @@ public final class AuditCommand implements Callable<Integer> {
 
   @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",
       description = "The export: a file, a .gz file, or a directory of them.")
+  @SuppressWarnings("NullAway.Init") // required = true: picocli sets it before call(), or fails with a usage error
   private Path input;
 
   @Option(names = "--prices", paramLabel = "FILE", split = ",",
@@ -59,17 +63,17 @@ public final class AuditCommand implements Callable<Integer> {
   private boolean reprice;
 
   @Option(names = "--json", paramLabel = "OUT", description = "Write the full result as JSON (schema lockn.audit/v1).")
-  private Path json;
+  private @Nullable Path json;
 
   @Option(names = "--csv", paramLabel = "OUT", description = "Write one CSV row per priced span.")
-  private Path csv;
+  private @Nullable Path csv;
 
   @Option(names = "--focus", paramLabel = "OUT",
       description = "Write a FOCUS 1.2 cost export (CSV), one row per span and token class.")
-  private Path focus;
+  private @Nullable Path focus;
 
   @Option(names = "--html", paramLabel = "OUT", description = "Write a self-contained HTML report.")
-  private Path html;
+  private @Nullable Path html;
 
   @Option(names = "--group-by", paramLabel = "KEYS", split = ",",
       description = "Extra attribute keys to total by, e.g. app.feature,app.plan.")
@@ -95,7 +99,9 @@ public final class AuditCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   private double margin;
 
-  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+  @SuppressWarnings("NullAway.Init") // picocli injects it before call()
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
 
   AuditCommand() {}
 
@@ -193,7 +199,8 @@ public final class AuditCommand implements Callable<Integer> {
       }
       return 0;
     } catch (UncheckedIOException e) {
-      err.println("lockn audit: cannot write a report: " + e.getCause().getMessage());
+      // An UncheckedIOException always has its IOException as the cause (its constructors require one).
+      err.println("lockn audit: cannot write a report: " + Objects.requireNonNull(e.getCause()).getMessage());
       return 2;
     } finally {
       for (ReportWriter w : writers) {
@@ -251,8 +258,9 @@ public final class AuditCommand implements Callable<Integer> {
       r.findingCounts().forEach((type, count) -> out.printf("  %-20s %5d   $%s%n", type, count,
           AuditReport.usd(r.findingCost().getOrDefault(type, 0L)).toPlainString()));
     }
-    if (r.roi() != null) {
-      roiSummary(out, r);
+    RoiReport roi = r.roi();
+    if (roi != null) {
+      roiSummary(out, r, roi);
     }
     if (problems > 0) {
       out.printf("%d problem(s) in the input were reported on stderr and skipped.%n", problems);
@@ -260,14 +268,14 @@ public final class AuditCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static void roiSummary(PrintWriter out, AuditReport r) {
-    if (r.roi().results().isEmpty()) {
+  private static void roiSummary(PrintWriter out, AuditReport r, RoiReport roi) {
+    if (roi.results().isEmpty()) {
       out.printf("Experiments: %d call(s) in experiments; none with both a control and a treatment group.%n",
           r.roiSamples().size());
       return;
     }
     out.println("Experiments (95% confidence intervals):");
-    for (RoiResult x : r.roi().results()) {
+    for (RoiResult x : roi.results()) {
       out.printf("  %s / agent %s / %s vs %s (%d vs %d calls)%n", x.experiment(),
           RoiResult.ALL_AGENTS.equals(x.agent()) ? "(all)" : x.agent().isEmpty() ? AuditReport.NONE : x.agent(),
           x.group(), x.controlGroup(),

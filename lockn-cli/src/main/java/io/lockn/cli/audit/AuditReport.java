@@ -114,7 +114,7 @@ public final class AuditReport {
         model + ": " + count + " call(s) could not be priced and are left out of every total")));
   }
 
-  private static String orNone(String value) {
+  private static String orNone(@Nullable String value) {
     return value == null || value.isEmpty() ? NONE : value;
   }
 

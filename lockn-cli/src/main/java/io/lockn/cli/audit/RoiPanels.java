@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -51,10 +52,10 @@ final class RoiPanels {
   }
 
   static void render(StringBuilder h, AuditReport r) {
-    if (!shown(r)) {
+    RoiReport roi = r.roi();
+    if (roi == null || !shown(r)) {
       return;
     }
-    RoiReport roi = r.roi();
     h.append("<section id=\"experiments\" class=\"panel\">\n<h2>Compression experiments</h2>\n")
         .append("<p class=\"note\">Each treatment group against its control, over all agents (*) and per agent, with"
             + " 95% confidence intervals (Welch t for means, percentile bootstrap for ratios and percentiles). A"
@@ -447,7 +448,8 @@ final class RoiPanels {
       for (int k = 0; k < scored.size(); k += step) {
         RoiSample s = scored.get(k);
         double ratio = s.inputTokensOriginal() == 0 ? 1 : (double) s.inputTokensSent() / s.inputTokensOriginal();
-        double q = Math.max(0, s.qualityScore());
+        // Scored: filtered on a non-null score above (unboxing null would throw the same NPE).
+        double q = Math.max(0, Objects.requireNonNull(s.qualityScore()));
         h.append("<circle class=\"dot ").append(cls(i)).append("\" cx=\"")
             .append(fmt(LEFT + Math.min(1, ratio) * PLOT_W)).append("\" cy=\"").append(fmt(y(Math.min(q, top), top)))
             .append("\" r=\"3.5\"><title>").append(esc(g.getKey() + ": ratio "

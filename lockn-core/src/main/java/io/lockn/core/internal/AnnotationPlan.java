@@ -49,17 +49,17 @@ final class AnnotationPlan {
     }
     AgentTask task = annotation(method, implMethod, AgentTask.class);
     AgentTool tool = annotation(method, implMethod, AgentTool.class);
-    if (task == null && tool == null) {
-      return NONE;
-    }
-    AttributeKey<?>[] keys = parameterKeys(method, implMethod);
     if (tool != null) {
       String toolName = tool.name().isEmpty() ? method.getName() : tool.name();
-      return new AnnotationPlan(true, toolName, "", tool.description(), tool.type(), keys);
+      return new AnnotationPlan(
+          true, toolName, "", tool.description(), tool.type(), parameterKeys(method, implMethod));
+    }
+    if (task == null) {
+      return NONE;
     }
     String agent = task.agent().isEmpty() ? type.getSimpleName() : task.agent();
     String taskName = task.task().isEmpty() ? method.getName() : task.task();
-    return new AnnotationPlan(false, agent, taskName, task.description(), "", keys);
+    return new AnnotationPlan(false, agent, taskName, task.description(), "", parameterKeys(method, implMethod));
   }
 
   private static <A extends Annotation> @Nullable A annotation(
@@ -71,7 +71,7 @@ final class AnnotationPlan {
     return a;
   }
 
-  private static AttributeKey<?>[] parameterKeys(Method method, @Nullable Method implMethod) {
+  private static @Nullable AttributeKey<?>[] parameterKeys(Method method, @Nullable Method implMethod) {
     Parameter[] parameters = method.getParameters();
     AttributeKey<?>[] keys = new AttributeKey<?>[parameters.length];
     for (int i = 0; i < parameters.length; i++) {

@@ -58,7 +58,6 @@ final class GenAiMetrics {
   /** Distinct finish reasons kept per cached attribute set; providers define a handful. */
   static final int MAX_CACHED_FINISH_REASONS = 16;
 
-  private final SemconvProfile profile;
   private final List<String> metricAttributionKeys;
   private final List<AttributeKey<String>> metricAttributionAttributeKeys;
   private final CardinalityLimiter[] attributionLimiters;
@@ -78,23 +77,8 @@ final class GenAiMetrics {
   // Keyed by CallKey, or by AttributedKey with metric attribution keys.
   private final ConcurrentHashMap<Object, CallAttributes> callAttributesCache = new ConcurrentHashMap<>();
 
-  // V1_41
-  private final @Nullable LongHistogram tokenUsage;
-  private final @Nullable DoubleHistogram operationDuration;
-  // LATEST_EXPERIMENTAL
-  private final @Nullable DoubleHistogram inferenceDuration;
-  private final @Nullable DoubleHistogram embeddingsDuration;
-  private final @Nullable LongCounter usageInput;
-  private final @Nullable LongCounter usageOutput;
-  private final @Nullable LongCounter usageCacheRead;
-  private final @Nullable LongCounter usageCacheWrite;
-  private final @Nullable LongCounter usageReasoning;
-  private final @Nullable LongHistogram operationInputTokens;
-  private final @Nullable LongHistogram operationOutputTokens;
-  private final @Nullable LongHistogram embeddingsInputTokens;
-  private final @Nullable DoubleHistogram agentDuration;
-  private final @Nullable DoubleHistogram toolDuration;
-  private final @Nullable DoubleHistogram workflowDuration;
+  // The instruments only one SemconvProfile defines; the other profile's are never created.
+  private final ProfileInstruments profileInstruments;
   // Both profiles
   private final LongCounter retries;
   private final LongCounter fallbacks;
@@ -103,7 +87,6 @@ final class GenAiMetrics {
   private final LongCounter cacheHits;
 
   GenAiMetrics(Meter meter, LockNConfig config) {
-    this.profile = config.semconvProfile();
     this.metricAttributionKeys = config.metricAttributionKeys();
     this.metricAttributionAttributeKeys = metricAttributionKeys.stream().map(AttributeKey::stringKey).toList();
     this.attributionLimiters = new CardinalityLimiter[metricAttributionKeys.size()];
@@ -123,64 +106,10 @@ final class GenAiMetrics {
     this.errorTypeLimiter = CardinalityLimiter.of(limit);
     this.maxValueLength = config.attributionKeys().maxValueLength();
 
-    boolean latest = profile == SemconvProfile.LATEST_EXPERIMENTAL;
-    this.tokenUsage =
-        latest
-            ? null
-            : tokenHistogram(meter, "gen_ai.client.token.usage", "Number of input and output tokens used.");
-    this.operationDuration =
-        latest
-            ? null
-            : durationHistogram(
-                meter, "gen_ai.client.operation.duration", "GenAI operation duration.", DURATION_BUCKETS);
-    this.inferenceDuration =
-        latest
-            ? durationHistogram(
-                meter, "gen_ai.client.inference.duration", "GenAI inference duration.", DURATION_BUCKETS)
-            : null;
-    this.embeddingsDuration =
-        latest
-            ? durationHistogram(
-                meter, "gen_ai.client.embeddings.duration", "GenAI embeddings duration.", DURATION_BUCKETS)
-            : null;
-    this.usageInput = latest ? tokenCounter(meter, "gen_ai.client.inference.usage.input_tokens") : null;
-    this.usageOutput = latest ? tokenCounter(meter, "gen_ai.client.inference.usage.output_tokens") : null;
-    this.usageCacheRead =
-        latest ? tokenCounter(meter, "gen_ai.client.inference.usage.cache_read.input_tokens") : null;
-    this.usageCacheWrite =
-        latest ? tokenCounter(meter, "gen_ai.client.inference.usage.cache_write.input_tokens") : null;
-    this.usageReasoning =
-        latest ? tokenCounter(meter, "gen_ai.client.inference.usage.reasoning.output_tokens") : null;
-    this.operationInputTokens =
-        latest
-            ? tokenHistogram(
-                meter, "gen_ai.client.inference.operation.input_tokens", "Input tokens per inference operation.")
-            : null;
-    this.operationOutputTokens =
-        latest
-            ? tokenHistogram(
-                meter, "gen_ai.client.inference.operation.output_tokens", "Output tokens per inference operation.")
-            : null;
-    this.embeddingsInputTokens =
-        latest
-            ? tokenHistogram(
-                meter, "gen_ai.client.embeddings.operation.input_tokens", "Input tokens per embeddings operation.")
-            : null;
-    this.agentDuration =
-        latest
-            ? durationHistogram(
-                meter, "gen_ai.invoke_agent.duration", "GenAI agent invocation duration.", AGENT_DURATION_BUCKETS)
-            : null;
-    this.toolDuration =
-        latest
-            ? durationHistogram(meter, "gen_ai.execute_tool.duration", "GenAI tool execution duration.",
-                DURATION_BUCKETS)
-            : null;
-    this.workflowDuration =
-        latest
-            ? durationHistogram(
-                meter, "gen_ai.workflow.duration", "GenAI workflow duration.", WORKFLOW_DURATION_BUCKETS)
-            : null;
+    this.profileInstruments =
+        config.semconvProfile() == SemconvProfile.LATEST_EXPERIMENTAL
+            ? new LatestInstruments(meter)
+            : new V141Instruments(meter);
 
     this.retries = counter(meter, "lockn.client.retries", "{retry}", "Retried model calls.");
     this.fallbacks = counter(meter, "lockn.client.fallbacks", "{fallback}", "Model calls that fell back.");
@@ -225,6 +154,147 @@ final class GenAiMetrics {
 
   private static LongCounter counter(Meter meter, String name, String unit, String description) {
     return meter.counterBuilder(name).setUnit(unit).setDescription(description).build();
+  }
+
+  /** The instruments one {@link SemconvProfile} defines and the other does not, and how a call is recorded in them. */
+  private interface ProfileInstruments {
+
+    void recordModelCall(
+        boolean embeddings,
+        CallAttributes call,
+        double seconds,
+        @Nullable TokenUsage usage,
+        boolean failed,
+        Context context);
+
+    /** The duration histogram of an agent, tool or workflow operation, or {@code null} when it has none. */
+    @Nullable DoubleHistogram operationDuration(GenAiOperation operation);
+  }
+
+  /** {@link SemconvProfile#V1_41}: one token histogram and one duration histogram for every model call. */
+  private static final class V141Instruments implements ProfileInstruments {
+    private final LongHistogram tokenUsage;
+    private final DoubleHistogram operationDuration;
+
+    V141Instruments(Meter meter) {
+      this.tokenUsage = tokenHistogram(meter, "gen_ai.client.token.usage", "Number of input and output tokens used.");
+      this.operationDuration =
+          durationHistogram(meter, "gen_ai.client.operation.duration", "GenAI operation duration.", DURATION_BUCKETS);
+    }
+
+    @Override
+    public void recordModelCall(
+        boolean embeddings,
+        CallAttributes call,
+        double seconds,
+        @Nullable TokenUsage usage,
+        boolean failed,
+        Context context) {
+      operationDuration.record(seconds, call.base, context);
+      if (usage != null) {
+        tokenUsage.record(usage.inputTokens(), call.input(), context);
+        if (!embeddings) {
+          tokenUsage.record(usage.outputTokens(), call.output(), context);
+        }
+      }
+    }
+
+    @Override
+    public @Nullable DoubleHistogram operationDuration(GenAiOperation operation) {
+      return null;
+    }
+  }
+
+  /**
+   * {@link SemconvProfile#LATEST_EXPERIMENTAL}: inference and embeddings apart, usage counters, and the agent, tool and
+   * workflow durations.
+   */
+  private static final class LatestInstruments implements ProfileInstruments {
+    private final DoubleHistogram inferenceDuration;
+    private final DoubleHistogram embeddingsDuration;
+    private final LongCounter usageInput;
+    private final LongCounter usageOutput;
+    private final LongCounter usageCacheRead;
+    private final LongCounter usageCacheWrite;
+    private final LongCounter usageReasoning;
+    private final LongHistogram operationInputTokens;
+    private final LongHistogram operationOutputTokens;
+    private final LongHistogram embeddingsInputTokens;
+    private final DoubleHistogram agentDuration;
+    private final DoubleHistogram toolDuration;
+    private final DoubleHistogram workflowDuration;
+
+    LatestInstruments(Meter meter) {
+      this.inferenceDuration =
+          durationHistogram(meter, "gen_ai.client.inference.duration", "GenAI inference duration.", DURATION_BUCKETS);
+      this.embeddingsDuration =
+          durationHistogram(
+              meter, "gen_ai.client.embeddings.duration", "GenAI embeddings duration.", DURATION_BUCKETS);
+      this.usageInput = tokenCounter(meter, "gen_ai.client.inference.usage.input_tokens");
+      this.usageOutput = tokenCounter(meter, "gen_ai.client.inference.usage.output_tokens");
+      this.usageCacheRead = tokenCounter(meter, "gen_ai.client.inference.usage.cache_read.input_tokens");
+      this.usageCacheWrite = tokenCounter(meter, "gen_ai.client.inference.usage.cache_write.input_tokens");
+      this.usageReasoning = tokenCounter(meter, "gen_ai.client.inference.usage.reasoning.output_tokens");
+      this.operationInputTokens =
+          tokenHistogram(
+              meter, "gen_ai.client.inference.operation.input_tokens", "Input tokens per inference operation.");
+      this.operationOutputTokens =
+          tokenHistogram(
+              meter, "gen_ai.client.inference.operation.output_tokens", "Output tokens per inference operation.");
+      this.embeddingsInputTokens =
+          tokenHistogram(
+              meter, "gen_ai.client.embeddings.operation.input_tokens", "Input tokens per embeddings operation.");
+      this.agentDuration =
+          durationHistogram(
+              meter, "gen_ai.invoke_agent.duration", "GenAI agent invocation duration.", AGENT_DURATION_BUCKETS);
+      this.toolDuration =
+          durationHistogram(
+              meter, "gen_ai.execute_tool.duration", "GenAI tool execution duration.", DURATION_BUCKETS);
+      this.workflowDuration =
+          durationHistogram(
+              meter, "gen_ai.workflow.duration", "GenAI workflow duration.", WORKFLOW_DURATION_BUCKETS);
+    }
+
+    @Override
+    public void recordModelCall(
+        boolean embeddings,
+        CallAttributes call,
+        double seconds,
+        @Nullable TokenUsage usage,
+        boolean failed,
+        Context context) {
+      Attributes attributes = call.base;
+      if (embeddings) {
+        embeddingsDuration.record(seconds, attributes, context);
+        if (usage != null && !failed) {
+          embeddingsInputTokens.record(usage.inputTokens(), attributes, context);
+        }
+        return;
+      }
+      inferenceDuration.record(seconds, attributes, context);
+      // Counters are recorded for failed operations too (0 when no usage came back); histograms only on success.
+      TokenUsage u = usage != null ? usage : TokenUsage.EMPTY;
+      Attributes counted = call.counted();
+      usageInput.add(u.inputTokens(), counted, context);
+      usageOutput.add(u.outputTokens(), counted, context);
+      usageCacheRead.add(u.cacheReadTokens(), counted, context);
+      usageCacheWrite.add(u.cacheWriteTokens(), counted, context);
+      usageReasoning.add(u.reasoningTokens(), counted, context);
+      if (usage != null && !failed) {
+        operationInputTokens.record(usage.inputTokens(), attributes, context);
+        operationOutputTokens.record(usage.outputTokens(), attributes, context);
+      }
+    }
+
+    @Override
+    public @Nullable DoubleHistogram operationDuration(GenAiOperation operation) {
+      return switch (operation) {
+        case INVOKE_AGENT, CREATE_AGENT -> agentDuration;
+        case EXECUTE_TOOL -> toolDuration;
+        case INVOKE_WORKFLOW -> workflowDuration;
+        default -> null;
+      };
+    }
   }
 
   /**
@@ -465,38 +535,7 @@ final class GenAiMetrics {
       @Nullable TokenUsage usage,
       boolean failed,
       Context context) {
-    Attributes attributes = call.base;
-    boolean embeddings = operation == GenAiOperation.EMBEDDINGS;
-    if (profile == SemconvProfile.V1_41) {
-      operationDuration.record(seconds, attributes, context);
-      if (usage != null) {
-        tokenUsage.record(usage.inputTokens(), call.input(), context);
-        if (!embeddings) {
-          tokenUsage.record(usage.outputTokens(), call.output(), context);
-        }
-      }
-      return;
-    }
-    if (embeddings) {
-      embeddingsDuration.record(seconds, attributes, context);
-      if (usage != null && !failed) {
-        embeddingsInputTokens.record(usage.inputTokens(), attributes, context);
-      }
-      return;
-    }
-    inferenceDuration.record(seconds, attributes, context);
-    // Counters are recorded for failed operations too (0 when no usage came back); histograms only on success.
-    TokenUsage u = usage != null ? usage : TokenUsage.EMPTY;
-    Attributes counted = call.counted();
-    usageInput.add(u.inputTokens(), counted, context);
-    usageOutput.add(u.outputTokens(), counted, context);
-    usageCacheRead.add(u.cacheReadTokens(), counted, context);
-    usageCacheWrite.add(u.cacheWriteTokens(), counted, context);
-    usageReasoning.add(u.reasoningTokens(), counted, context);
-    if (usage != null && !failed) {
-      operationInputTokens.record(usage.inputTokens(), attributes, context);
-      operationOutputTokens.record(usage.outputTokens(), attributes, context);
-    }
+    profileInstruments.recordModelCall(operation == GenAiOperation.EMBEDDINGS, call, seconds, usage, failed, context);
   }
 
   /** Records an agent, tool or workflow duration; only the latest conventions define these. */
@@ -509,13 +548,7 @@ final class GenAiMetrics {
       @Nullable String requestModel,
       double seconds,
       Context context) {
-    DoubleHistogram histogram =
-        switch (operation) {
-          case INVOKE_AGENT, CREATE_AGENT -> agentDuration;
-          case EXECUTE_TOOL -> toolDuration;
-          case INVOKE_WORKFLOW -> workflowDuration;
-          default -> null;
-        };
+    DoubleHistogram histogram = profileInstruments.operationDuration(operation);
     if (histogram != null) {
       histogram.record(
           seconds,

@@ -81,12 +81,9 @@ public final class UsageLogger {
    * lines, and cut at {@link #MAX_MESSAGE_LENGTH} with a marker. Returns the same instance when nothing changes.
    */
   static String bound(@Nullable String message) {
-    if (message == null) {
-      return "null";
-    }
     // One character past the cap tells whether the clean text was cut; sanitize stops scanning there.
     String clean = Strings.sanitize(message, MAX_MESSAGE_LENGTH + 1);
-    return Strings.truncate(clean, MAX_MESSAGE_LENGTH, TRUNCATED);
+    return clean == null ? "null" : Strings.truncate(clean, MAX_MESSAGE_LENGTH, TRUNCATED);
   }
 
   private static boolean firstTime(String key) {

@@ -18,12 +18,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * The module boundaries the build enforces, for each module's {@code ModuleBoundariesTest} (lockn-core's test-jar
- * shares it): no module's main code depends on another module's {@code internal} packages, and every public class in
- * an {@code internal} package says, in OpenTelemetry's words, that it is not for public use.
+ * shares it): no module's main code depends on another module's {@code internal} packages, every public class in an
+ * {@code internal} package says, in OpenTelemetry's words, that it is not for public use, and every package is
+ * {@link NullMarked} (what NullAway, which checks only {@code @NullMarked} code, needs to check it at all).
  *
  * <p>A module is its main classes: the directory or jar a class of it was loaded from. That is what an application
  * gets as the module's artifact, whatever packages its classes declare, and it leaves the module's tests out (they
@@ -64,6 +67,20 @@ public final class ModuleBoundaries {
         .as("public classes of internal packages without \"" + DISCLAIMER + "\"").isEmpty();
   }
 
+  /**
+   * Fails unless every package of the anchor's module's sources ({@code src/main/java} of the module, the test's
+   * working directory) has a {@code package-info} annotated {@link NullMarked}.
+   *
+   * @param anchor any main class of the module
+   */
+  public static void checkNullMarkedPackages(Class<?> anchor) {
+    Path sources = Path.of("src", "main", "java");
+    assertThat(sources.resolve(anchor.getName().replace('.', '/') + ".java"))
+        .as("the module's sources, from the module's directory").isRegularFile();
+    assertThat(notNullMarked(mainClasses(anchor), sources))
+        .as("packages without a package-info annotated @" + NullMarked.class.getName()).isEmpty();
+  }
+
   /** The main classes of the anchor's module: all classes of the directory or jar the anchor was loaded from. */
   static JavaClasses mainClasses(Class<?> anchor) {
     URL location = anchor.getProtectionDomain().getCodeSource().getLocation();
@@ -101,6 +118,32 @@ public final class ModuleBoundaries {
         }
       } catch (IOException e) {
         throw new UncheckedIOException("reading the source of " + c.getName(), e);
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * The third rule: the packages of {@code module} with a class compiled from {@code sources} whose {@code
+   * package-info} is missing or not annotated {@link NullMarked} (JSpecify's annotations are retained at run time,
+   * so the class files say it). Classes without a source there, such as JMH's generated {@code jmh_generated}
+   * package, are not the module's own code: NullAway does not check them, and they need no {@code package-info}.
+   */
+  static List<String> notNullMarked(JavaClasses module, Path sources) {
+    Set<String> packages = new TreeSet<>();
+    for (JavaClass c : module) {
+      // A class file without its source file's name (compiled with -g:none) counts: the rule must not pass by default.
+      String file = c.getSourceCodeLocation().getSourceFileName();
+      if (!c.getSimpleName().equals("package-info")
+          && (file.isEmpty()
+              || Files.isRegularFile(sources.resolve(c.getPackageName().replace('.', '/')).resolve(file)))) {
+        packages.add(c.getPackageName());
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    for (String p : packages) {
+      if (!module.getPackage(p).isAnnotatedWith(NullMarked.class)) {
+        missing.add(p);
       }
     }
     return missing;

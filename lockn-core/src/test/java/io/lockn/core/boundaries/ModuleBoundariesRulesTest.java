@@ -66,4 +66,28 @@ class ModuleBoundariesRulesTest {
     assertThat(ModuleBoundaries.withoutDisclaimer(module, Path.of("src", "test", "java")))
         .containsExactly("io.lockn.boundaryfixture.internal.Undisclaimed");
   }
+
+  @Test
+  void thirdRule_namesEveryPackageWithoutANullMarkedPackageInfo_only() throws Exception {
+    JavaClasses module =
+        fixture(
+            "nullness.marked.package-info",
+            "nullness.marked.Marked",
+            "nullness.unmarked.Unmarked",
+            "nullness.optedout.package-info",
+            "nullness.optedout.OptedOut");
+
+    // marked: @NullMarked; unmarked: no package-info; optedout: a package-info that is @NullUnmarked.
+    assertThat(ModuleBoundaries.notNullMarked(module, Path.of("src", "test", "java")))
+        .containsExactly("io.lockn.boundaryfixture.nullness.optedout", "io.lockn.boundaryfixture.nullness.unmarked");
+  }
+
+  @Test
+  void thirdRule_leavesOutClassesWithoutASourceInTheModule_suchAsGeneratedCode() throws Exception {
+    JavaClasses module = fixture("nullness.unmarked.Unmarked", "nullness.optedout.OptedOut");
+
+    // src/main/java holds neither class's source, as target/generated-sources holds JMH's jmh_generated classes.
+    assertThat(ModuleBoundaries.notNullMarked(module, Path.of("src", "main", "java"))).isEmpty();
+    assertThat(ModuleBoundaries.notNullMarked(module, Path.of("src", "test", "java"))).hasSize(2);
+  }
 }

@@ -127,7 +127,7 @@ public final class LockNAnnotationAdvisor extends DefaultPointcutAdvisor {
         AnnotatedMethods.endWhenComplete(scope, stage);
         return result;
       }
-      if (REACTOR && Reactive.isPublisher(result)) {
+      if (REACTOR && result != null && Reactive.isPublisher(result)) {
         return Reactive.endOnTermination(scope, result);
       }
       scope.close();
@@ -138,7 +138,7 @@ public final class LockNAnnotationAdvisor extends DefaultPointcutAdvisor {
   /** Loaded only when Reactor is on the classpath. */
   private static final class Reactive {
 
-    static boolean isPublisher(@Nullable Object result) {
+    static boolean isPublisher(Object result) {
       return result instanceof reactor.core.publisher.Mono<?> || result instanceof reactor.core.publisher.Flux<?>;
     }
 

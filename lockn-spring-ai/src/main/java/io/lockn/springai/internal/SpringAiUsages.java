@@ -23,10 +23,10 @@ public final class SpringAiUsages {
 
   private static final String OPENAI_USAGE = "com.openai.models.completions.CompletionUsage";
 
-  private static final ClassValue<@Nullable Method[]> OPENAI_DETAILS =
+  private static final ClassValue<Method @Nullable []> OPENAI_DETAILS =
       new ClassValue<>() {
         @Override
-        protected @Nullable Method[] computeValue(Class<?> type) {
+        protected Method @Nullable [] computeValue(Class<?> type) {
           for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             if (OPENAI_USAGE.equals(c.getName())) {
               try {

@@ -1,0 +1,7 @@
+package io.lockn.boundaryfixture.nullness.marked;
+
+/** A class of a null-marked package. */
+final class Marked {
+
+  private Marked() {}
+}
