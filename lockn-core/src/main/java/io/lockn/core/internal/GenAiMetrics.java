@@ -28,6 +28,7 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -320,25 +321,43 @@ final class GenAiMetrics {
       long serverPort,
       @Nullable String errorType,
       Context context) {
+    boolean attributed = !metricAttributionKeys.isEmpty();
+    if (!attributed) {
+      // Most calls repeat the previous call's operation, provider, models, server and outcome: compared field by
+      // field, no key built.
+      LastCall last = lastCall;
+      if (last != null && last.key.matches(operation, provider, requestModel, responseModel, serverAddress, serverPort,
+          errorType)) {
+        return last.attributes;
+      }
+    }
     CallKey call = new CallKey(operation, provider, requestModel, responseModel, serverAddress, serverPort, errorType);
     Object key = call;
-    if (!metricAttributionKeys.isEmpty()) {
+    if (attributed) {
       key = AttributedKey.of(call, Baggage.fromContext(context), metricAttributionKeys, maxValueLength);
       if (key == null) {
         return new CallAttributes(buildCallAttributes(call, context));
       }
     }
     CallAttributes cached = callAttributesCache.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    CallAttributes built = new CallAttributes(buildCallAttributes(call, context));
-    if (callAttributesCache.size() < MAX_CACHED_CALL_ATTRIBUTES) {
+    if (cached == null) {
+      CallAttributes built = new CallAttributes(buildCallAttributes(call, context));
+      if (callAttributesCache.size() >= MAX_CACHED_CALL_ATTRIBUTES) {
+        return built;
+      }
       CallAttributes raced = callAttributesCache.putIfAbsent(key, built);
-      return raced != null ? raced : built;
+      cached = raced != null ? raced : built;
     }
-    return built;
+    if (!attributed) {
+      lastCall = new LastCall(call, cached);
+    }
+    return cached;
   }
+
+  /** The last call's key and its cached attributes: a racy hint, right whichever thread's call it holds. */
+  private record LastCall(CallKey key, CallAttributes attributes) {}
+
+  private volatile @Nullable LastCall lastCall;
 
   /** The cache key of {@link #callAttributes} with metric attribution keys: the call's and the raw Baggage values. */
   private static final class AttributedKey {
@@ -411,7 +430,15 @@ final class GenAiMetrics {
       @Nullable String responseModel,
       @Nullable String serverAddress,
       long serverPort,
-      @Nullable String errorType) {}
+      @Nullable String errorType) {
+
+    boolean matches(GenAiOperation operation, String provider, String requestModel, @Nullable String responseModel,
+        @Nullable String serverAddress, long serverPort, @Nullable String errorType) {
+      return this.operation == operation && this.serverPort == serverPort && this.provider.equals(provider)
+          && this.requestModel.equals(requestModel) && Objects.equals(this.responseModel, responseModel)
+          && Objects.equals(this.serverAddress, serverAddress) && Objects.equals(this.errorType, errorType);
+    }
+  }
 
   /**
    * One model call's metric attributes and their derived variants, each built on first use and then kept: the

@@ -156,6 +156,11 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
     try {
       if (finishReasons != null) {
         int n = Math.min(finishReasons.size(), MAX_FINISH_REASONS);
+        if (n == finishReasons.size() && clean(finishReasons)) {
+          // Nothing to sanitise: List.copyOf keeps an immutable list as it is (the usual List.of) and copies any other.
+          this.finishReasons = List.copyOf(finishReasons);
+          return this;
+        }
         String[] reasons = new String[n];
         int kept = 0;
         for (int i = 0; i < n; i++) {
@@ -170,6 +175,17 @@ final class LlmCallHandle extends OperationHandle implements LlmCall {
       UsageLogger.failed("LlmCall.finishReasons", t);
     }
     return this;
+  }
+
+  /** Whether every reason is non-null and unchanged by sanitising. */
+  private static boolean clean(List<String> reasons) {
+    for (int i = 0; i < reasons.size(); i++) {
+      String r = reasons.get(i);
+      if (r == null || Strings.sanitize(r, Limits.MAX_ID_LENGTH) != r) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -346,7 +346,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     GenAiOperation op = modelOperation != null ? modelOperation : GenAiOperation.CHAT;
     String model = requestModel != null ? requestModel : "";
     String providerName = provider != null ? provider : "";
-    SpanBuilder b = builder(model.isEmpty() ? op.value() : op.value() + " " + model, SpanKind.CLIENT, parentContext);
+    SpanBuilder b = builder(lockn.modelCallSpanName(op, model), SpanKind.CLIENT, parentContext);
     b.setAttribute(GEN_AI_OPERATION_NAME, op.value());
     b.setAttribute(GEN_AI_PROVIDER_NAME, providerName);
     if (!model.isEmpty()) {

@@ -101,6 +101,25 @@ final class TracingLockN implements LockN {
     this.callPricing = GuardedCallPricing.wrap(config.callPricing());
   }
 
+  /** The last model call's span name, by operation and model: a racy hint that saves building it per call. */
+  private record SpanName(GenAiOperation operation, String model, String name) {}
+
+  private volatile @Nullable SpanName lastSpanName;
+
+  /** A model call's span name, {@code "{operation} {model}"} (the operation alone without a model). */
+  String modelCallSpanName(GenAiOperation operation, String model) {
+    if (model.isEmpty()) {
+      return operation.value();
+    }
+    SpanName last = lastSpanName;
+    if (last != null && last.operation == operation && last.model.equals(model)) {
+      return last.name;
+    }
+    String name = operation.value() + " " + model;
+    lastSpanName = new SpanName(operation, model, name);
+    return name;
+  }
+
   @Override
   public WorkflowSpec workflow(String name) {
     return new RecordingSpec.Operation(this, RecordingSpec.Kind.WORKFLOW, name(name, "workflow"), null);
