@@ -802,20 +802,9 @@ public final class Budgets implements CallAdmission {
     }
   }
 
-  /** The last model estimated and its match: most calls repeat it, and a hit skips the resolver's two lookups. */
-  private record LastModel(String provider, String model, @Nullable ModelMatch match) {}
-
-  private volatile @Nullable LastModel lastModel;
-
   private long estimateNanos(String provider, String model, long in, long out, long epochMillis) {
-    LastModel last = lastModel;
-    ModelMatch match;
-    if (last != null && last.model.equals(model) && last.provider.equals(provider)) {
-      match = last.match;
-    } else {
-      match = catalog.resolve(provider, model);
-      lastModel = new LastModel(provider, model, match);
-    }
+    // The resolver remembers the last model: most calls repeat it.
+    ModelMatch match = catalog.resolve(provider, model);
     if (match == null) {
       UsageLogger.warn("model " + provider + "/" + model + " is unpriced; USD budgets count its calls as $0");
       return 0;

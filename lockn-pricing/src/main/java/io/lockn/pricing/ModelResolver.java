@@ -111,12 +111,22 @@ final class ModelResolver {
     this.providerRegions = providerRegions;
   }
 
+  /** The last model resolved: most calls repeat it, and a hit skips the cache's two lookups. */
+  private record Last(String provider, String model, ModelMatch match) {}
+
+  private volatile @Nullable Last last;
+
   /** Resolves, using the cache; {@code null} when unpriced. Allocation-free on a cache hit. */
   @Nullable ModelMatch resolve(String provider, String model) {
+    Last l = last;
+    if (l != null && l.model.equals(model) && l.provider.equals(provider)) {
+      return l.match == NO_MATCH ? null : l.match;
+    }
     ConcurrentHashMap<String, ModelMatch> perProvider = cache.get(provider);
     if (perProvider != null) {
       ModelMatch hit = perProvider.get(model);
       if (hit != null) {
+        last = new Last(provider, model, hit);
         return hit == NO_MATCH ? null : hit;
       }
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; spans start and end on any thread. Eviction scans the table, but only when it is full.
  *
+ * <p>Nodes are found by the span's id, a string whose hash the JVM keeps once computed, and then checked to belong to
+ * that very span: keying by the span object would hash it by identity, which the JVM computes on first use with a
+ * runtime call, for every new span. Two open spans with the same id (another trace's, or a test's deterministic ids)
+ * are both tracked: the second in a table keyed by identity, consulted only while it is not empty.
+ *
  * @param <N> the processor's node type
  */
 public final class OpenSpanTable<N> {
@@ -33,7 +39,10 @@ public final class OpenSpanTable<N> {
   /** The default age after which an open span counts as abandoned. */
   public static final Duration DEFAULT_ABANDON_AFTER = Duration.ofHours(6);
 
-  private final Map<ReadableSpan, N> open = new ConcurrentHashMap<>();
+  /** The nodes, by span id. */
+  private final ConcurrentHashMap<String, Slot<N>> open = new ConcurrentHashMap<>();
+  /** The nodes of spans whose id another open span had first: empty but for span id collisions. */
+  private final Map<ReadableSpan, N> sameId = new ConcurrentHashMap<>();
   private final int maxOpenSpans;
   private final long abandonAfter;
   private final ToLongFunction<? super N> startedAt;
@@ -97,15 +106,17 @@ public final class OpenSpanTable<N> {
   /**
    * Whether a span starting now can be tracked: there is room, possibly after dropping abandoned spans.
    *
-   * @param now the current time, in the clock's unit
+   * @param clock the current time, in the clock's unit: read only when the table is full
    * @return {@code false} when the table is full of spans younger than {@code abandonAfter}
    */
-  public boolean hasRoom(long now) {
-    if (open.size() < maxOpenSpans) {
+  public boolean hasRoom(LongSupplier clock) {
+    if (size() < maxOpenSpans) {
       return true;
     }
-    open.values().removeIf(n -> now - startedAt.applyAsLong(n) > abandonAfter);
-    return open.size() < maxOpenSpans;
+    long now = clock.getAsLong();
+    open.values().removeIf(slot -> now - startedAt.applyAsLong(slot.node) > abandonAfter);
+    sameId.values().removeIf(n -> now - startedAt.applyAsLong(n) > abandonAfter);
+    return size() < maxOpenSpans;
   }
 
   /**
@@ -116,7 +127,7 @@ public final class OpenSpanTable<N> {
    */
   public @Nullable N parentOf(Context parentContext) {
     Span parent = Span.fromContext(parentContext);
-    return parent instanceof ReadableSpan r ? open.get(r) : null;
+    return parent instanceof ReadableSpan r ? get(r) : null;
   }
 
   /**
@@ -126,7 +137,15 @@ public final class OpenSpanTable<N> {
    * @param node its node
    */
   public void put(ReadableSpan span, N node) {
-    open.put(span, node);
+    Slot<N> mine = new Slot<>(span, node);
+    Slot<N> other = open.putIfAbsent(span.getSpanContext().getSpanId(), mine);
+    if (other != null) {
+      if (other.span == span) {
+        open.put(span.getSpanContext().getSpanId(), mine);
+      } else {
+        sameId.put(span, node);
+      }
+    }
   }
 
   /**
@@ -136,7 +155,11 @@ public final class OpenSpanTable<N> {
    * @return its node, or {@code null} if it is not tracked
    */
   public @Nullable N get(ReadableSpan span) {
-    return open.get(span);
+    Slot<N> slot = open.get(span.getSpanContext().getSpanId());
+    if (slot != null && slot.span == span) {
+      return slot.node;
+    }
+    return sameId.isEmpty() ? null : sameId.get(span);
   }
 
   /**
@@ -147,7 +170,13 @@ public final class OpenSpanTable<N> {
    *     full, or dropped as abandoned)
    */
   public @Nullable N remove(ReadableSpan span) {
-    return open.remove(span);
+    String id = span.getSpanContext().getSpanId();
+    Slot<N> slot = open.get(id);
+    if (slot != null && slot.span == span) {
+      // By value: a span with the same id tracked meanwhile keeps its slot.
+      return open.remove(id, slot) ? slot.node : null;
+    }
+    return sameId.isEmpty() ? null : sameId.remove(span);
   }
 
   /**
@@ -156,16 +185,20 @@ public final class OpenSpanTable<N> {
    * @return the count
    */
   public int size() {
-    return open.size();
+    return open.size() + sameId.size();
   }
 
   /** Forgets every span, at shutdown. */
   public void clear() {
     open.clear();
+    sameId.clear();
   }
+
+  /** A node and the span it belongs to. */
+  private record Slot<N>(ReadableSpan span, N node) {}
 
   @Override
   public String toString() {
-    return "OpenSpanTable{" + open.size() + "/" + maxOpenSpans + "}";
+    return "OpenSpanTable{" + size() + "/" + maxOpenSpans + "}";
   }
 }

@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
@@ -56,10 +57,10 @@ class OpenSpanTableTest {
     table.put(young, new Node("young", 50));
 
     // At 100 nothing is older than 100: still full.
-    assertThat(table.hasRoom(100)).isFalse();
+    assertThat(table.hasRoom(() -> 100)).isFalse();
     assertThat(table.size()).isEqualTo(2);
     // At 101 the span started at 0 is abandoned and dropped; the one started at 50 stays.
-    assertThat(table.hasRoom(101)).isTrue();
+    assertThat(table.hasRoom(() -> 101)).isTrue();
     assertThat(table.remove(old)).isNull();
     assertThat(table.remove(young)).isEqualTo(new Node("young", 50));
   }
@@ -70,7 +71,57 @@ class OpenSpanTableTest {
       throw new AssertionError("scanned with room left");
     });
     table.put(span("a"), new Node("a", 0));
-    assertThat(table.hasRoom(1_000_000)).isTrue();
+    assertThat(table.hasRoom(() -> {
+      throw new AssertionError("clock read with room left");
+    })).isTrue();
+  }
+
+  @Test
+  void spansSharingAnId_areTrackedApart() {
+    // A deterministic id generator (as tests and some replay tools use) gives spans of different traces one id.
+    try (SdkTracerProvider sameIds = SdkTracerProvider.builder()
+        .setIdGenerator(new IdGenerator() {
+          @Override
+          public String generateSpanId() {
+            return "00f067aa0ba902b7";
+          }
+
+          @Override
+          public String generateTraceId() {
+            return IdGenerator.random().generateTraceId();
+          }
+        })
+        .addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create())).build()) {
+      Tracer t = sameIds.get("test");
+      ReadableSpan first = (ReadableSpan) t.spanBuilder("first").startSpan();
+      ReadableSpan second = (ReadableSpan) t.spanBuilder("second").startSpan();
+      ReadableSpan third = (ReadableSpan) t.spanBuilder("third").startSpan();
+      assertThat(second.getSpanContext().getSpanId()).isEqualTo(first.getSpanContext().getSpanId());
+      OpenSpanTable<Node> table = OpenSpanTable.create(10, 100, Node::startedAt);
+      table.put(first, new Node("first", 0));
+      table.put(second, new Node("second", 1));
+      table.put(third, new Node("third", 2));
+
+      assertThat(table.size()).isEqualTo(3);
+      assertThat(table.get(second)).isEqualTo(new Node("second", 1));
+      assertThat(table.parentOf(Context.root().with((Span) third))).isEqualTo(new Node("third", 2));
+      assertThat(table.remove(first)).isEqualTo(new Node("first", 0));
+      assertThat(table.get(first)).isNull();
+      assertThat(table.get(second)).isEqualTo(new Node("second", 1));
+      assertThat(table.remove(third)).isEqualTo(new Node("third", 2));
+      assertThat(table.remove(second)).isEqualTo(new Node("second", 1));
+      assertThat(table.size()).isZero();
+    }
+  }
+
+  @Test
+  void aSpanPutTwice_keepsItsLatestNode() {
+    OpenSpanTable<Node> table = OpenSpanTable.create(10, 100, Node::startedAt);
+    ReadableSpan a = span("a");
+    table.put(a, new Node("a", 0));
+    table.put(a, new Node("a", 5));
+    assertThat(table.size()).isEqualTo(1);
+    assertThat(table.remove(a)).isEqualTo(new Node("a", 5));
   }
 
   @Test

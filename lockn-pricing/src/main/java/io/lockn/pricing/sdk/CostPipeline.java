@@ -33,6 +33,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,7 +94,8 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
   private final AttributeKey<String> tenantKey;
   private final AttributeKey<String> costCenterKey;
   private final AttributeKey<String> workflowKey;
-  private final Clock clock;
+  /** Now, by the configured clock: read only when the open-span table is full. */
+  private final LongSupplier millis;
   private final OpenSpanTable<Node> open;
   @SuppressWarnings("rawtypes")
   private final SpanStage[] stages;
@@ -108,7 +110,7 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
     this.tenantKey = AttributeKey.stringKey(b.attributionKeys.tenantKey());
     this.costCenterKey = AttributeKey.stringKey(b.attributionKeys.costCenterKey());
     this.workflowKey = AttributeKey.stringKey(b.attributionKeys.workflowIdKey());
-    this.clock = b.clock;
+    this.millis = b.clock::millis;
     this.open = OpenSpanTable.create(b.maxOpenSpans, b.abandonAfter.toMillis(), n -> n.startMillis);
     List<SpanStage<?>> sorted = new ArrayList<>(b.stages);
     sorted.sort(Comparator.comparing(SpanStage::kind));
@@ -175,7 +177,7 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
           call.attribution(tenantKey.getKey()), call.attribution(costCenterKey.getKey()), call.agentName(),
           call.attribution(workflowKey.getKey()),
           call.responseModel() != null ? call.responseModel() : call.admittedModel());
-      recorder.record(span, cost, call.provider(), call.requestModel(), call.responseModel(), attributionValues,
+      recorder.record(recording != null ? span : null, cost, call.provider(), call.requestModel(), call.responseModel(), attributionValues,
           startMillis, entry);
       if (node != null) {
         node.own = cost;
@@ -248,8 +250,7 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
         // spans carry it already.
         a.onStart(parentContext, span);
       }
-      long now = clock.millis();
-      if (!open.hasRoom(now)) {
+      if (!open.hasRoom(millis)) {
         return;
       }
       Node parent = open.parentOf(parentContext);
@@ -264,7 +265,9 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
           }
         }
       }
-      open.put(span, new Node(parent, now, operation(span), states));
+      // The span's own start, not a clock read per span: the SDK has just taken it.
+      long startMillis = Math.floorDiv(SpanStartTimes.epochNanos(span), 1_000_000L);
+      open.put(span, new Node(parent, startMillis, operation(span), states));
     } catch (Throwable t) {
       UsageLogger.failed("CostPipeline.onStart", t);
     }
@@ -619,8 +622,8 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
     }
 
     /**
-     * Sets after how long an open span counts as abandoned and may be dropped when the table is full. Defaults to 6
-     * hours.
+     * Sets after how long an open span counts as abandoned and may be dropped when the table is full: a span whose own
+     * start timestamp is more than this before now (by {@link #setClock}). Defaults to 6 hours.
      *
      * @param abandonAfter the age, positive
      * @return this builder
@@ -632,8 +635,8 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
     }
 
     /**
-     * Sets the clock that ages open spans for {@link #setAbandonAfter}. Defaults to UTC system time. Prices are
-     * looked up at each span's own start timestamp, never by this clock.
+     * Sets the clock that ages open spans for {@link #setAbandonAfter}, read only when the table is full. Defaults to
+     * UTC system time. Prices are looked up at each span's own start timestamp, never by this clock.
      *
      * @param clock the clock
      * @return this builder

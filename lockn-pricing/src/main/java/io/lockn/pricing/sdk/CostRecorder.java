@@ -90,7 +90,7 @@ final class CostRecorder {
   /**
    * Records one call's cost.
    *
-   * @param span the call's span, written only when recording
+   * @param span the call's span when it is recording (its cost is written on it), else {@code null}
    * @param cost the cost, priced or {@link Cost#UNPRICED}
    * @param provider the provider
    * @param requestModel the request model
@@ -100,7 +100,7 @@ final class CostRecorder {
    * @param ledgerEntry the call's ledger dimensions, or {@code null} when no ledger is configured
    */
   void record(
-      Span span,
+      @Nullable Span span,
       Cost cost,
       @Nullable String provider,
       @Nullable String requestModel,
@@ -109,7 +109,7 @@ final class CostRecorder {
       long startMillis,
       @Nullable LedgerEntry ledgerEntry) {
     try {
-      if (span.isRecording()) {
+      if (span != null) {
         writeAttributes(span, cost);
       }
     } catch (Throwable t) {
