@@ -3,6 +3,7 @@ package io.lockn.core;
 import io.lockn.core.internal.LockNConfig;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallPricing;
+import io.lockn.core.spi.ScopeBinder;
 import io.lockn.core.spi.TokenCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class LockNBuilder {
   private CallAdmission callAdmission = CallAdmission.allowAll();
   private TokenCounter tokenCounter = TokenCounter.none();
   private CallPricing callPricing = CallPricing.none();
+  private @Nullable ScopeBinder scopeBinder;
 
   LockNBuilder() {}
 
@@ -191,6 +193,20 @@ public final class LockNBuilder {
   }
 
   /**
+   * Sets the binder that makes a framework's own notion of the current unit of work follow LockN's workflow, agent,
+   * task and tool scopes, so that the framework's instrumentation started inside them nests under their spans:
+   * lockn-spring-ai's {@code LockNObservations} makes each scope a Micrometer Observation (the LockN Spring Boot
+   * starter sets it when Micrometer Tracing is present). Defaults to none: scopes are current for OpenTelemetry only.
+   *
+   * @param scopeBinder the binder
+   * @return this builder
+   */
+  public LockNBuilder setScopeBinder(ScopeBinder scopeBinder) {
+    this.scopeBinder = Objects.requireNonNull(scopeBinder, "scopeBinder");
+    return this;
+  }
+
+  /**
    * Builds the LockN.
    *
    * @return the recording LockN
@@ -218,7 +234,8 @@ public final class LockNBuilder {
         cacheInferenceRatio,
         callAdmission,
         tokenCounter,
-        callPricing)
+        callPricing,
+        scopeBinder)
         .newLockN();
   }
 }

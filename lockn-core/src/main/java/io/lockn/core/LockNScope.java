@@ -3,13 +3,15 @@ package io.lockn.core;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 
 /**
  * A started LockN operation: one span, ended by {@link #close()}.
  *
  * <p>A scope from {@link OperationSpec#start()} is also the current context on the thread that started it until it
  * is closed, so it must be closed on that thread, ideally with try-with-resources. A scope from {@link
- * OperationSpec#startDetached()} is never made current and may be closed on any thread.
+ * OperationSpec#startDetached()} is not made current (the caller may make it current where its work runs, with
+ * {@link #makeCurrent()}) and may be closed on any thread.
  *
  * <p>No method throws: LockN's own failures are logged once through the {@code io.lockn.usage} logger and the
  * scope degrades to doing nothing. Scopes are safe to use from several threads, but attribute writes from several
@@ -31,6 +33,20 @@ public interface LockNScope extends AutoCloseable {
    * @return the context, never {@code null}
    */
   Context context();
+
+  /**
+   * Makes this operation current on this thread until the returned scope is closed, which must happen on this thread:
+   * for a scope from {@link OperationSpec#startDetached()} whose work runs elsewhere, for example on the thread that
+   * subscribes to a reactive result. It makes {@link #context()} current and, in an application whose framework keeps
+   * its own notion of the current unit of work (Micrometer's current Observation in Spring, through a {@link
+   * io.lockn.core.spi.ScopeBinder}), that too, so that the framework's instrumentation nests under this span. Prefer it
+   * to {@code context().makeCurrent()}, which is current for OpenTelemetry only.
+   *
+   * @return the scope to close, restoring what was current before
+   */
+  default Scope makeCurrent() {
+    return context().makeCurrent();
+  }
 
   /**
    * Sets an extra attribute on the span.

@@ -2,6 +2,7 @@ package io.lockn.springai;
 
 import io.lockn.core.AttributionKeys;
 import io.lockn.core.GenAiAttributes;
+import io.lockn.core.GenAiOperation;
 import io.lockn.core.LlmCall;
 import io.lockn.core.LlmCallSpec;
 import io.lockn.core.LockN;
@@ -10,6 +11,9 @@ import io.lockn.core.LockNScope;
 import io.lockn.core.ModelIds;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.ToolScope;
+import io.lockn.core.spi.CallPricing;
+import io.lockn.core.spi.EndedCall;
+import io.lockn.core.spi.EndedCallBuilder;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.springai.internal.SpringAiNames;
 import io.lockn.springai.internal.SpringAiUsages;
@@ -18,8 +22,10 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.metadata.Usage;
@@ -42,7 +48,11 @@ import org.springframework.util.ClassUtils;
  *       gen_ai.system}), reasoning tokens and cache writes from the provider's native usage, {@code
  *       lockn.model.substituted}, the budget's admitted model, and {@code gen_ai.tool.name} / {@code
  *       gen_ai.tool.call.id} on tool spans. Usage, cost and attribution are then completed by LockN's span
- *       processors ({@code CostSpanProcessor} reads Spring AI's string usage attributes).
+ *       processors ({@code CostSpanProcessor} reads Spring AI's string usage attributes). Inside a LockN agent, task
+ *       or tool ({@link LockNObservations}), chat, embedding and tool spans also get {@code lockn.agent.name} and
+ *       {@code lockn.task.name}, as LockN's own spans below an agent do. A call whose span is not sampled (so no span
+ *       processor sees it) is priced all the same, with the {@link CallPricing} given: its cost reaches the ledger
+ *       and the cost metric whether its trace was sampled or not.
  *   <li><b>Without one</b>, Spring AI's observations have no span; LockN records its own {@code chat}, {@code
  *       embeddings} and {@code execute_tool} spans from them, with the normalised usage.
  * </ul>
@@ -65,9 +75,12 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
 
   /** The key under which LockN keeps its own span in an observation context (no tracing bridge). */
   private static final Class<OwnSpan> OWN_SPAN = OwnSpan.class;
+  /** The key under which LockN keeps what it needs to price a model call whose bridged span is not sampled. */
+  private static final Class<Unsampled> UNSAMPLED = Unsampled.class;
 
   private final LockN lockn;
   private final AttributionKeys keys;
+  private final CallPricing pricing;
 
   /**
    * Creates the handler with LockN's default attribution keys.
@@ -86,8 +99,23 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
    *     caller's Baggage, so {@code AttributionSpanProcessor} cannot see it)
    */
   public LockNObservationHandler(LockN lockn, AttributionKeys keys) {
+    this(lockn, keys, CallPricing.none());
+  }
+
+  /**
+   * Creates the handler.
+   *
+   * @param lockn the LockN to record with
+   * @param keys the Baggage keys copied onto Spring AI's spans (the tracing bridge starts them without the
+   *     caller's Baggage, so {@code AttributionSpanProcessor} cannot see it)
+   * @param pricing prices the model calls whose bridged span is not sampled, which no span processor sees: the
+   *     application's {@code CostPipeline}, the one that prices the sampled spans (the LockN Spring Boot starter
+   *     gives it)
+   */
+  public LockNObservationHandler(LockN lockn, AttributionKeys keys, CallPricing pricing) {
     this.lockn = Objects.requireNonNull(lockn, "lockn");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.pricing = Objects.requireNonNull(pricing, "pricing");
   }
 
   @Override
@@ -103,6 +131,26 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
       Span bridged = bridgedSpan(context);
       if (bridged != null) {
         attribute(bridged);
+        String agent = null;
+        String task = null;
+        LockNObservations.OperationContext scope = Bridge.enclosingScope(context);
+        if (scope != null) {
+          agent = scope.getAgentName();
+          task = scope.getTaskName();
+          // As on LockN's own spans below an agent (set before the span ends, so the ledger groups it by agent).
+          if (agent != null) {
+            bridged.setAttribute(LockNAttributes.AGENT_NAME, agent);
+          }
+          if (task != null) {
+            bridged.setAttribute(LockNAttributes.TASK_NAME, task);
+          }
+        }
+        if (!bridged.isRecording() && !(context instanceof ToolCallingObservationContext)) {
+          // Not sampled: no span processor will see this call, so it is priced from the observation when it stops.
+          Instant now = Instant.now();
+          context.put(UNSAMPLED, new Unsampled(now.getEpochSecond() * 1_000_000_000L + now.getNano(),
+              keys.toMap(Baggage.current()), agent, task));
+        }
         return;
       }
       LockNScope scope = startOwn(context);
@@ -136,7 +184,14 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
       }
       Span span = bridgedSpan(context);
       if (span != null) {
-        enrich(context, span);
+        // Read once: for a stream it is taken from what LockNChatModel kept, and both uses below need it.
+        Usage usage = context instanceof ChatModelObservationContext chat && chat.getResponse() != null
+            && chat.getResponse().getMetadata() != null ? providerUsage(chat, chat.getResponse()) : null;
+        enrich(context, span, usage);
+        Unsampled unsampled = context.get(UNSAMPLED);
+        if (unsampled != null) {
+          priceUnsampled(context, span, unsampled, usage);
+        }
       }
     } catch (Throwable t) {
       UsageLogger.failed("Spring AI observation stop", t);
@@ -151,7 +206,7 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
   }
 
 
-  private void enrich(Observation.Context context, Span span) {
+  private void enrich(Observation.Context context, Span span, @Nullable Usage provided) {
     if (context instanceof ChatModelObservationContext chat) {
       span.setAttribute(GenAiAttributes.GEN_AI_PROVIDER_NAME,
           SpringAiNames.provider(chat.getOperationMetadata().provider()));
@@ -159,7 +214,7 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
       if (response != null && response.getMetadata() != null) {
         // What Spring AI's convention wrote on the span comes from `emitted`; LockN adds only what it lacks.
         Usage emitted = response.getMetadata().getUsage();
-        TokenUsage usage = SpringAiUsages.from(providerUsage(chat, response));
+        TokenUsage usage = SpringAiUsages.from(provided);
         if (usage != null) {
           if (usage.reasoningTokens() > 0) {
             span.setAttribute(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens());
@@ -192,6 +247,55 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
       }
       span.setAttribute(GenAiAttributes.GEN_AI_TOOL_TYPE, tool.getToolType());
     }
+  }
+
+  /**
+   * Prices a model call whose bridged span is not sampled, as the cost pipeline prices a sampled one from its
+   * attributes: by the usage Spring AI reported (the provider's own for a stream through {@link LockNChatModel}), the
+   * response model, else the admitted or requested one, and the Baggage attribution and LockN agent it ran under.
+   * Budgets are not charged here: the budget advisor settles its own admissions, sampled or not.
+   */
+  private void priceUnsampled(Observation.Context context, Span span, Unsampled unsampled, @Nullable Usage usage) {
+    EndedCallBuilder call;
+    String responseModel = null;
+    TokenUsage tokens = null;
+    if (context instanceof ChatModelObservationContext chat) {
+      String model = requestModel(chat);
+      call = EndedCall.builder(GenAiOperation.CHAT, SpringAiNames.provider(chat.getOperationMetadata().provider()),
+          model == null ? "" : model);
+      String admitted = AdmissionMarks.admittedModel(context);
+      if (admitted != null) {
+        call.admittedModel(admitted);
+      }
+      ChatResponse response = chat.getResponse();
+      if (response != null && response.getMetadata() != null) {
+        tokens = SpringAiUsages.from(usage);
+        responseModel = response.getMetadata().getModel();
+      }
+    } else if (context instanceof EmbeddingModelObservationContext embedding) {
+      String model = embedding.getRequest().getOptions() != null
+          ? embedding.getRequest().getOptions().getModel() : null;
+      call = EndedCall.builder(GenAiOperation.EMBEDDINGS,
+          SpringAiNames.provider(embedding.getOperationMetadata().provider()), model == null ? "" : model);
+      EmbeddingResponse response = embedding.getResponse();
+      if (response != null && response.getMetadata() != null) {
+        tokens = SpringAiUsages.from(response.getMetadata().getUsage());
+        responseModel = response.getMetadata().getModel();
+      }
+    } else {
+      return;
+    }
+    Throwable error = context.getError();
+    pricing.price(call
+        .usage(tokens)
+        .responseModel(responseModel == null || responseModel.isEmpty() ? null : responseModel)
+        .errorType(error == null ? null : error.getClass().getName())
+        .startEpochNanos(unsampled.startEpochNanos())
+        .agentName(unsampled.agent())
+        .taskName(unsampled.task())
+        .attribution(unsampled.attribution())
+        .span(span)
+        .build());
   }
 
   // ---- without one ----
@@ -316,6 +420,10 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
 
   /** Loaded only when Micrometer Tracing's OpenTelemetry bridge is on the classpath. */
   private static final class Bridge {
+    static LockNObservations.@Nullable OperationContext enclosingScope(Observation.Context context) {
+      return LockNObservations.enclosing(context);
+    }
+
     static @Nullable Span span(Observation.Context context) {
       io.micrometer.tracing.handler.TracingObservationHandler.TracingContext tracing =
           context.get(io.micrometer.tracing.handler.TracingObservationHandler.TracingContext.class);
@@ -355,6 +463,10 @@ public final class LockNObservationHandler implements ObservationHandler<Observa
 
   /** LockN's own span of an observation, kept in its context. */
   private record OwnSpan(LockNScope scope) {}
+
+  /** What pricing an unsampled call needs from the start of its observation. */
+  private record Unsampled(
+      long startEpochNanos, Map<String, String> attribution, @Nullable String agent, @Nullable String task) {}
 
   @Override
   public String toString() {

@@ -28,7 +28,7 @@ public final class Async {
   public static <T> CompletionStage<T> callAsync(
       LockNScope scope, Supplier<? extends CompletionStage<T>> body) {
     CompletionStage<T> stage;
-    try (Scope ignored = scope.context().makeCurrent()) {
+    try (Scope ignored = scope.makeCurrent()) {
       stage = body.get();
     } catch (Throwable t) {
       scope.recordException(t);

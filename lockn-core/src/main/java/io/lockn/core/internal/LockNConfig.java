@@ -7,9 +7,11 @@ import io.lockn.core.LockNListener;
 import io.lockn.core.SemconvProfile;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallPricing;
+import io.lockn.core.spi.ScopeBinder;
 import io.lockn.core.spi.TokenCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The validated settings of a recording LockN.
@@ -27,6 +29,7 @@ import java.util.List;
  * @param callAdmission the admission policy for model calls
  * @param tokenCounter counts input tokens for the admission estimate
  * @param callPricing prices model calls when they end
+ * @param scopeBinder binds workflow, agent, task and tool scopes to a framework's notion of current, or {@code null}
  */
 public record LockNConfig(
     OpenTelemetry openTelemetry,
@@ -39,7 +42,8 @@ public record LockNConfig(
     double cacheInferenceRatio,
     CallAdmission callAdmission,
     TokenCounter tokenCounter,
-    CallPricing callPricing) {
+    CallPricing callPricing,
+    @Nullable ScopeBinder scopeBinder) {
 
   /**
    * Creates the recording LockN with these settings: the one way out of this package to it, so that the recording

@@ -3,6 +3,7 @@ package io.lockn.core.internal;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.GenAiOperation;
 import io.lockn.core.LockNScope;
+import io.lockn.core.spi.ScopeBinder;
 import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -37,6 +38,8 @@ class OperationHandle implements LockNScope {
   /** The context the operation started in: its parent span and Baggage. */
   final Context parent;
   Context context;
+  /** The scope binder's binding of this operation; {@code null} for model calls and when no binder is configured. */
+  private ScopeBinder.@Nullable Binding binding;
   private @Nullable Scope scope;
   volatile @Nullable String errorType;
   /** The agent's request model, for the latest conventions' agent-duration metric; set only on agent spans. */
@@ -67,8 +70,40 @@ class OperationHandle implements LockNScope {
     return context.get(KEY);
   }
 
+  /**
+   * Binds this workflow, agent, task or tool operation with the configured {@link ScopeBinder}, before it is first
+   * made current; a binder's failure leaves it unbound.
+   */
+  void bind(ScopeBinder binder) {
+    try {
+      ScopeBinder.Binding b = binder.bind(new Bound());
+      if (b != null) {
+        Context bound = b.context();
+        if (bound != null) {
+          context = bound;
+          binding = b;
+        }
+      }
+    } catch (Throwable t) {
+      UsageLogger.failed("binding a scope", t);
+    }
+  }
+
   void attach() {
-    this.scope = context.makeCurrent();
+    this.scope = makeCurrent();
+  }
+
+  @Override
+  public Scope makeCurrent() {
+    ScopeBinder.Binding b = binding;
+    if (b != null) {
+      try {
+        return b.makeCurrent();
+      } catch (Throwable t) {
+        UsageLogger.failed("making a bound scope current", t);
+      }
+    }
+    return context.makeCurrent();
   }
 
   /** Restores the previous context on this thread while the span stays open (asynchronous results). */
@@ -153,6 +188,14 @@ class OperationHandle implements LockNScope {
         UsageLogger.failed("span.end", t);
       }
       detach();
+      ScopeBinder.Binding b = binding;
+      if (b != null) {
+        try {
+          b.end();
+        } catch (Throwable t) {
+          UsageLogger.failed("ending a bound scope", t);
+        }
+      }
     }
   }
 
@@ -172,6 +215,44 @@ class OperationHandle implements LockNScope {
           requestModel,
           seconds(endNanos),
           context);
+    }
+  }
+
+  /** This operation, as a {@link ScopeBinder} sees it. */
+  private final class Bound implements ScopeBinder.BoundScope {
+    @Override
+    public @Nullable GenAiOperation operation() {
+      return operation;
+    }
+
+    @Override
+    public String spanName() {
+      return operation == null ? "task " + name : operation.value() + " " + name;
+    }
+
+    @Override
+    public @Nullable String agentName() {
+      return agentName;
+    }
+
+    @Override
+    public @Nullable String taskName() {
+      return taskName;
+    }
+
+    @Override
+    public Span span() {
+      return span;
+    }
+
+    @Override
+    public Context parentContext() {
+      return parent;
+    }
+
+    @Override
+    public Context context() {
+      return context;
     }
   }
 

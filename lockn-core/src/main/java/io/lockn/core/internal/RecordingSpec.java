@@ -37,6 +37,7 @@ import io.lockn.core.WorkflowSpec;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
+import io.lockn.core.spi.ScopeBinder;
 import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
@@ -268,6 +269,11 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
   final LockNScope begin(boolean attach) {
     try {
       OperationHandle handle = open();
+      ScopeBinder binder = lockn.scopeBinder;
+      if (binder != null && kind != Kind.MODEL_CALL) {
+        // Workflows, agents, tasks and tools hold other work; model calls are leaves, and stay as cheap as before.
+        handle.bind(binder);
+      }
       if (attach) {
         handle.attach();
       }

@@ -17,6 +17,7 @@ import io.lockn.core.ToolSpec;
 import io.lockn.core.WorkflowSpec;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallPricing;
+import io.lockn.core.spi.ScopeBinder;
 import io.lockn.core.spi.TokenCounter;
 import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.OpenTelemetry;
@@ -59,6 +60,8 @@ final class TracingLockN implements LockN {
   final CallAdmission callAdmission;
   final TokenCounter tokenCounter;
   final CallPricing callPricing;
+  /** Binds workflow, agent, task and tool scopes to a framework's notion of current; {@code null} for none. */
+  final @Nullable ScopeBinder scopeBinder;
 
   /** Creates the recording LockN from the configuration {@code LockNBuilder} validated. */
   TracingLockN(LockNConfig config) {
@@ -99,6 +102,7 @@ final class TracingLockN implements LockN {
     this.callAdmission = GuardedCallAdmission.wrap(config.callAdmission());
     this.tokenCounter = GuardedTokenCounter.wrap(config.tokenCounter());
     this.callPricing = GuardedCallPricing.wrap(config.callPricing());
+    this.scopeBinder = config.scopeBinder();
   }
 
   /** The last model call's span name, by operation and model: a racy hint that saves building it per call. */

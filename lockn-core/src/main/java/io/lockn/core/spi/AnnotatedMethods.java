@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *   return invocation.proceed();                 // not annotated, or LockN is a no-op
  * }
  * Object result;
- * try (Scope ignored = scope.context().makeCurrent()) {
+ * try (Scope ignored = scope.makeCurrent()) {  // also a framework's notion of current: see ScopeBinder
  *   result = invocation.proceed();
  * } catch (Throwable t) {
  *   scope.recordException(t);                     // recorded, then rethrown unchanged
@@ -58,8 +58,8 @@ public interface AnnotatedMethods {
   }
 
   /**
-   * Starts the span of one call to {@code method}, without making it current: the interceptor makes {@link
-   * LockNScope#context()} current around the call, and closes the scope (on any thread) when the call's result is
+   * Starts the span of one call to {@code method}, without making it current: the interceptor makes it current
+   * around the call ({@link LockNScope#makeCurrent()}), and closes the scope (on any thread) when the call's result is
    * there.
    *
    * @param targetClass the class of the object the method is called on (not a proxy's class); the default agent name

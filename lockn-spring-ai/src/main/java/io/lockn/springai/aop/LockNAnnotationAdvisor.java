@@ -27,12 +27,16 @@ import org.springframework.util.ClassUtils;
  * method, its override or an interface it implements; {@code SpanAttribute} parameters recorded.
  *
  * <ul>
- *   <li>A plain result ends the span when the method returns; the span is current while it runs, so model calls
- *       and nested agents inside nest under it.
+ *   <li>A plain result ends the span when the method returns; the span is current while it runs ({@link
+ *       LockNScope#makeCurrent()}: for OpenTelemetry and, with {@code io.lockn.springai.LockNObservations}, as
+ *       Micrometer's current Observation), so model calls, nested agents and Spring AI's observations inside nest
+ *       under it.
  *   <li>A {@link CompletionStage} ends the span when it completes (failure recorded), and is returned unchanged.
  *   <li>A Reactor {@code Mono} or {@code Flux} ends the span when it terminates or is cancelled ({@code
- *       error.type=cancelled}), and the span is current while it is subscribed. Work Reactor moves to other threads
- *       sees it with Reactor's automatic context propagation only.
+ *       error.type=cancelled}), and the span is current while it is subscribed. Its observation, when it has one, is
+ *       in the subscriber's Reactor context ({@code ObservationThreadLocalAccessor.KEY}), where Spring AI's
+ *       streaming observations look for their parent. Work Reactor moves to other threads sees the span with
+ *       Reactor's automatic context propagation only.
  *   <li>Exceptions are recorded and rethrown as the same instance.
  * </ul>
  *
@@ -45,6 +49,11 @@ public final class LockNAnnotationAdvisor extends DefaultPointcutAdvisor {
 
   private static final boolean REACTOR =
       ClassUtils.isPresent("reactor.core.publisher.Mono", LockNAnnotationAdvisor.class.getClassLoader());
+  private static final boolean OBSERVATIONS =
+      ClassUtils.isPresent("io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor",
+          LockNAnnotationAdvisor.class.getClassLoader())
+      && ClassUtils.isPresent("io.micrometer.tracing.otel.bridge.OtelSpan",
+          LockNAnnotationAdvisor.class.getClassLoader());
 
   /**
    * Creates the advisor.
@@ -114,9 +123,9 @@ public final class LockNAnnotationAdvisor extends DefaultPointcutAdvisor {
         return invocation.proceed();
       }
       Object result;
-      // Current while the method runs, so that model calls and nested agents inside nest under it; restored before
-      // the span ends, whatever the result.
-      try (Scope ignored = scope.context().makeCurrent()) {
+      // Current while the method runs, so that model calls, nested agents and framework observations inside nest
+      // under it; restored before the span ends, whatever the result.
+      try (Scope ignored = scope.makeCurrent()) {
         result = invocation.proceed();
       } catch (Throwable t) {
         scope.recordException(t);
@@ -147,12 +156,23 @@ public final class LockNAnnotationAdvisor extends DefaultPointcutAdvisor {
         return reactor.core.publisher.Mono.from(subscribedInScope(scope, mono))
             .doOnError(scope::recordException)
             .doOnCancel(() -> scope.recordError("cancelled"))
-            .doFinally(signal -> scope.close());
+            .doFinally(signal -> scope.close())
+            .contextWrite(ctx -> withObservation(scope, ctx));
       }
       return reactor.core.publisher.Flux.from(subscribedInScope(scope, (reactor.core.publisher.Flux<?>) publisher))
           .doOnError(scope::recordException)
           .doOnCancel(() -> scope.recordError("cancelled"))
-          .doFinally(signal -> scope.close());
+          .doFinally(signal -> scope.close())
+          .contextWrite(ctx -> withObservation(scope, ctx));
+    }
+
+    /**
+     * The subscriber's Reactor context with the scope's observation as the current one, for the observations the
+     * publisher starts when subscribed (Spring AI's streaming ChatClient reads its parent there, not from the thread).
+     */
+    private static reactor.util.context.Context withObservation(LockNScope scope, reactor.util.context.Context ctx) {
+      Object observation = OBSERVATIONS ? Observations.of(scope) : null;
+      return observation == null ? ctx : ctx.put(Observations.KEY, observation);
     }
 
     /**
@@ -162,10 +182,19 @@ public final class LockNAnnotationAdvisor extends DefaultPointcutAdvisor {
     private static <T> org.reactivestreams.Publisher<T> subscribedInScope(
         LockNScope scope, org.reactivestreams.Publisher<T> source) {
       return subscriber -> {
-        try (io.opentelemetry.context.Scope ignored = scope.context().makeCurrent()) {
+        try (io.opentelemetry.context.Scope ignored = scope.makeCurrent()) {
           source.subscribe(subscriber);
         }
       };
+    }
+  }
+
+  /** Loaded only when Micrometer's context propagation and Micrometer Tracing's OpenTelemetry bridge are present. */
+  private static final class Observations {
+    static final String KEY = io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor.KEY;
+
+    static @Nullable Object of(LockNScope scope) {
+      return io.lockn.springai.LockNObservations.observation(scope.context());
     }
   }
 }

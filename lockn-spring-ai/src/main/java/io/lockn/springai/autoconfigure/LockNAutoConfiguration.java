@@ -12,6 +12,7 @@ import io.lockn.core.LockNBuilder;
 import io.lockn.core.LockNListener;
 import io.lockn.core.sdk.AttributionSpanProcessor;
 import io.lockn.core.spi.CallAdmission;
+import io.lockn.core.spi.ScopeBinder;
 import io.lockn.core.spi.TokenCounter;
 import io.lockn.pricing.CostLedger;
 import io.lockn.pricing.PriceCatalog;
@@ -199,7 +200,8 @@ public final class LockNAutoConfiguration {
       ObjectProvider<CallAdmission> callAdmission,
       ObjectProvider<CallPricing> callPricing,
       ObjectProvider<TokenCounter> tokenCounter,
-      ObjectProvider<LockNListener> listeners) {
+      ObjectProvider<LockNListener> listeners,
+      ObjectProvider<ScopeBinder> scopeBinder) {
     LockNBuilder b = LockN.builder()
         .setOpenTelemetry(openTelemetry.getIfAvailable(GlobalOpenTelemetry::get))
         .setAttributionKeys(attributionKeys)
@@ -208,6 +210,8 @@ public final class LockNAutoConfiguration {
     callPricing.ifUnique(b::setCallPricing);
     tokenCounter.ifUnique(b::setTokenCounter);
     listeners.orderedStream().forEach(b::addListener);
+    // LockNObservationsAutoConfiguration's, with Micrometer Tracing: agents and tasks become Observations.
+    scopeBinder.ifUnique(b::setScopeBinder);
     return b.build();
   }
 
@@ -392,8 +396,10 @@ public final class LockNAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LockNObservationHandler lockNObservationHandler(LockN lockn, AttributionKeys attributionKeys) {
-      return new LockNObservationHandler(lockn, attributionKeys);
+    LockNObservationHandler lockNObservationHandler(
+        LockN lockn, AttributionKeys attributionKeys, ObjectProvider<CallPricing> callPricing) {
+      // The cost pipeline prices the calls whose bridged span is not sampled, as it prices the sampled ones.
+      return new LockNObservationHandler(lockn, attributionKeys, callPricing.getIfUnique(CallPricing::none));
     }
   }
 
