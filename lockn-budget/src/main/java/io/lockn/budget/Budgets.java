@@ -376,10 +376,12 @@ public final class Budgets implements CallAdmission {
           rollback(charges, granted);
           act(Action.BLOCK, event(c, Action.BLOCK, threshold(c.budget, Action.BLOCK), before, amount, requestModel,
               model), span, BudgetAttributes.ADMISSION);
+          // The period end, when the block lifts by itself; none for a per-call or per-trace account.
           throw new BudgetExceededException(c.budget.name(), c.scope,
               c.budget.unit() == BudgetUnit.USD
                   ? BudgetExceededException.Unit.NANO_USD : BudgetExceededException.Unit.TOKENS,
-              limit, before, amount);
+              limit, before, amount,
+              c.perCall || c.budget.period().kind() == Period.Kind.TRACE ? null : c.account.periodEnd());
         }
         c.reserved = amount;
         granted++;
