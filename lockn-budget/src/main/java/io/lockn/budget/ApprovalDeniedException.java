@@ -11,7 +11,8 @@ import io.opentelemetry.api.common.Attributes;
  *
  * <p>{@link #budgetName()} is the first budget whose approval threshold the call exceeded, or {@code global} for the
  * global threshold; {@link #limit()} is that approval threshold, {@link #spent()} 0 and {@link #requested()} the
- * call's estimate, in the unit of {@link #unit()}.
+ * call's estimate, in the unit of {@link #unit()}. {@link #periodEnd()} is {@code null}: a denial does not lift with
+ * time.
  */
 public final class ApprovalDeniedException extends BudgetExceededException {
 

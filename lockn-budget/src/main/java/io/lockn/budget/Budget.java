@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Budget {
 
+  /** The default of {@link Builder#maxReservationPercent}: one estimated call reserves at most 10% of the limit. */
+  public static final int DEFAULT_MAX_RESERVATION_PERCENT = 10;
+
   private final String name;
   private final Scope scope;
   private final BudgetUnit unit;
@@ -40,6 +43,9 @@ public final class Budget {
   private final long[] amounts;
   // Whether any threshold alerts: asked after every call, so computed once.
   private final boolean hasAlerts;
+  private final BigDecimal maxReservationPercent;
+  // floor(limit x maxReservationPercent / 100), computed once.
+  private final long reservationCap;
 
   private Budget(Builder b, BudgetUnit unit, long limit, Period period, List<Threshold> thresholds) {
     this.name = b.name;
@@ -66,6 +72,8 @@ public final class Budget {
       }
     }
     this.hasAlerts = alerts;
+    this.maxReservationPercent = b.maxReservationPercent;
+    this.reservationCap = new Threshold(b.maxReservationPercent, Action.BLOCK).amountOf(limit);
     this.blockAt = block;
     this.throttleAt = throttle;
   }
@@ -181,6 +189,21 @@ public final class Budget {
     return throttle;
   }
 
+  /**
+   * The most one call without {@code max_tokens} reserves on this budget, as a percentage of its limit ({@link
+   * Builder#maxReservationPercent}); see {@link Budgets} for the reservation rule.
+   *
+   * @return the percentage, in (0, 100]; {@value #DEFAULT_MAX_RESERVATION_PERCENT} by default
+   */
+  public BigDecimal maxReservationPercent() {
+    return maxReservationPercent;
+  }
+
+  /** {@code floor(limit x maxReservationPercent / 100)}: the cap of an estimated reservation, in the unit. */
+  long reservationCap() {
+    return reservationCap;
+  }
+
   @Override
   public String toString() {
     return "Budget{" + name + ", " + scope + ", " + (unit == BudgetUnit.USD
@@ -199,6 +222,7 @@ public final class Budget {
     private long approvalAbove = Long.MAX_VALUE;
     private @Nullable BudgetUnit approvalUnit;
     private ThrottlePolicy throttle = ThrottlePolicy.downgrade();
+    private BigDecimal maxReservationPercent = BigDecimal.valueOf(DEFAULT_MAX_RESERVATION_PERCENT);
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name");
@@ -366,6 +390,26 @@ public final class Budget {
       Objects.requireNonNull(usd, "approvalAbove");
       this.approvalAbove = nanos(usd, "approvalAbove");
       this.approvalUnit = BudgetUnit.USD;
+      return this;
+    }
+
+    /**
+     * Caps what one call that sets no {@code max_tokens} reserves on this budget: its estimate (input plus the
+     * output reserve of {@link Budgets.Builder#setOutputReserve}) is reserved up to this share of the limit, so a
+     * small budget is not locked by one huge estimate (and up to what is left, never below its input: see {@link
+     * Budgets}). A call that sets {@code max_tokens} reserves its whole estimate, uncapped. Defaults to {@value
+     * #DEFAULT_MAX_RESERVATION_PERCENT}%.
+     *
+     * @param percent the percentage of the limit, in (0, 100]
+     * @return this builder
+     * @throws IllegalArgumentException if it is not in (0, 100]
+     */
+    public Builder maxReservationPercent(BigDecimal percent) {
+      Objects.requireNonNull(percent, "maxReservationPercent");
+      if (percent.signum() <= 0 || percent.compareTo(BigDecimal.valueOf(100)) > 0) {
+        throw new IllegalArgumentException("not in (0, 100]: " + percent.toPlainString());
+      }
+      this.maxReservationPercent = percent;
       return this;
     }
 

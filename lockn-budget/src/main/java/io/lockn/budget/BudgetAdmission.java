@@ -3,8 +3,8 @@ package io.lockn.budget;
 import io.lockn.core.CallCost;
 import io.lockn.core.spi.Admission;
 import io.lockn.core.spi.EndedCall;
-import io.lockn.core.spi.AdmissionEvent;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +20,8 @@ final class BudgetAdmission implements Admission {
   final List<Budgets.Charge> charges;
   final ThrottlePolicy.@Nullable Throttle throttle;
   private final Attributes spanAttributes;
-  private final List<AdmissionEvent> spanEvents;
+  // Where the call's budget events go, at admission and at settlement: its span, or its nearest recording ancestor.
+  final Span span;
   // 0 until settled; a field updater instead of an AtomicBoolean saves an object per admitted call.
   private static final AtomicIntegerFieldUpdater<BudgetAdmission> SETTLED =
       AtomicIntegerFieldUpdater.newUpdater(BudgetAdmission.class, "settled");
@@ -34,7 +35,7 @@ final class BudgetAdmission implements Admission {
       long epochMillis,
       List<Budgets.Charge> charges,
       Attributes spanAttributes,
-      List<AdmissionEvent> spanEvents,
+      Span span,
       ThrottlePolicy.@Nullable Throttle throttle) {
     this.owner = owner;
     this.provider = provider;
@@ -43,18 +44,13 @@ final class BudgetAdmission implements Admission {
     this.epochMillis = epochMillis;
     this.charges = charges;
     this.spanAttributes = spanAttributes;
-    this.spanEvents = spanEvents;
+    this.span = span;
     this.throttle = throttle;
   }
 
   @Override
   public Attributes spanAttributes() {
     return spanAttributes;
-  }
-
-  @Override
-  public List<AdmissionEvent> spanEvents() {
-    return spanEvents;
   }
 
   @Override

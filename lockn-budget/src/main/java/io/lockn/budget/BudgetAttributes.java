@@ -29,11 +29,39 @@ public final class BudgetAttributes {
   /** {@code lockn.budget.action}: {@code alert}, {@code throttle}, {@code block} or {@code forecast}, on the metric. */
   public static final AttributeKey<String> ACTION = AttributeKey.stringKey("lockn.budget.action");
 
-  /** The span event added to a call that reached an {@link Action#ALERT} threshold when it was admitted. */
+  /**
+   * The span event of a call that made an account reach an {@link Action#ALERT} threshold, when it was admitted (its
+   * reservation) or settled (its actual cost): on the call's span, or its nearest recording ancestor.
+   */
   public static final String ALERT_EVENT = "lockn.budget.alert";
 
-  /** The span event added to a call that was throttled. */
+  /** The span event of a call that was throttled. */
   public static final String THROTTLE_EVENT = "lockn.budget.throttle";
+
+  /**
+   * The span event of the call whose cost first made a calendar account's forecast end its period above the limit
+   * ({@link BudgetListener#onForecast}).
+   */
+  public static final String FORECAST_EVENT = "lockn.budget.forecast";
+
+  /** The span event of a call that needed approval: the decision, also set as span attributes when approved. */
+  public static final String APPROVAL_EVENT = "lockn.budget.approval";
+
+  /**
+   * {@code lockn.budget.phase}: {@code admission} or {@code settlement}, on alert and throttle events: whether the
+   * call's reservation ({@code lockn.budget.requested} is then the reservation) or its actual cost ({@code
+   * lockn.budget.requested} is then that cost) reached the threshold.
+   */
+  public static final AttributeKey<String> PHASE = AttributeKey.stringKey("lockn.budget.phase");
+
+  /** {@code lockn.budget.forecast.linear}: the linear period-end projection, on forecast events. */
+  public static final AttributeKey<Long> FORECAST_LINEAR = AttributeKey.longKey("lockn.budget.forecast.linear");
+
+  /** {@code lockn.budget.forecast.ewma}: the EWMA period-end projection, on forecast events. */
+  public static final AttributeKey<Long> FORECAST_EWMA = AttributeKey.longKey("lockn.budget.forecast.ewma");
+
+  static final String ADMISSION = "admission";
+  static final String SETTLEMENT = "settlement";
 
   /** The span event added to a model call whose cost or tokens spiked ({@link AnomalyDetector}). */
   public static final String ANOMALY_EVENT = "lockn.budget.anomaly";
@@ -103,7 +131,8 @@ public final class BudgetAttributes {
     return b.build();
   }
 
-  static Attributes event(BudgetEvent e) {
+  /** The attributes of an alert or throttle event. */
+  static Attributes event(BudgetEvent e, String phase) {
     var b = Attributes.builder()
         .put(LockNAttributes.BUDGET_NAME, e.budget())
         .put(LockNAttributes.BUDGET_SCOPE, e.scope())
@@ -117,6 +146,28 @@ public final class BudgetAttributes {
     if (!e.admittedModel().equals(e.requestModel())) {
       b.put(LockNAttributes.BUDGET_ADMITTED_MODEL, e.admittedModel());
     }
-    return b.build();
+    return b.put(PHASE, phase).build();
+  }
+
+  /** The attributes of a forecast event: the account, its committed spending and both projections. */
+  static Attributes forecast(BudgetForecast f) {
+    return Attributes.builder()
+        .put(LockNAttributes.BUDGET_NAME, f.budget())
+        .put(LockNAttributes.BUDGET_SCOPE, f.scope())
+        .put(LockNAttributes.BUDGET_UNIT, f.unit() == BudgetUnit.USD ? "nano_usd" : "tokens")
+        .put(LockNAttributes.BUDGET_LIMIT, f.limit())
+        .put(LockNAttributes.BUDGET_SPENT, f.spent())
+        .put(FORECAST_LINEAR, f.linear())
+        .put(FORECAST_EWMA, f.ewma())
+        .build();
+  }
+
+  /** The attributes of an approval event: the first budget that asked (or {@code global}), its scope, the decision. */
+  static Attributes approvalEvent(String budget, String scope, boolean approved, String reason, boolean timedOut) {
+    return Attributes.builder()
+        .put(LockNAttributes.BUDGET_NAME, budget)
+        .put(LockNAttributes.BUDGET_SCOPE, scope)
+        .putAll(approval(approved, reason, timedOut))
+        .build();
   }
 }

@@ -42,20 +42,25 @@ import org.jspecify.annotations.Nullable;
  *                                                // (Period.parse; per_call and trace still read, deprecated)
  *       "thresholds": [ { "percent": 80, "action": "alert" }, { "percent": 100, "action": "block" } ],
  *       "approvalAbove": 2.50,                   // optional, in the budget's unit
- *       "throttle": { "type": "delay", "duration": "PT2S" }
+ *       "throttle": { "type": "delay", "duration": "PT2S" },
  *                                                // optional: downgrade (default) | delay (+ "duration")
  *                                                // | concurrency (+ "permits", + "maxWait")
+ *       "maxReservationPercent": 10              // optional: cap of a call without max_tokens, % of the limit
  *     }
  *   ],
  *   "downgrades": { "gpt-4o": "gpt-4o-mini" },
- *   "approval": { "aboveUsd": 5, "timeout": "PT2M", "onTimeout": "deny" }
+ *   "approval": { "aboveUsd": 5, "timeout": "PT2M", "onTimeout": "deny" },
+ *   "outputReserve": { "tokens": 2000, "models": { "gpt-4o": 1000 } }
+ *                                                // optional: output tokens a call without max_tokens reserves
  * }
  * }</pre>
  *
  * The approval policy itself is code: {@link Budgets.Builder#setApprovalPolicy}. This class reads the file's syntax;
  * each budget's values go through {@link BudgetSpec}, which checks them as it does for every other front end, and
  * an error names the budget's field as the file spells it ({@code limit}, {@code period.kind}, {@code
- * thresholds[1].percent}, {@code approvalAbove}).
+ * thresholds[1].percent}, {@code approvalAbove}, {@code maxReservationPercent}). The output reserve goes through
+ * {@link Budgets.Builder#setOutputReserve} and {@link Budgets.Builder#addOutputReserve}, whose rules it names {@code
+ * outputReserve.tokens} and {@code outputReserve.models.MODEL}.
  */
 final class BudgetConfig {
 
@@ -65,9 +70,10 @@ final class BudgetConfig {
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
-  private static final Set<String> TOP = Set.of("budgets", "downgrades", "approval");
+  private static final Set<String> TOP = Set.of("budgets", "downgrades", "approval", "outputReserve");
   private static final Set<String> BUDGET = Set.of("name", "scope", "unit", "limit", "period", "thresholds",
-      "approvalAbove", "throttle");
+      "approvalAbove", "throttle", "maxReservationPercent");
+  private static final Set<String> OUTPUT_RESERVE = Set.of("tokens", "models");
   private static final Set<String> PERIOD = Set.of("kind", "zone", "window", "idle");
   private static final Set<String> THROTTLE = Set.of("type", "duration", "permits", "maxWait");
   private static final Set<String> THRESHOLD = Set.of("percent", "action");
@@ -78,6 +84,8 @@ final class BudgetConfig {
   @Nullable BigDecimal approvalAboveUsd;
   @Nullable Duration approvalTimeout;
   ApprovalPolicy.Decision onTimeout = ApprovalPolicy.Decision.deny("no approval decision in time");
+  @Nullable Long outputReserve;
+  final Map<String, Long> outputReserves = new LinkedHashMap<>();
   private final String file;
 
   private BudgetConfig(String file) {
@@ -118,6 +126,10 @@ final class BudgetConfig {
     if (approvalTimeout != null) {
       builder.setApprovalTimeout(approvalTimeout, onTimeout);
     }
+    if (outputReserve != null) {
+      builder.setOutputReserve(outputReserve);
+    }
+    outputReserves.forEach(builder::addOutputReserve);
   }
 
   private void parse(@Nullable JsonNode root) {
@@ -156,6 +168,10 @@ final class BudgetConfig {
         downgrades.put(e.getKey(), to);
       }
     }
+    JsonNode reserve = root.get("outputReserve");
+    if (reserve != null) {
+      outputReserve(reserve);
+    }
     JsonNode approval = root.get("approval");
     if (approval != null) {
       if (!approval.isObject()) {
@@ -192,6 +208,47 @@ final class BudgetConfig {
         approvalTimeout = t;
       }
     }
+  }
+
+  /** The output reserve, checked now by the builder's own rules, so that an invalid file applies nothing. */
+  private void outputReserve(JsonNode node) {
+    if (!node.isObject()) {
+      throw fail("outputReserve", null, "must be an object with tokens and/or models");
+    }
+    checkFields(node, OUTPUT_RESERVE, "outputReserve", "");
+    if (node.has("tokens")) {
+      long tokens = wholeNumber(node.get("tokens"), "outputReserve", "tokens");
+      try {
+        Budgets.Builder.checkOutputReserve(null, tokens);
+      } catch (BudgetConfigException e) {
+        throw fail("outputReserve", "tokens", e.problem());
+      }
+      outputReserve = tokens;
+    }
+    JsonNode models = node.get("models");
+    if (models != null) {
+      if (!models.isObject()) {
+        throw fail("outputReserve", "models", "must be an object from model to output tokens");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String field = "models." + e.getKey();
+        long tokens = wholeNumber(e.getValue(), "outputReserve", field);
+        try {
+          Budgets.Builder.checkOutputReserve(e.getKey(), tokens);
+        } catch (BudgetConfigException ex) {
+          throw fail("outputReserve", field, ex.problem());
+        }
+        outputReserves.put(e.getKey(), tokens);
+      }
+    }
+  }
+
+  private long wholeNumber(JsonNode node, String where, String field) {
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw fail(where, field, "must be a whole number of tokens: " + node);
+    }
+    return node.longValue();
   }
 
   private Budget budget(JsonNode node, int index) {
@@ -249,6 +306,9 @@ final class BudgetConfig {
     if (node.has("throttle")) {
       spec.throttle(throttle(node.get("throttle"), where));
     }
+    if (node.has("maxReservationPercent")) {
+      spec.maxReservationPercent(decimal(node.get("maxReservationPercent"), where, "maxReservationPercent"));
+    }
     try {
       return spec.toBudget();
     } catch (BudgetConfigException e) {
@@ -268,6 +328,7 @@ final class BudgetConfig {
       case "period" -> "period.kind";
       case "limit-usd", "limit-tokens" -> "limit";
       case "approval-above" -> "approvalAbove";
+      case "max-reservation-percent" -> "maxReservationPercent";
       default -> specField;
     };
   }

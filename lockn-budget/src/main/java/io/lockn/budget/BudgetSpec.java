@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  *       Period#parse};
  *   <li>{@code thresholds[i]}: the i-th threshold {@linkplain #threshold added}; {@code thresholds}: the thresholds
  *       together (a repeated one);
- *   <li>{@code approval-above}.
+ *   <li>{@code approval-above};
+ *   <li>{@code max-reservation-percent}: {@link Budget.Builder#maxReservationPercent}.
  * </ul>
  *
  * Not thread-safe; a specification can be turned into budgets any number of times.
@@ -54,6 +55,7 @@ public final class BudgetSpec {
   private final List<RawThreshold> thresholds = new ArrayList<>();
   private @Nullable BigDecimal approvalAbove;
   private @Nullable ThrottlePolicy throttle;
+  private @Nullable BigDecimal maxReservationPercent;
   private @Nullable String origin;
 
   private record RawThreshold(@Nullable BigDecimal percent, Action action) {}
@@ -200,6 +202,19 @@ public final class BudgetSpec {
   }
 
   /**
+   * Sets the most one call without {@code max_tokens} reserves, as a percentage of the limit ({@link
+   * Budget.Builder#maxReservationPercent}).
+   *
+   * @param percent the percentage, in (0, 100], or {@code null} for the default ({@value
+   *     Budget#DEFAULT_MAX_RESERVATION_PERCENT})
+   * @return this specification
+   */
+  public BudgetSpec maxReservationPercent(@Nullable BigDecimal percent) {
+    this.maxReservationPercent = percent;
+    return this;
+  }
+
+  /**
    * Says where the specification comes from, for warnings about it (a deprecated period spelling): for example a
    * file and budget, or a property prefix.
    *
@@ -264,6 +279,13 @@ public final class BudgetSpec {
     }
     if (throttle != null) {
       b.throttle(throttle);
+    }
+    if (maxReservationPercent != null) {
+      try {
+        b.maxReservationPercent(maxReservationPercent);
+      } catch (IllegalArgumentException e) {
+        throw new BudgetConfigException("max-reservation-percent", String.valueOf(e.getMessage()));
+      }
     }
     try {
       return b.build();

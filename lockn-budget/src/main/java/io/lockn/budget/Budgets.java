@@ -4,7 +4,6 @@ import io.lockn.core.BudgetExceededException;
 import io.lockn.core.CallCost;
 import io.lockn.core.LockNAttributes;
 import io.lockn.core.spi.Admission;
-import io.lockn.core.spi.AdmissionEvent;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
 import io.lockn.core.spi.EndedCall;
@@ -14,6 +13,7 @@ import io.lockn.pricing.PriceCatalog;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.TraceId;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -40,11 +40,20 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>RUNAWAY: with a kill switch ({@link Builder#setRunawayKillSwitch}), a call in a trace the {@link
  *       RunawayDetector} killed is blocked at once with a {@link RunawayAgentException}.
- *   <li>Estimate the call's maximum: {@code estimatedInputTokens x input price + maxOutputTokens x output price} (the
+ *   <li>Estimate the call's maximum: {@code estimatedInputTokens x input price + outputTokens x output price} (the
  *       higher of the output and reasoning prices) from the {@link PriceCatalog}, at the current time, for USD
- *       budgets; {@code estimatedInputTokens + maxOutputTokens} for token budgets. An unknown {@code max_tokens}
- *       counts as 0 output tokens. An unpriced model is estimated, and later charged, at $0 (logged once); token
- *       budgets still apply to it.
+ *       budgets; {@code estimatedInputTokens + outputTokens} for token budgets. {@code outputTokens} is the call's
+ *       {@code max_tokens}; without one, the <b>output reserve</b>: the tokens configured for the model ({@link
+ *       Builder#addOutputReserve}), else for every model ({@link Builder#setOutputReserve}), else the model's maximum
+ *       output in the catalog ({@link io.lockn.pricing.ModelPrice#maxOutputTokens()}), else {@value
+ *       #DEFAULT_OUTPUT_RESERVE_TOKENS}. The amount reserved on each budget is the whole estimate when {@code
+ *       max_tokens} is set. Without it the estimate is no bound of the call, so the call reserves {@code max(input,
+ *       min(estimate, cap, left))}: the estimate, capped at the budget's {@link Budget#maxReservationPercent()} of its
+ *       limit (10% by default) so that one huge estimate does not lock a small budget, and cut to what is neither
+ *       spent nor reserved ({@code left}) so that a call that may fit is not refused; it is refused only when its
+ *       input alone does not fit. The input tokens are the caller's count (LockN's {@link
+ *       io.lockn.core.spi.TokenCounter}, else {@link io.lockn.core.spi.TokenCounter#approximate()}).
+ *       An unpriced model is estimated, and later charged, at $0 (logged once); token budgets still apply to it.
  *   <li>THROTTLE: if a matching budget's spending plus the estimate would pass its throttle threshold, the first such
  *       budget's {@link ThrottlePolicy} applies. With {@link ThrottlePolicy#downgrade()} (the default) and a cheaper
  *       model configured for the request model ({@link Builder#addDowngrade}), the call is admitted with that model
@@ -58,9 +67,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>Reserve the estimate on every matching budget, all or nothing: if any budget refuses, the reservations
  *       already made are released and a {@link BudgetExceededException} is thrown (BLOCK) before the provider is
  *       called.
- *   <li>ALERT: listeners hear of each alert threshold the account reached, once per threshold, account and period.
- *       Alerts and throttles found at admission are also span events ({@link BudgetAttributes#ALERT_EVENT}, {@link
- *       BudgetAttributes#THROTTLE_EVENT}), and every alert, throttle, block and forecast alert counts on the {@link
+ *   <li>ALERT: listeners hear of each alert threshold the account reached, once per threshold, account and period,
+ *       whether the reservation reached it at admission or the actual cost at settlement. Every alert, throttle,
+ *       forecast alert and approval decision is a span event ({@link BudgetAttributes#ALERT_EVENT}, {@link
+ *       BudgetAttributes#THROTTLE_EVENT}, {@link BudgetAttributes#FORECAST_EVENT}, {@link
+ *       BudgetAttributes#APPROVAL_EVENT}) on the span of {@link CallRequest#span()} (the call's span, or its nearest
+ *       recording ancestor), whichever adapter admitted the call; a block is the {@code lockn.budget.exceeded} event
+ *       its exception gets there. Every alert, throttle, block and forecast alert counts on the {@link
  *       BudgetAttributes#ACTIONS_METRIC} counter.
  *   <li>When the call ends, the reservation is replaced by its actual cost ({@link Admission#complete}): the one cost
  *       LockN priced the call at (its {@code CallPricing}), which its span, the cost metric and the ledger also carry,
@@ -82,14 +95,30 @@ import org.jspecify.annotations.Nullable;
  *
  * (by induction: a grant keeps the left side at most {@code limit}; a commit adds {@code actual - reserved}; a release
  * only lowers it). Once the limit is reached every further call is refused, so in practice the excess comes from the
- * calls in flight when it was reached. In particular, when every estimate is an upper bound of the actual cost (the
- * input tokens are counted, {@code max_tokens} is set, the model is priced and the admitted model is the one called),
- * spending never exceeds the limit, under any concurrency. This holds per ledger: with the {@link
- * InMemoryBudgetLedger}, per JVM.
+ * calls in flight when it was reached: if {@code z} is the last call admitted in the period and {@code F} the calls in
+ * flight when it was admitted, {@code z} included, the period ends with
+ *
+ * <pre>{@code
+ * spent  <=  limit + SUM over c in F of max(0, actual(c) - reserved(c))
+ * }</pre>
+ *
+ * In particular, when every reservation is an upper bound of the actual cost (the input tokens are counted, the
+ * output reserve is at least the output, the model is priced, the admitted model is the one called and neither the
+ * cap nor what was left cut the reservation), spending never exceeds the limit, under any concurrency. With {@code
+ * max_tokens} set, or with the model's maximum output from the catalog as the reserve, the output part always holds;
+ * a reservation the cap cut can fall short by {@code actual(c) - cap}, one cut to what was left by {@code actual(c) -
+ * left}: one call at a time, {@code spent <= limit + actual(z) - left(z)} for the last call, and only when it cost
+ * more than was left. This holds per ledger: with the {@link InMemoryBudgetLedger}, per JVM.
  *
  * <p>Thread-safe; build once and share.
  */
 public final class Budgets implements CallAdmission {
+
+  /**
+   * The output tokens a call without {@code max_tokens} reserves when neither the configuration nor the catalog gives
+   * its model's maximum output.
+   */
+  public static final long DEFAULT_OUTPUT_RESERVE_TOKENS = 4096;
 
   private static final int MAX_TRACKED_ACCOUNTS = 10_000;
   // Bound of each budget's cache of current calendar accounts (see currentAccounts).
@@ -100,6 +129,9 @@ public final class Budgets implements CallAdmission {
   private final BudgetLedger ledger;
   private final Clock clock;
   private final Map<String, String> downgrades;
+  // The output tokens a call without max_tokens reserves: per model, then for every model (0: none configured).
+  private final Map<String, Long> outputReserves;
+  private final long outputReserve;
   private final List<BudgetListener> listeners;
   private final @Nullable GuardedApprovalPolicy approvalPolicy;
   private final long approvalTimeoutNanos;
@@ -121,8 +153,10 @@ public final class Budgets implements CallAdmission {
   private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
   // budget|scope|trace|threshold -> when the per-trace alert's account expires (epoch millis).
   private final ConcurrentHashMap<String, Long> traceAlerted = new ConcurrentHashMap<>();
-  // budget|scope|threshold -> period start (epoch millis) of the last alert; Long.MIN_VALUE re-arms a rolling alert.
+  // budget|scope|threshold -> period start (epoch millis) of the last alert of a calendar budget.
   private final ConcurrentHashMap<String, Long> alerted = new ConcurrentHashMap<>();
+  // budget|scope|threshold -> when a rolling budget's alert fired (absent: armed again); see checkAlerts.
+  private final ConcurrentHashMap<String, RollingAlert> rollingAlerted = new ConcurrentHashMap<>();
   // Per budget (same index as budgets), for day, week and month budgets only: scope -> the account of the period
   // last seen. Building an account per call (the zoned calendar window, the ledger key with the period's start, the
   // budget|scope key of the forecast and status maps) was most of admission's cost; an entry is reused only while
@@ -142,6 +176,8 @@ public final class Budgets implements CallAdmission {
     this.ledger = b.ledger;
     this.clock = b.clock;
     this.downgrades = Map.copyOf(b.downgrades);
+    this.outputReserves = Map.copyOf(b.outputReserves);
+    this.outputReserve = b.outputReserve;
     this.listeners = GuardedBudgetListener.wrapAll(b.listeners);
     this.approvalPolicy = GuardedApprovalPolicy.wrap(b.approvalPolicy);
     this.approvalTimeoutNanos = b.approvalTimeout.toNanos();
@@ -233,8 +269,11 @@ public final class Budgets implements CallAdmission {
       charges = List.of();
     }
     String requestModel = request.requestModel();
+    Span span = request.span();
     long in = request.estimatedInputTokens();
-    long out = Math.max(0, request.maxOutputTokens());
+    // Without max_tokens the call reserves a documented output estimate (outputReserve), capped per budget.
+    boolean estimated = request.maxOutputTokens() < 0;
+    long out = estimated ? outputReserve(request.provider(), requestModel) : request.maxOutputTokens();
     long tokens = saturatedAdd(in, out);
     // Token budgets need no price: the estimate (and its "unpriced" warning) only when a USD amount is compared.
     boolean needUsd = anyApproval || globalApproval;
@@ -242,19 +281,21 @@ public final class Budgets implements CallAdmission {
       needUsd = charges.get(i).budget.unit() == BudgetUnit.USD;
     }
     long usd = needUsd ? estimateNanos(request.provider(), requestModel, in, out, nowMillis) : 0;
+    long usdIn = needUsd && estimated ? estimateNanos(request.provider(), requestModel, in, 0, nowMillis) : usd;
+    for (int i = 0; i < charges.size(); i++) {
+      charges.get(i).estimate(estimated, usd, usdIn, tokens, in);
+    }
 
     if (first != null && more == null && !anyApproval) {
-      BudgetAdmission fast = admitUnderThrottle(request, charges, first, usd, tokens, nowMillis);
+      BudgetAdmission fast = admitUnderThrottle(request, charges, first, span, nowMillis);
       if (fast != null) {
         return fast;
       }
     }
     String model = requestModel;
-    @Nullable List<AdmissionEvent> spanEvents = null;
     @Nullable Charge throttledBy = null;
     for (Charge c : charges) {
-      long amount = c.budget.unit() == BudgetUnit.USD ? usd : tokens;
-      if (c.budget.throttleAt() != Long.MAX_VALUE && used(c) + amount > c.budget.throttleAt()) {
+      if (c.budget.throttleAt() != Long.MAX_VALUE && used(c) + c.reserved > c.budget.throttleAt()) {
         throttledBy = c;
         break;
       }
@@ -263,30 +304,35 @@ public final class Budgets implements CallAdmission {
     if (throttledBy != null) {
       long before = used(throttledBy);
       ThrottlePolicy.Context context = new ThrottlePolicy.Context(throttledBy.budget, throttledBy.scope, requestModel,
-          downgrades.get(requestModel), before, amount(throttledBy.budget, usd, tokens), sleeper);
+          downgrades.get(requestModel), before, throttledBy.reserved, sleeper);
       try {
         throttle = throttledBy.budget.throttle().throttle(context);
       } catch (BudgetExceededException e) {
-        notify(BudgetListener::onBlock, event(throttledBy, Action.BLOCK, threshold(throttledBy.budget, Action.THROTTLE),
-            before, amount(throttledBy.budget, usd, tokens), requestModel, requestModel));
+        act(Action.BLOCK, event(throttledBy, Action.BLOCK, threshold(throttledBy.budget, Action.THROTTLE),
+            before, throttledBy.reserved, requestModel, requestModel), span, BudgetAttributes.ADMISSION);
         throw e;
       }
       String throttledModel = throttle == null ? null : throttle.model();
       if (throttledModel != null && !throttledModel.isEmpty() && !throttledModel.equals(requestModel)) {
         model = throttledModel;
+        if (estimated) {
+          out = outputReserve(request.provider(), model);
+          tokens = saturatedAdd(in, out);
+        }
         usd = needUsd ? estimateNanos(request.provider(), model, in, out, nowMillis) : 0;
+        usdIn = needUsd && estimated ? estimateNanos(request.provider(), model, in, 0, nowMillis) : usd;
+        for (int i = 0; i < charges.size(); i++) {
+          charges.get(i).estimate(estimated, usd, usdIn, tokens, in);
+        }
       }
       Threshold t = threshold(throttledBy.budget, Action.THROTTLE);
-      BudgetEvent e = event(throttledBy, Action.THROTTLE, t, used(throttledBy),
-          amount(throttledBy.budget, usd, tokens), requestModel, model);
-      spanEvents = new ArrayList<>(2);
-      spanEvents.add(new AdmissionEvent(BudgetAttributes.THROTTLE_EVENT, BudgetAttributes.event(e)));
-      notify(BudgetListener::onThrottle, e);
+      act(Action.THROTTLE, event(throttledBy, Action.THROTTLE, t, used(throttledBy), throttledBy.reserved,
+          requestModel, model), span, BudgetAttributes.ADMISSION);
     }
 
     Attributes approval;
     try {
-      approval = anyApproval ? approve(request, charges, model, usd, tokens) : Attributes.empty();
+      approval = anyApproval ? approve(request, charges, model, usd, tokens, span) : Attributes.empty();
     } catch (Throwable e) {
       releaseThrottle(throttle);
       throw e;
@@ -295,32 +341,52 @@ public final class Budgets implements CallAdmission {
     int granted = 0;
     try {
       for (Charge c : charges) {
-        long amount = amount(c.budget, usd, tokens);
+        long amount = c.reserved;
         long limit = c.budget.blockAt();
         long used;
+        long spent = 0;
         boolean ok;
         if (c.perCall) {
+          // Without max_tokens, what is left of the limit, as long as the input alone fits.
+          amount = estimated && amount > limit && c.need(usdIn, in) <= limit ? limit : amount;
           used = amount;
           ok = amount <= limit;
         } else {
           BudgetLedger.Reservation r = ledger.reserve(c.account, amount, limit);
+          // Without max_tokens the estimate is not a bound of the call: a call may fit in what is left, so it is
+          // admitted on what is left, as long as its input alone fits. A few tries, as other calls move the balance.
+          for (int tries = 0; !r.granted() && estimated && tries < 3; tries++) {
+            long left = limit - r.used();
+            if (left < c.need(usdIn, in)) {
+              break;
+            }
+            amount = Math.min(c.reserved, left);
+            r = ledger.reserve(c.account, amount, limit);
+          }
           ok = r.granted();
           used = r.used();
+          spent = r.spent();
+        }
+        if (!ok && estimated) {
+          // Refused because the input alone does not fit: that is what the call needed.
+          amount = c.need(usdIn, in);
         }
         if (!ok) {
           long before = c.perCall ? 0 : used;
           rollback(charges, granted);
-          notify(BudgetListener::onBlock,
-              event(c, Action.BLOCK, threshold(c.budget, Action.BLOCK), before, amount, requestModel, model));
+          act(Action.BLOCK, event(c, Action.BLOCK, threshold(c.budget, Action.BLOCK), before, amount, requestModel,
+              model), span, BudgetAttributes.ADMISSION);
+          // The period end, when the block lifts by itself; none for a per-call or per-trace account.
           throw new BudgetExceededException(c.budget.name(), c.scope,
               c.budget.unit() == BudgetUnit.USD
                   ? BudgetExceededException.Unit.NANO_USD : BudgetExceededException.Unit.TOKENS,
-              limit, before, amount);
+              limit, before, amount,
+              c.perCall || c.budget.period().kind() == Period.Kind.TRACE ? null : c.account.periodEnd());
         }
         c.reserved = amount;
         granted++;
         track(c);
-        spanEvents = checkAlerts(c, used, amount, requestModel, model, spanEvents, true);
+        checkAlerts(c, used, spent, amount, requestModel, model, span, BudgetAttributes.ADMISSION);
       }
     } catch (BudgetExceededException e) {
       releaseThrottle(throttle);
@@ -331,8 +397,8 @@ public final class Budgets implements CallAdmission {
       releaseThrottle(throttle);
       throw e;
     }
-    return new BudgetAdmission(this, request.provider(), requestModel, model, nowMillis, charges, approval,
-        spanEvents == null ? List.of() : List.copyOf(spanEvents), throttle);
+    return new BudgetAdmission(this, request.provider(), requestModel, model, nowMillis, charges, approval, span,
+        throttle);
   }
 
   /**
@@ -342,12 +408,12 @@ public final class Budgets implements CallAdmission {
    * Returns {@code null} then, and for budgets without a throttle threshold (the full path reads no balance for them).
    */
   private @Nullable BudgetAdmission admitUnderThrottle(
-      CallRequest request, List<Charge> charges, Charge c, long usd, long tokens, long nowMillis) {
+      CallRequest request, List<Charge> charges, Charge c, Span span, long nowMillis) {
     long throttleAt = c.budget.throttleAt();
     if (c.perCall || throttleAt == Long.MAX_VALUE) {
       return null;
     }
-    long amount = amount(c.budget, usd, tokens);
+    long amount = c.reserved;
     BudgetLedger.Reservation r = ledger.reserve(c.account, amount, Math.min(throttleAt, c.budget.blockAt()));
     if (!r.granted()) {
       return null;
@@ -356,9 +422,9 @@ public final class Budgets implements CallAdmission {
       c.reserved = amount;
       track(c);
       String model = request.requestModel();
-      @Nullable List<AdmissionEvent> spanEvents = checkAlerts(c, r.used(), amount, model, model, null, true);
-      return new BudgetAdmission(this, request.provider(), model, model, nowMillis, charges, Attributes.empty(),
-          spanEvents == null ? List.of() : List.copyOf(spanEvents), null);
+      checkAlerts(c, r.used(), r.spent(), amount, model, model, span, BudgetAttributes.ADMISSION);
+      return new BudgetAdmission(this, request.provider(), model, model, nowMillis, charges, Attributes.empty(), span,
+          null);
     } catch (Throwable e) {
       rollback(charges, 1);
       throw e;
@@ -369,7 +435,8 @@ public final class Budgets implements CallAdmission {
    * Asks the approval policy when the estimate is above a threshold; returns the span attributes of the decision
    * (empty when no approval was needed) or throws {@link ApprovalDeniedException}.
    */
-  private Attributes approve(CallRequest request, List<Charge> charges, String model, long usd, long tokens) {
+  private Attributes approve(
+      CallRequest request, List<Charge> charges, String model, long usd, long tokens, Span span) {
     GuardedApprovalPolicy policy = Objects.requireNonNull(approvalPolicy);
     @Nullable List<String> triggers = null;
     String firstScope = "global";
@@ -381,7 +448,7 @@ public final class Budgets implements CallAdmission {
     }
     for (Charge c : charges) {
       long above = c.budget.approvalAbove();
-      if (above != Long.MAX_VALUE && amount(c.budget, usd, tokens) > above) {
+      if (above != Long.MAX_VALUE && c.reserved > above) {
         if (triggers == null) {
           triggers = new ArrayList<>(2);
           firstScope = c.scope;
@@ -401,6 +468,8 @@ public final class Budgets implements CallAdmission {
     if (decision == null) {
       decision = onNoDecision;
     }
+    recordEvent(span, BudgetAttributes.APPROVAL_EVENT,
+        BudgetAttributes.approvalEvent(triggers.get(0), firstScope, decision.approved(), decision.reason(), timedOut));
     if (!decision.approved()) {
       throw new ApprovalDeniedException(triggers.get(0), firstScope,
           firstUnit == BudgetUnit.USD ? BudgetExceededException.Unit.NANO_USD : BudgetExceededException.Unit.TOKENS,
@@ -502,10 +571,12 @@ public final class Budgets implements CallAdmission {
         if (c.budget.hasAlerts() || calendar) {
           BudgetLedger.Balance balance = ledger.commitAndSnapshot(c.account, c.reserved, actual);
           if (c.budget.hasAlerts()) {
-            checkAlerts(c, balance.used(), actual, a.requestModel, a.model, null, false);
+            // An alert the actual cost crossed: as visible as one found at admission, on the same span.
+            checkAlerts(c, balance.used(), balance.spent(), actual, a.requestModel, a.model, a.span,
+                BudgetAttributes.SETTLEMENT);
           }
           if (calendar) {
-            forecast(c.budget, c.scope, c.key(), c.account, balance.spent(), clock.millis(), true, c.current);
+            forecast(c.budget, c.scope, c.key(), c.account, balance.spent(), clock.millis(), true, c.current, a.span);
           }
         } else {
           ledger.commit(c.account, c.reserved, actual);
@@ -574,10 +645,6 @@ public final class Budgets implements CallAdmission {
     return c.perCall ? 0 : ledger.snapshot(c.account).used();
   }
 
-  private static long amount(Budget budget, long usd, long tokens) {
-    return budget.unit() == BudgetUnit.USD ? usd : tokens;
-  }
-
   private static @Nullable Threshold threshold(Budget budget, Action action) {
     for (Threshold t : budget.thresholds()) {
       if (t.action() == action) {
@@ -588,11 +655,14 @@ public final class Budgets implements CallAdmission {
   }
 
   /**
-   * Notifies the alerts {@code used} reached; with {@code collect}, also returns them as span events, added to {@code
-   * sink} (created when null and an alert fired).
+   * Acts on the alert thresholds {@code used} reached (once per threshold, account and period): each is an {@link
+   * #act action} on {@code span}. A rolling budget's alert re-arms once {@code used} is below the threshold again and
+   * either the committed {@code spent} is below what it was when the alert fired or a whole window has passed since:
+   * spending that left the window, not a reservation settled for less than it reserved, which used to re-arm it at
+   * every settlement and alert again at the next admission.
    */
-  private @Nullable List<AdmissionEvent> checkAlerts(Charge c, long used, long requested, String requestModel,
-      String model, @Nullable List<AdmissionEvent> sink, boolean collect) {
+  private void checkAlerts(Charge c, long used, long spent, long requested, String requestModel, String model,
+      Span span, String phase) {
     List<Threshold> thresholds = c.budget.thresholds();
     boolean rolling = c.budget.period().kind() == Period.Kind.ROLLING;
     for (int i = 0; i < thresholds.size(); i++) {
@@ -603,35 +673,38 @@ public final class Budgets implements CallAdmission {
       long amount = c.budget.thresholdAmount(i);
       if (used < amount) {
         if (rolling) {
-          alerted.remove(c.budget.name() + '|' + c.scope + '|' + i);
+          String key = c.budget.name() + '|' + c.scope + '|' + i;
+          RollingAlert fired = rollingAlerted.get(key);
+          if (fired != null
+              && (spent < fired.spent || c.account.bucket() - fired.bucket >= Period.ROLLING_BUCKETS)) {
+            rollingAlerted.remove(key, fired);
+          }
         }
         continue;
       }
       // Built only past the threshold: below it, on most calls, the key is not needed.
       String key = c.budget.name() + '|' + c.scope + '|' + i;
-      if (c.perCall) {
-        sink = alert(event(c, Action.ALERT, t, used, requested, requestModel, model), sink, collect);
-        continue;
-      }
-      if (c.budget.period().kind() == Period.Kind.TRACE) {
-        if (traceAlert(key, c.account)) {
-          sink = alert(event(c, Action.ALERT, t, used, requested, requestModel, model), sink, collect);
-        }
-        continue;
-      }
-      long period = rolling ? 0 : c.account.periodStart().toEpochMilli();
-      Long previous = alerted.get(key);
       boolean fire;
-      if (previous == null) {
-        fire = alerted.putIfAbsent(key, period) == null;
+      if (c.perCall) {
+        fire = true;
+      } else if (c.budget.period().kind() == Period.Kind.TRACE) {
+        fire = traceAlert(key, c.account);
+      } else if (rolling) {
+        fire = !rollingAlerted.containsKey(key)
+            && rollingAlerted.putIfAbsent(key, new RollingAlert(spent, c.account.bucket())) == null;
       } else {
-        fire = previous != period && alerted.replace(key, previous, period);
+        long period = c.account.periodStart().toEpochMilli();
+        Long previous = alerted.get(key);
+        if (previous == null) {
+          fire = alerted.putIfAbsent(key, period) == null;
+        } else {
+          fire = previous != period && alerted.replace(key, previous, period);
+        }
       }
       if (fire) {
-        sink = alert(event(c, Action.ALERT, t, used, requested, requestModel, model), sink, collect);
+        act(Action.ALERT, event(c, Action.ALERT, t, used, requested, requestModel, model), span, phase);
       }
     }
-    return sink;
   }
 
   /**
@@ -652,28 +725,60 @@ public final class Budgets implements CallAdmission {
     return fire[0];
   }
 
-  private @Nullable List<AdmissionEvent> alert(BudgetEvent e, @Nullable List<AdmissionEvent> sink, boolean collect) {
-    if (collect) {
-      if (sink == null) {
-        sink = new ArrayList<>(2);
-      }
-      sink.add(new AdmissionEvent(BudgetAttributes.ALERT_EVENT, BudgetAttributes.event(e)));
-    }
-    notify(BudgetListener::onAlert, e);
-    return sink;
-  }
-
   private BudgetEvent event(
       Charge c, Action action, @Nullable Threshold t, long used, long requested, String requestModel, String model) {
     return new BudgetEvent(c.budget.name(), c.scope, action, t, c.budget.unit(), c.budget.limit(), used, requested,
         requestModel, model, c.account.periodStart(), c.account.periodEnd());
   }
 
-  /** Counts the action and tells the listeners, which are guarded ({@link GuardedBudgetListener}). */
-  private void notify(java.util.function.BiConsumer<BudgetListener, BudgetEvent> callback, BudgetEvent event) {
-    count(event.budget(), event.action().name().toLowerCase(Locale.ROOT));
+  /**
+   * The one place a budget action of a call is made visible, whichever adapter admitted the call and whether it was
+   * found at admission or at settlement: it counts on {@link BudgetAttributes#ACTIONS_METRIC}, becomes a span event
+   * on the call's span or its nearest recording ancestor ({@link CallRequest#span()}; alerts and throttles here, a
+   * block as the {@code lockn.budget.exceeded} event its exception gets), and reaches the listeners, which are
+   * guarded ({@link GuardedBudgetListener}). Forecast alerts take the same three steps in {@link #forecastAlert}.
+   */
+  private void act(Action action, BudgetEvent event, Span span, String phase) {
+    count(event.budget(), action.name().toLowerCase(Locale.ROOT));
+    switch (action) {
+      case ALERT -> {
+        recordEvent(span, BudgetAttributes.ALERT_EVENT, BudgetAttributes.event(event, phase));
+        for (BudgetListener l : listeners) {
+          l.onAlert(event);
+        }
+      }
+      case THROTTLE -> {
+        recordEvent(span, BudgetAttributes.THROTTLE_EVENT, BudgetAttributes.event(event, phase));
+        for (BudgetListener l : listeners) {
+          l.onThrottle(event);
+        }
+      }
+      case BLOCK -> {
+        for (BudgetListener l : listeners) {
+          l.onBlock(event);
+        }
+      }
+    }
+  }
+
+  /** A forecast that first ends its period above the limit: counted, a span event, and the listeners told. */
+  private void forecastAlert(BudgetForecast forecast, Span span) {
+    count(forecast.budget(), "forecast");
+    recordEvent(span, BudgetAttributes.FORECAST_EVENT, BudgetAttributes.forecast(forecast));
     for (BudgetListener l : listeners) {
-      callback.accept(l, event);
+      l.onForecast(forecast);
+    }
+  }
+
+  /** Adds an event to a span; nothing when none is recording, and a failure is LockN's own, logged. */
+  private static void recordEvent(Span span, String name, Attributes attributes) {
+    if (!span.isRecording()) {
+      return;
+    }
+    try {
+      span.addEvent(name, attributes);
+    } catch (RuntimeException e) {
+      UsageLogger.failed("recording a budget event", e);
     }
   }
 
@@ -711,7 +816,7 @@ public final class Budgets implements CallAdmission {
         long nowMillis = clock.millis();
         BudgetAccount account = account(b, scope, Instant.ofEpochMilli(nowMillis));
         return Objects.requireNonNull(forecast(b, scope, b.name() + '|' + scope, account,
-            ledger.snapshot(account).spent(), nowMillis, false, null));
+            ledger.snapshot(account).spent(), nowMillis, false, null, Span.getInvalid()));
       }
     }
     throw new IllegalArgumentException("no budget named " + budgetName);
@@ -739,7 +844,7 @@ public final class Budgets implements CallAdmission {
    * forecast, or with {@code onlyIfExceeds} (a commit, which needs it only to alert) null when it does not exceed it.
    */
   private @Nullable BudgetForecast forecast(Budget budget, String scope, String key, BudgetAccount account, long spent,
-      long nowMillis, boolean onlyIfExceeds, @Nullable CurrentAccount current) {
+      long nowMillis, boolean onlyIfExceeds, @Nullable CurrentAccount current, Span span) {
     long start = account.periodStart().toEpochMilli();
     @Nullable Forecaster f = current != null ? current.forecaster : null;
     if (f == null || f.periodStart() != start) {
@@ -768,10 +873,7 @@ public final class Budgets implements CallAdmission {
           ? forecastAlerted.putIfAbsent(key, start) == null
           : previous != start && forecastAlerted.replace(key, previous, start);
       if (fire) {
-        count(budget.name(), "forecast");
-        for (BudgetListener l : listeners) {
-          l.onForecast(forecast);
-        }
+        forecastAlert(forecast, span);
       }
     }
     return forecast;
@@ -800,6 +902,24 @@ public final class Budgets implements CallAdmission {
     if (c.current != null) {
       c.current.tracked = true;
     }
+  }
+
+  /**
+   * The output tokens a call to {@code model} that sets no {@code max_tokens} reserves: the reserve configured for the
+   * model, else the one configured for every model, else the model's maximum output from the catalog ({@link
+   * io.lockn.pricing.ModelPrice#maxOutputTokens()}), else {@link #DEFAULT_OUTPUT_RESERVE_TOKENS}.
+   */
+  private long outputReserve(String provider, String model) {
+    Long configured = outputReserves.isEmpty() ? null : outputReserves.get(model);
+    if (configured != null) {
+      return configured;
+    }
+    if (outputReserve > 0) {
+      return outputReserve;
+    }
+    ModelMatch match = catalog.resolve(provider, model);
+    Long max = match == null ? null : match.entry().maxOutputTokens();
+    return max != null ? max : DEFAULT_OUTPUT_RESERVE_TOKENS;
   }
 
   private long estimateNanos(String provider, String model, long in, long out, long epochMillis) {
@@ -915,6 +1035,8 @@ public final class Budgets implements CallAdmission {
     final boolean perCall;
     // The cached calendar account this charge is on, if any: its budget|scope key is built already; see key().
     final @Nullable CurrentAccount current;
+    // What the call asks to reserve on this budget (set by estimate()) until the ledger grants it, then what was
+    // granted: one field, so that a charge costs admission no more bytes than before estimates had a cap.
     long reserved;
 
     Charge(Budget budget, String scope, BudgetAccount account, boolean perCall) {
@@ -929,6 +1051,21 @@ public final class Budgets implements CallAdmission {
       this.current = current;
     }
 
+    /**
+     * Sets what the call asks to reserve ({@link #reserved}, until granted) from its estimate in both units: the whole
+     * estimate when the call set {@code max_tokens}; otherwise the estimate up to the budget's {@link
+     * Budget#reservationCap()}, never less than the input alone ({@link #need}).
+     */
+    void estimate(boolean estimated, long usd, long usdInput, long tokens, long inputTokens) {
+      long whole = budget.unit() == BudgetUnit.USD ? usd : tokens;
+      reserved = estimated ? Math.max(need(usdInput, inputTokens), Math.min(whole, budget.reservationCap())) : whole;
+    }
+
+    /** What a call without {@code max_tokens} needs at least: its input alone. */
+    long need(long usdInput, long inputTokens) {
+      return budget.unit() == BudgetUnit.USD ? usdInput : inputTokens;
+    }
+
     /** The key of the forecast and status maps: {@code budget|scope}. */
     String key() {
       return current != null ? current.key : budget.name() + '|' + scope;
@@ -937,6 +1074,9 @@ public final class Budgets implements CallAdmission {
 
   private record Tracked(Budget budget, String scope) {}
 
+  /** When a rolling budget's alert fired: the committed spending then, and the bucket of its window. */
+  private record RollingAlert(long spent, long bucket) {}
+
   /** Builds {@link Budgets}; fails fast, naming the field. Not thread-safe. */
   public static final class Builder {
     private final PriceCatalog catalog;
@@ -944,6 +1084,8 @@ public final class Budgets implements CallAdmission {
     private BudgetLedger ledger = new InMemoryBudgetLedger();
     private Clock clock = Clock.systemUTC();
     private final Map<String, String> downgrades = new LinkedHashMap<>();
+    private final Map<String, Long> outputReserves = new LinkedHashMap<>();
+    private long outputReserve;
     private final List<BudgetListener> listeners = new ArrayList<>();
     private @Nullable ApprovalPolicy approvalPolicy;
     private Duration approvalTimeout = Duration.ofSeconds(30);
@@ -1038,6 +1180,47 @@ public final class Budgets implements CallAdmission {
     public Builder addDowngrades(Map<String, String> downgrades) {
       Objects.requireNonNull(downgrades, "downgrades").forEach(this::addDowngrade);
       return this;
+    }
+
+    /**
+     * Sets the output tokens every call without {@code max_tokens} reserves, instead of its model's maximum output
+     * from the catalog ({@link io.lockn.pricing.ModelPrice#maxOutputTokens()}); a reserve set for the model with
+     * {@link #addOutputReserve} still wins. Smaller reserves hold less: see the bound on {@link Budgets}.
+     *
+     * @param tokens the output tokens, at least 1
+     * @return this builder
+     * @throws BudgetConfigException (field {@code output-reserve.tokens}) if {@code tokens < 1}
+     */
+    public Builder setOutputReserve(long tokens) {
+      checkOutputReserve(null, tokens);
+      this.outputReserve = tokens;
+      return this;
+    }
+
+    /**
+     * Sets the output tokens a call to {@code model} without {@code max_tokens} reserves, before any other rule.
+     *
+     * @param model the model as callers request it (or as a throttle downgrades it), for example {@code gpt-4o}
+     * @param tokens the output tokens, at least 1
+     * @return this builder
+     * @throws BudgetConfigException (field {@code output-reserve.models[MODEL]}) if the model is blank or {@code tokens
+     *     < 1}
+     */
+    public Builder addOutputReserve(String model, long tokens) {
+      checkOutputReserve(Objects.requireNonNull(model, "model"), tokens);
+      outputReserves.put(model, tokens);
+      return this;
+    }
+
+    /** The rules of an output reserve, for every front end: for every model when {@code model} is null. */
+    static void checkOutputReserve(@Nullable String model, long tokens) {
+      if (model != null && model.isBlank()) {
+        throw new BudgetConfigException("output-reserve.models", "a model is blank");
+      }
+      if (tokens < 1) {
+        String field = model == null ? "output-reserve.tokens" : "output-reserve.models[" + model + "]";
+        throw new BudgetConfigException(field, "must be at least 1 token: " + tokens);
+      }
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.Objects;
  * <p>As a {@link BudgetExceededException} it reaches the application unchanged and is recorded on the call's span;
  * {@link #budgetName()} is {@value #BUDGET_NAME} and {@link #scope()} is {@code trace=<trace id>}. The inherited
  * amounts are in nano-USD: {@link #limit()} is 0 (the trace may spend nothing more), {@link #spent()} the runaway
- * task's cost when it was detected and {@link #requested()} 0. {@link #runaway()} tells what was detected.
+ * task's cost when it was detected and {@link #requested()} 0; {@link #periodEnd()} is {@code null} (the kill ends
+ * with its trace, or when it expires). {@link #runaway()} tells what was detected.
  */
 public class RunawayAgentException extends BudgetExceededException {
 

@@ -108,6 +108,15 @@ class ApprovalTest {
     assertThat(span.getAttributes().get(BudgetAttributes.APPROVAL_DECISION)).isEqualTo("approved");
     assertThat(span.getAttributes().get(BudgetAttributes.APPROVAL_REASON)).isEqualTo("ops: alice");
     assertThat(span.getAttributes().get(BudgetAttributes.APPROVAL_TIMED_OUT)).isNull();
+    assertThat(span.getEvents()).singleElement().satisfies(e -> {
+      assertThat(e.getName()).isEqualTo(BudgetAttributes.APPROVAL_EVENT);
+      assertThat(e.getAttributes()).isEqualTo(io.opentelemetry.api.common.Attributes.builder()
+          .put(LockNAttributes.BUDGET_NAME, "global")
+          .put(LockNAttributes.BUDGET_SCOPE, "global")
+          .put(BudgetAttributes.APPROVAL_DECISION, "approved")
+          .put(BudgetAttributes.APPROVAL_REASON, "ops: alice")
+          .build());
+    });
   }
 
   @Test
@@ -136,7 +145,15 @@ class ApprovalTest {
     assertThat(span.getAttributes().get(GenAiAttributes.ERROR_TYPE)).isEqualTo("budget_exceeded");
     assertThat(span.getAttributes().get(BudgetAttributes.APPROVAL_DECISION)).isEqualTo("denied");
     assertThat(span.getAttributes().get(BudgetAttributes.APPROVAL_REASON)).isEqualTo("too expensive");
-    assertThat(span.getEvents()).extracting(e -> e.getName()).containsExactly(LockNAttributes.BUDGET_EXCEEDED_EVENT);
+    // The decision, then the block it caused.
+    assertThat(span.getEvents()).extracting(e -> e.getName())
+        .containsExactly(BudgetAttributes.APPROVAL_EVENT, LockNAttributes.BUDGET_EXCEEDED_EVENT);
+    assertThat(span.getEvents().get(0).getAttributes()).isEqualTo(io.opentelemetry.api.common.Attributes.builder()
+        .put(LockNAttributes.BUDGET_NAME, "global")
+        .put(LockNAttributes.BUDGET_SCOPE, "global")
+        .put(BudgetAttributes.APPROVAL_DECISION, "denied")
+        .put(BudgetAttributes.APPROVAL_REASON, "too expensive")
+        .build());
   }
 
   @Test

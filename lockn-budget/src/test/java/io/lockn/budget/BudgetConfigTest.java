@@ -311,6 +311,38 @@ class BudgetConfigTest {
   }
 
   @Test
+  void reservationSettings_areRead() throws IOException {
+    Budgets budgets = Budgets.builder(CATALOG).addConfig(write("""
+        { 'budgets': [ { 'name': 'b', 'unit': 'tokens', 'limit': 100000, 'period': { 'kind': 'month', 'zone': 'UTC' },
+                         'maxReservationPercent': 2.5 } ],
+          'outputReserve': { 'tokens': 2000, 'models': { 'gpt-4o': 1000 } } }
+        """)).build();
+
+    assertThat(budgets.budgets().get(0).maxReservationPercent()).isEqualByComparingTo("2.5");
+    // gpt-4o: 10 input + its own reserve of 1,000 = 1,010 tokens; any other model: 10 + 2,000 = 2,010, capped at
+    // 2.5% of 100,000 = 2,500, so uncapped.
+    budgets.admit(CallRequest.builder("openai", "gpt-4o").estimatedInputTokens(10).build());
+    assertThat(budgets.status("b", "global").reserved()).isEqualTo(1_010);
+    budgets.admit(CallRequest.builder("openai", "other").estimatedInputTokens(10).build());
+    assertThat(budgets.status("b", "global").reserved()).isEqualTo(1_010 + 2_010);
+  }
+
+  @Test
+  void reservationSettings_invalid_nameTheField() throws IOException {
+    String base = "{ 'name': 'b', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-call' }, ";
+    assertInvalid(withSecond(base + "'maxReservationPercent': 0 }"),
+        "budgets[1] (b)", "maxReservationPercent", "not in (0, 100]: 0");
+    assertInvalid(withSecond(base + "'maxReservationPercent': 'lots' }"),
+        "budgets[1] (b)", "maxReservationPercent", "is not a decimal: lots");
+    assertInvalid("{ 'outputReserve': { 'tokens': 0 } }", "outputReserve", "tokens", "must be at least 1 token: 0");
+    assertInvalid("{ 'outputReserve': { 'models': { 'gpt-4o': 2.5 } } }",
+        "outputReserve", "models.gpt-4o", "must be a whole number of tokens: 2.5");
+    assertInvalid("{ 'outputReserve': { 'models': { 'gpt-4o': -1 } } }",
+        "outputReserve", "models.gpt-4o", "must be at least 1 token: -1");
+    assertInvalid("{ 'outputReserve': { 'size': 1 } }", "outputReserve", "size", "unknown field");
+  }
+
+  @Test
   void fileProblems_areTheProblemsOfBudgetSpec() throws IOException {
     // The file names the place and the field its own way; the problem is BudgetSpec's, word for word.
     assertSameProblem("'scope': 'tenant', 'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-call' }",
@@ -328,6 +360,8 @@ class BudgetConfigTest {
     assertSameProblem("'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-call' }, "
         + "'thresholds': [ { 'percent': 101, 'action': 'block' } ]",
         s -> s.limitUsd(BigDecimal.ONE).period("per-call").threshold(BigDecimal.valueOf(101), Action.BLOCK));
+    assertSameProblem("'unit': 'usd', 'limit': 1, 'period': { 'kind': 'per-call' }, 'maxReservationPercent': 100.5",
+        s -> s.limitUsd(BigDecimal.ONE).period("per-call").maxReservationPercent(new BigDecimal("100.5")));
   }
 
   private void assertSameProblem(String fileFields, UnaryOperator<BudgetSpec> spec) throws IOException {

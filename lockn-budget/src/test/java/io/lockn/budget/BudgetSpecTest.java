@@ -34,6 +34,7 @@ class BudgetSpecTest {
         .threshold(BigDecimal.valueOf(100), Action.BLOCK)
         .approvalAbove(new BigDecimal("2.50"))
         .throttle(delay)
+        .maxReservationPercent(new BigDecimal("2.5"))
         .toBudget();
 
     assertThat(b.name()).isEqualTo("tenant-monthly");
@@ -45,6 +46,8 @@ class BudgetSpecTest {
         new Threshold(new BigDecimal("90.5"), Action.THROTTLE), Threshold.of(100, Action.BLOCK));
     assertThat(b.approvalAbove()).isEqualTo(2_500_000_000L); // $2.50
     assertThat(b.throttle()).isSameAs(delay);
+    assertThat(b.maxReservationPercent()).isEqualByComparingTo("2.5");
+    assertThat(b.reservationCap()).isEqualTo(2_502_500_000L); // 2.5% of $100.10
   }
 
   @Test
@@ -54,6 +57,15 @@ class BudgetSpecTest {
     assertThat(b.thresholds()).containsExactly(Threshold.of(100, Action.BLOCK));
     assertThat(b.approvalAbove()).isEqualTo(Long.MAX_VALUE);
     assertThat(b.throttle()).isSameAs(ThrottlePolicy.downgrade());
+    assertThat(b.maxReservationPercent()).isEqualByComparingTo("10");
+    assertThat(b.reservationCap()).isEqualTo(100_000_000L); // 10% of $1
+  }
+
+  @Test
+  void maxReservationPercent_inZeroToHundred() {
+    assertInvalid(s -> s.maxReservationPercent(BigDecimal.ZERO), "max-reservation-percent", "not in (0, 100]: 0");
+    assertInvalid(s -> s.maxReservationPercent(new BigDecimal("100.01")), "max-reservation-percent",
+        "not in (0, 100]: 100.01");
   }
 
   @Test

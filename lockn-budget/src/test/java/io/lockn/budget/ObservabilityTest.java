@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Alert and throttle span events, and the lockn.budget.actions counter. */
+/** Alert, throttle and forecast span events, and the lockn.budget.actions counter. */
 class ObservabilityTest {
 
   private static final PriceCatalog CATALOG = PriceCatalog.builder()
@@ -80,14 +80,31 @@ class ObservabilityTest {
     assertThat(alert.get(LockNAttributes.BUDGET_LIMIT)).isEqualTo(30_000_000L);
     assertThat(alert.get(BudgetAttributes.USED)).isEqualTo(13_000_000L);
     assertThat(alert.get(BudgetAttributes.THRESHOLD_PERCENT)).isEqualTo("40");
+    assertThat(alert.get(BudgetAttributes.PHASE)).isEqualTo("admission");
 
+    // The second call is throttled at admission; its cost, settled, makes the month's forecast pass the limit.
     SpanData second = exporter.getFinishedSpanItems().get(1);
-    assertThat(second.getEvents()).extracting(EventData::getName).containsExactly(BudgetAttributes.THROTTLE_EVENT);
+    assertThat(second.getEvents()).extracting(EventData::getName)
+        .containsExactly(BudgetAttributes.THROTTLE_EVENT, BudgetAttributes.FORECAST_EVENT);
     Attributes throttle = second.getEvents().get(0).getAttributes();
     assertThat(throttle.get(LockNAttributes.BUDGET_ADMITTED_MODEL)).isEqualTo("small");
     assertThat(throttle.get(BudgetAttributes.THRESHOLD_PERCENT)).isEqualTo("80");
+    assertThat(throttle.get(BudgetAttributes.PHASE)).isEqualTo("admission");
+    // Spent 13,000,000 + 1,200,000 (1,000 x $1 + 100 x $2 per 1M on small) = 14,200,000 on March 15, 12:00.
+    // Linear: floor(14,200,000 x 31 days / 14.5 days) = floor(14,200,000 x 2,678,400,000 / 1,252,800,000)
+    // = 30,358,620 > 30,000,000. EWMA: no interval completed with spending yet (both calls at 12:00), so 14,200,000.
+    assertThat(second.getEvents().get(1).getAttributes()).isEqualTo(Attributes.builder()
+        .put(LockNAttributes.BUDGET_NAME, "m")
+        .put(LockNAttributes.BUDGET_SCOPE, "global")
+        .put(LockNAttributes.BUDGET_UNIT, "nano_usd")
+        .put(LockNAttributes.BUDGET_LIMIT, 30_000_000L)
+        .put(LockNAttributes.BUDGET_SPENT, 14_200_000L)
+        .put(BudgetAttributes.FORECAST_LINEAR, 30_358_620L)
+        .put(BudgetAttributes.FORECAST_EWMA, 14_200_000L)
+        .build());
 
-    assertThat(counts()).containsEntry("m|alert", 1L).containsEntry("m|throttle", 1L).doesNotContainKey("m|block");
+    assertThat(counts()).containsEntry("m|alert", 1L).containsEntry("m|throttle", 1L)
+        .containsEntry("m|forecast", 1L).doesNotContainKey("m|block");
   }
 
   private Map<String, Long> counts() {

@@ -15,6 +15,8 @@ import io.lockn.core.LlmCall;
 import io.lockn.core.LockN;
 import io.lockn.core.SemconvProfile;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.testing.GrafanaQueries;
+import io.lockn.core.testing.PrometheusServer;
 import io.lockn.pricing.ModelPrice;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.Rates;
@@ -25,7 +27,6 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -114,7 +115,7 @@ class GrafanaDashboardTest {
   private static String scrapeRealSdk() throws Exception {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      int port = freePort();
+      int port = PrometheusServer.freePort();
       PrometheusHttpServer server;
       try {
         server = PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(port).build();
@@ -212,12 +213,6 @@ class GrafanaDashboardTest {
     for (int i = 0; i < 2; i++) {
       budgeted.chat("openai", "big").estimatedInputTokens(1000).maxTokens(100)
           .run(() -> budgeted.currentLlmCall().recordUsage(TokenUsage.of(1000, 100)));
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 
@@ -341,7 +336,7 @@ class GrafanaDashboardTest {
         JsonNode v = variable(d, name);
         assertThat(v).as(where + " has variable " + name).isNotNull();
         assertThat(v.path("type").asText()).isEqualTo("query");
-        assertThat(queryOf(v)).startsWith("label_values(");
+        assertThat(GrafanaQueries.queryOf(v)).startsWith("label_values(");
         assertThat(v.path("datasource").path("uid").asText()).isEqualTo("${datasource}");
       }
 
@@ -370,7 +365,7 @@ class GrafanaDashboardTest {
     Set<String> used = new TreeSet<>();
     for (Path file : dashboards()) {
       JsonNode d = JSON.readTree(file.toFile());
-      for (String expr : expressions(d)) {
+      for (String expr : GrafanaQueries.expressions(d)) {
         Query q = parse(expr);
         assertThat(q.metrics()).as("metrics in %s", expr).isNotEmpty();
         used.addAll(q.metrics());
@@ -394,8 +389,8 @@ class GrafanaDashboardTest {
         if (!"query".equals(v.path("type").asText())) {
           continue;
         }
-        Matcher m = LABEL_VALUES.matcher(queryOf(v));
-        assertThat(m.matches()).as("variable %s query %s", v.path("name"), queryOf(v)).isTrue();
+        Matcher m = LABEL_VALUES.matcher(GrafanaQueries.queryOf(v));
+        assertThat(m.matches()).as("variable %s query %s", v.path("name"), GrafanaQueries.queryOf(v)).isTrue();
         assertThat(m.group(1)).as("variable %s names its metric", v.path("name")).isNotNull();
         used.add(m.group(1));
         if (!exposed.containsKey(m.group(1)) || !exposed.get(m.group(1)).contains(m.group(3))) {
@@ -506,27 +501,6 @@ class GrafanaDashboardTest {
     return result;
   }
 
-  static List<String> expressions(JsonNode dashboard) {
-    List<String> result = new ArrayList<>();
-    collectExpr(dashboard, result);
-    assertThat(result).isNotEmpty();
-    return result;
-  }
-
-  private static void collectExpr(JsonNode node, List<String> out) {
-    if (node.isObject()) {
-      node.fields().forEachRemaining(e -> {
-        if (e.getKey().equals("expr") && e.getValue().isTextual()) {
-          out.add(e.getValue().asText());
-        } else {
-          collectExpr(e.getValue(), out);
-        }
-      });
-    } else if (node.isArray()) {
-      node.forEach(n -> collectExpr(n, out));
-    }
-  }
-
   private static JsonNode variable(JsonNode dashboard, String name) {
     for (JsonNode v : dashboard.path("templating").path("list")) {
       if (name.equals(v.path("name").asText())) {
@@ -534,11 +508,6 @@ class GrafanaDashboardTest {
       }
     }
     return null;
-  }
-
-  static String queryOf(JsonNode variable) {
-    JsonNode q = variable.path("query");
-    return q.isObject() ? q.path("query").asText() : q.asText();
   }
 
   private static void assertPrometheusDatasource(JsonNode ds, String where) {

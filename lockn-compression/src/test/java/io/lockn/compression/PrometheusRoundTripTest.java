@@ -1,7 +1,6 @@
 package io.lockn.compression;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +9,8 @@ import io.lockn.core.GenAiProvider;
 import io.lockn.core.LockN;
 import io.lockn.core.SemconvProfile;
 import io.lockn.core.TokenUsage;
+import io.lockn.core.testing.GrafanaQueries;
+import io.lockn.core.testing.PrometheusServer;
 import io.lockn.pricing.ModelPrice;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.Rates;
@@ -18,30 +19,15 @@ import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import java.io.File;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -55,14 +41,14 @@ import org.junit.jupiter.api.Test;
  * integer-valued sample, and Prometheus stores float64, which represents every integer below 2^53 (about 9 million
  * USD in nano-USD) exactly; sums of such integers below 2^53 are exact too.
  *
- * <p>Skipped when {@code LOCKN_SKIP_PROMETHEUS_TESTS=true}, or when {@code prometheus} is not installed outside CI; in
- * CI ({@code CI=true}) a missing {@code prometheus} fails the test ({@code .ci/run} installs it).
+ * <p>Prometheus is lockn-core's shared test launcher ({@link PrometheusServer}): skipped when {@code
+ * LOCKN_SKIP_PROMETHEUS_TESTS=true}, or when {@code prometheus} is not installed outside CI; in CI ({@code CI=true}) a
+ * missing {@code prometheus} fails the test ({@code .ci/run} installs it).
  */
 class PrometheusRoundTripTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path GRAFANA = Path.of("src", "main", "resources", "grafana");
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
   /** 10 and 30 USD per million tokens = 10,000 and 30,000 nano-USD per token; small: 1,000 and 2,000. */
   private static final PriceCatalog CATALOG =
@@ -81,30 +67,14 @@ class PrometheusRoundTripTest {
   private static final long OUTPUT_NANOS = 3_000_000L + 2_310_000L + 1_356_000L;
   private static final long TOTAL_NANOS = 32_341_000L;
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
   private static PrometheusHttpServer exporter;
   private static OpenTelemetrySdk otel;
-  private static Process prometheus;
-  private static Path dir;
-  private static Path log;
-  private static int prometheusPort;
+  private static PrometheusServer prometheus;
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeFalse("true".equalsIgnoreCase(System.getenv("LOCKN_SKIP_PROMETHEUS_TESTS")),
-        "LOCKN_SKIP_PROMETHEUS_TESTS=true");
-    String binary = onPath("prometheus");
-    if (binary == null) {
-      String message = "prometheus is not installed: run `apt-get install -y prometheus` (bash .ci/run does), or set"
-          + " LOCKN_SKIP_PROMETHEUS_TESTS=true to skip the Prometheus round-trip test";
-      Assumptions.assumeTrue("true".equalsIgnoreCase(System.getenv("CI")), message);
-      fail(message);
-    }
-    dir = Files.createTempDirectory("lockn-prometheus");
-    log = dir.resolve("prometheus.log");
-
-    int exporterPort = GrafanaDashboardTest.freePort();
+    int exporterPort = PrometheusServer.freePort();
+    prometheus = PrometheusServer.start("lockn", exporterPort, "/metrics");
     exporter = PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(exporterPort).build();
     SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(exporter).build();
     CostPipeline costs =
@@ -118,44 +88,17 @@ class PrometheusRoundTripTest {
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(costs).build())
         .build();
     record(otel);
-
-    prometheusPort = GrafanaDashboardTest.freePort();
-    Path config = dir.resolve("prometheus.yml");
-    Files.writeString(config, String.join("\n",
-        "global:",
-        "  scrape_interval: 1s",
-        "  scrape_timeout: 1s",
-        "scrape_configs:",
-        "  - job_name: lockn",
-        "    static_configs:",
-        "      - targets: ['127.0.0.1:" + exporterPort + "']",
-        ""));
-    prometheus = new ProcessBuilder(List.of(binary,
-        "--config.file=" + config,
-        "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + prometheusPort,
-        "--log.level=warn"))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    awaitScraped();
+    prometheus.awaitScraped("count(lockn_client_cost_total) + count(gen_ai_client_token_usage_count)"
+        + " + count(gen_ai_client_operation_duration_seconds_count)");
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (prometheus != null) {
-      prometheus.destroy();
-      if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
-        prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      prometheus.close();
     }
     if (otel != null) {
       otel.close(); // closes the exporter's HTTP server too
-    }
-    if (dir != null) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
     }
   }
 
@@ -249,9 +192,9 @@ class PrometheusRoundTripTest {
     try (Stream<Path> files = Files.list(GRAFANA)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
         JsonNode dashboard = JSON.readTree(file.toFile());
-        for (String expr : GrafanaDashboardTest.expressions(dashboard)) {
+        for (String expr : GrafanaQueries.expressions(dashboard)) {
           queries++;
-          JsonNode r = api("/api/v1/query?query=" + encode(substitute(expr)));
+          JsonNode r = prometheus.api("/api/v1/query?query=" + encode(GrafanaQueries.substitute(expr)));
           if (!"success".equals(r.path("status").asText())) {
             problems.add(file.getFileName() + ": " + expr + " -> " + r);
           }
@@ -261,13 +204,11 @@ class PrometheusRoundTripTest {
           if (!"query".equals(v.path("type").asText())) {
             continue;
           }
-          String query = GrafanaDashboardTest.queryOf(v);
-          Matcher m =
-              Pattern.compile("label_values\\(\\s*([A-Za-z_:][A-Za-z0-9_:]*)\\s*,\\s*(\\w+)\\s*\\)")
-                  .matcher(query);
+          String query = GrafanaQueries.queryOf(v);
+          Matcher m = GrafanaQueries.LABEL_VALUES.matcher(query);
           assertThat(m.matches()).as("%s variable %s: %s", file, v.path("name"), query).isTrue();
           queries++;
-          JsonNode r = api("/api/v1/label/" + m.group(2) + "/values?match[]=" + encode(m.group(1)));
+          JsonNode r = prometheus.api("/api/v1/label/" + m.group(2) + "/values?match[]=" + encode(m.group(1)));
           if (!"success".equals(r.path("status").asText())) {
             problems.add(file.getFileName() + ": " + query + " -> " + r);
           }
@@ -275,135 +216,34 @@ class PrometheusRoundTripTest {
       }
     }
     System.out.println("Dashboard queries run against Prometheus: " + queries);
-    assertThat(problems).as("dashboard queries Prometheus rejected" + stderrTail()).isEmpty();
+    assertThat(problems).as("dashboard queries Prometheus rejected" + prometheus.logTail()).isEmpty();
     // The FinOps dashboard's tenant variable lists the tenants recorded.
-    assertThat(api("/api/v1/label/app_tenant_id/values?match[]=lockn_client_cost_total").path("data"))
+    assertThat(prometheus.api("/api/v1/label/app_tenant_id/values?match[]=lockn_client_cost_total").path("data"))
         .extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("tenant-a", "tenant-b");
   }
 
-  /** Grafana's variables as Grafana would expand them for "All" and a 5-minute dashboard. */
-  static String substitute(String expr) {
-    return expr
-        .replace("$__rate_interval", "1m")
-        .replace("$__range", "5m")
-        .replace("$__interval", "15s")
-        .replaceAll("\\$\\{?[A-Za-z_][A-Za-z0-9_]*}?", ".*");
-  }
-
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Prometheus's HTTP API
-  // ---------------------------------------------------------------------------------------------------------------
-
-  /** Waits until Prometheus is up, has scraped the exporter (up == 1), and holds the cost and histogram series. */
-  private static void awaitScraped() throws Exception {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      if (!prometheus.isAlive()) {
-        fail("prometheus exited with " + prometheus.exitValue() + stderrTail());
-      }
-      try {
-        JsonNode up = api("/api/v1/query?query=" + encode("up{job=\"lockn\"}"));
-        JsonNode ready = api("/api/v1/query?query=" + encode(
-            "count(lockn_client_cost_total) + count(gen_ai_client_token_usage_count)"
-                + " + count(gen_ai_client_operation_duration_seconds_count)"));
-        last = "up: " + up + ", series: " + ready;
-        if ("1".equals(up.path("data").path("result").path(0).path("value").path(1).asText())
-            && !ready.path("data").path("result").isEmpty()) {
-          return;
-        }
-      } catch (IOException e) {
-        last = e.toString(); // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    fail("Prometheus did not scrape the exporter within " + READY_TIMEOUT.toSeconds() + " s; last: " + last
-        + stderrTail());
-  }
-
-  private static JsonNode api(String pathAndQuery) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + pathAndQuery))
-                .timeout(Duration.ofSeconds(10))
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(response.body());
-  }
-
-  /** The instant vector's series for a query that must succeed. */
   private static List<JsonNode> vector(String query) throws Exception {
-    JsonNode r = api("/api/v1/query?query=" + encode(query));
-    assertThat(r.path("status").asText()).as("%s: %s%s", query, r, stderrTail()).isEqualTo("success");
-    assertThat(r.path("data").path("resultType").asText()).as(query).isEqualTo("vector");
-    List<JsonNode> result = new ArrayList<>();
-    r.path("data").path("result").forEach(result::add);
-    assertThat(result).as("series for %s", query).isNotEmpty();
-    return result;
+    return prometheus.vector(query);
   }
 
-  /** The single value of a one-series query, as Prometheus prints it. */
   private static String scalar(String query) throws Exception {
-    List<JsonNode> series = vector(query);
-    assertThat(series).as(query).hasSize(1);
-    return series.get(0).path("value").path(1).asText();
+    return prometheus.scalar(query);
   }
 
-  /** The single value of a one-series query, which must be an exact integer. */
   private static long exact(String query) throws Exception {
-    return new BigDecimal(scalar(query)).longValueExact();
+    return prometheus.exact(query);
   }
 
-  /** Each series' exact integer value, keyed by its label values joined with '/' in the query's by-order. */
   private static Map<String, Long> byLabels(String query) throws Exception {
-    Matcher by = Pattern.compile("by \\(([^)]*)\\)").matcher(query);
-    assertThat(by.find()).isTrue();
-    String[] names = by.group(1).split(",\\s*");
-    Map<String, Long> result = new TreeMap<>();
-    for (JsonNode s : vector(query)) {
-      List<String> key = new ArrayList<>();
-      for (String name : names) {
-        key.add(s.path("metric").path(name).asText());
-      }
-      result.put(String.join("/", key), new BigDecimal(s.path("value").path(1).asText()).longValueExact());
-    }
-    return result;
+    return prometheus.byLabels(query);
   }
 
   private static Map<String, String> labels(JsonNode series) {
-    Map<String, String> labels = new HashMap<>();
-    series.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-    return labels;
+    return PrometheusServer.labels(series);
   }
 
   private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return PrometheusServer.encode(s);
   }
-
-  private static String stderrTail() {
-    try {
-      if (log == null || !Files.exists(log)) {
-        return "";
-      }
-      List<String> lines = Files.readAllLines(log);
-      return "\nprometheus log (last lines):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20),
-          lines.size()));
-    } catch (IOException e) {
-      return "\n(prometheus log unreadable: " + e + ")";
-    }
-  }
-
-  private static String onPath(String command) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path p = Path.of(d, command);
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    return null;
-  }
-
 }

@@ -26,6 +26,35 @@ import org.jspecify.annotations.Nullable;
  * these rules live: LockN's own spans and admission requests, {@link io.lockn.core.sdk.AttributionSpanProcessor} and
  * the framework adapters all go through them, so that a budget scoped by tenant and the tenant on the span are always
  * the same value.
+ *
+ * <p><b>Sources.</b> Other instrumentations carry the same attribution under their own keys: OpenLLMetry's {@code
+ * traceloop.association.properties.*}, the Vercel AI SDK's {@code ai.telemetry.metadata.*} and {@code
+ * ai.settings.context.*}, Langfuse's {@code langfuse.trace.metadata.*}, OpenInference's JSON-valued {@code metadata},
+ * the conventions' {@code user.id}, {@code session.id} and {@code gen_ai.conversation.id}. Each key has a list of such
+ * {@link #sources(String) sources}: where a span lacks the key itself, the first source it carries gives the value
+ * (the key itself always wins over its sources). A source is an attribute name, or {@code ATTRIBUTE#FIELD} for a field
+ * of a JSON object held as a string attribute ({@code metadata#tenant_id}; a dotted field is a path into nested
+ * objects). The defaults below apply unless {@link Builder#setDefaultSources(boolean)} turns them off; {@link
+ * Builder#addSource} adds more, read before the defaults. Sources are read from spans (LockN's pricing and {@code
+ * lockn audit}), never from Baggage, and are not copied onto spans.
+ *
+ * <table>
+ *   <caption>Default sources</caption>
+ *   <tr><th>Key</th><th>Sources, in order</th></tr>
+ *   <tr><td>tenant</td><td>{@code tenant.id}; {@code tenant_id} and {@code tenantId} under {@code
+ *       traceloop.association.properties.}, {@code ai.telemetry.metadata.}, {@code ai.settings.context.}, {@code
+ *       langfuse.trace.metadata.}, {@code langfuse.observation.metadata.}; {@code metadata#tenant_id}, {@code
+ *       metadata#tenantId}</td></tr>
+ *   <tr><td>user id</td><td>{@code user.id}, {@code enduser.id}; {@code user_id} and {@code userId} under the same
+ *       prefixes; {@code metadata#user_id}, {@code metadata#userId}; {@code langfuse.user.id}; LiteLLM's {@code
+ *       metadata.user_api_key_end_user_id}</td></tr>
+ *   <tr><td>session id</td><td>{@code session.id}, {@code gen_ai.conversation.id}; {@code session_id} and {@code
+ *       sessionId} under the same prefixes; {@code metadata#session_id}, {@code metadata#sessionId}; {@code
+ *       langfuse.session.id}</td></tr>
+ *   <tr><td>workflow id</td><td>{@code gen_ai.workflow.name}, {@code traceloop.workflow.name}</td></tr>
+ *   <tr><td>feature</td><td>{@code ai.telemetry.functionId} (the Vercel AI SDK's function id)</td></tr>
+ *   <tr><td>cost center, plan, extra keys</td><td>none</td></tr>
+ * </table>
  */
 public final class AttributionKeys {
 
@@ -41,9 +70,20 @@ public final class AttributionKeys {
   public static final String DEFAULT_PLAN_KEY = "app.plan";
   /** The default user-id key. */
   public static final String DEFAULT_USER_ID_KEY = "app.user_id";
+  /** The default session-id key. */
+  public static final String DEFAULT_SESSION_ID_KEY = "app.session_id";
   /** The default maximum length of a copied value. */
   public static final int DEFAULT_MAX_VALUE_LENGTH = 128;
 
+  /** The prefixes under which ecosystems put free-form attribution (see the class comment's table). */
+  private static final List<String> SOURCE_PREFIXES = List.of(
+      "traceloop.association.properties.",
+      "ai.telemetry.metadata.",
+      "ai.settings.context.",
+      "langfuse.trace.metadata.",
+      "langfuse.observation.metadata.");
+
+  // After SOURCE_PREFIXES: building the defaults reads it.
   private static final AttributionKeys DEFAULTS = builder().build();
 
   private final String tenantKey;
@@ -52,7 +92,10 @@ public final class AttributionKeys {
   private final String featureKey;
   private final String planKey;
   private final String userIdKey;
+  private final String sessionIdKey;
   private final List<String> allKeys;
+  /** Each key's sources, in the order they are read; keys without sources are absent. */
+  private final Map<String, List<String>> sources;
   // allKeys as attribute keys, built once: copying runs on every span start.
   private final List<AttributeKey<String>> attributeKeys;
   private final int maxValueLength;
@@ -64,6 +107,7 @@ public final class AttributionKeys {
     this.featureKey = b.featureKey;
     this.planKey = b.planKey;
     this.userIdKey = b.userIdKey;
+    this.sessionIdKey = b.sessionIdKey;
     Set<String> keys = new LinkedHashSet<>();
     keys.add(tenantKey);
     keys.add(costCenterKey);
@@ -71,15 +115,56 @@ public final class AttributionKeys {
     keys.add(featureKey);
     keys.add(planKey);
     keys.add(userIdKey);
+    keys.add(sessionIdKey);
     keys.addAll(b.extraKeys);
     this.allKeys = List.copyOf(keys);
     this.attributeKeys = allKeys.stream().map(AttributeKey::stringKey).toList();
     this.maxValueLength = b.maxValueLength;
+    // Sources the user added come first, then the defaults of the key's role; a source is listed once per key.
+    Map<String, Set<String>> all = new LinkedHashMap<>();
+    for (String[] added : b.addedSources) {
+      all.computeIfAbsent(added[0], k -> new LinkedHashSet<>()).add(added[1]);
+    }
+    if (b.defaultSources) {
+      addDefaults(all, tenantKey, "tenant.id", null, "tenant_id", "tenantId");
+      addDefaults(all, userIdKey, "user.id", "enduser.id", "user_id", "userId")
+          .addAll(List.of("langfuse.user.id", "metadata.user_api_key_end_user_id"));
+      addDefaults(all, sessionIdKey, "session.id", "gen_ai.conversation.id", "session_id", "sessionId")
+          .add("langfuse.session.id");
+      all.computeIfAbsent(workflowIdKey, k -> new LinkedHashSet<>())
+          .addAll(List.of("gen_ai.workflow.name", "traceloop.workflow.name"));
+      all.computeIfAbsent(featureKey, k -> new LinkedHashSet<>()).add("ai.telemetry.functionId");
+    }
+    Map<String, List<String>> frozen = new LinkedHashMap<>();
+    all.forEach((key, list) -> {
+      list.remove(key); // a key is never its own source
+      if (!list.isEmpty()) {
+        frozen.put(key, List.copyOf(list));
+      }
+    });
+    this.sources = Map.copyOf(frozen);
+  }
+
+  private static Set<String> addDefaults(Map<String, Set<String>> all, String key, String first,
+      @Nullable String second, String snake, String camel) {
+    Set<String> list = all.computeIfAbsent(key, k -> new LinkedHashSet<>());
+    list.add(first);
+    if (second != null) {
+      list.add(second);
+    }
+    for (String prefix : SOURCE_PREFIXES) {
+      list.add(prefix + snake);
+      list.add(prefix + camel);
+    }
+    list.add("metadata#" + snake);
+    list.add("metadata#" + camel);
+    return list;
   }
 
   /**
    * The default keys: {@code app.tenant_id}, {@code app.cost_center}, {@code app.workflow_id}, {@code app.feature},
-   * {@code app.plan} and {@code app.user_id}, values capped at {@value #DEFAULT_MAX_VALUE_LENGTH} characters.
+   * {@code app.plan}, {@code app.user_id} and {@code app.session_id}, values capped at {@value
+   * #DEFAULT_MAX_VALUE_LENGTH} characters, with the default sources.
    *
    * @return the defaults
    */
@@ -151,7 +236,38 @@ public final class AttributionKeys {
   }
 
   /**
-   * Every allowlisted key, in a stable order: the six named keys, then the extra keys.
+   * The session-id key (a conversation or chat session).
+   *
+   * @return the key
+   */
+  public String sessionIdKey() {
+    return sessionIdKey;
+  }
+
+  /**
+   * Where other instrumentations carry a key's value, read from a span when the span lacks the key itself: attribute
+   * names, or {@code ATTRIBUTE#FIELD} for a field of a JSON object held as a string attribute (see the class
+   * comment).
+   *
+   * @param key an attribute key, for example {@link #tenantKey()}
+   * @return the sources in the order they are read; empty when the key has none
+   */
+  public List<String> sources(String key) {
+    List<String> list = sources.get(key);
+    return list != null ? list : List.of();
+  }
+
+  /**
+   * Every key's sources.
+   *
+   * @return the sources by key, for keys that have any
+   */
+  public Map<String, List<String>> sources() {
+    return sources;
+  }
+
+  /**
+   * Every allowlisted key, in a stable order: the seven named keys, then the extra keys.
    *
    * @return the keys
    */
@@ -270,7 +386,10 @@ public final class AttributionKeys {
     private String featureKey = DEFAULT_FEATURE_KEY;
     private String planKey = DEFAULT_PLAN_KEY;
     private String userIdKey = DEFAULT_USER_ID_KEY;
+    private String sessionIdKey = DEFAULT_SESSION_ID_KEY;
     private final List<String> extraKeys = new ArrayList<>();
+    private final List<String[]> addedSources = new ArrayList<>();
+    private boolean defaultSources = true;
     private int maxValueLength = DEFAULT_MAX_VALUE_LENGTH;
 
     private Builder() {}
@@ -338,6 +457,50 @@ public final class AttributionKeys {
      */
     public Builder setUserIdKey(String key) {
       this.userIdKey = checkKey(key, "userIdKey");
+      return this;
+    }
+
+    /**
+     * Sets the session-id key.
+     *
+     * @param key the Baggage and attribute key
+     * @return this builder
+     */
+    public Builder setSessionIdKey(String key) {
+      this.sessionIdKey = checkKey(key, "sessionIdKey");
+      return this;
+    }
+
+    /**
+     * Adds a source of a key: an attribute other instrumentations put the key's value in, read when a span lacks the
+     * key itself. Sources added here are read in the order added, before the defaults.
+     *
+     * @param key the key, for example {@code app.tenant_id} (any attribute key, allowlisted or not)
+     * @param source an attribute name, or {@code ATTRIBUTE#FIELD} for a field of a JSON object held as a string
+     *     attribute
+     * @return this builder
+     * @throws IllegalArgumentException if either is blank, or the source is a malformed {@code ATTRIBUTE#FIELD}
+     */
+    public Builder addSource(String key, String source) {
+      String k = checkKey(key, "key");
+      String s = checkKey(source, "source").strip();
+      int hash = s.indexOf('#');
+      if (hash == 0 || hash == s.length() - 1 || (hash > 0 && s.indexOf('#', hash + 1) >= 0)) {
+        throw new IllegalArgumentException(
+            "source must be an attribute name or ATTRIBUTE#FIELD, was \"" + source + "\"");
+      }
+      addedSources.add(new String[] {k.strip(), s});
+      return this;
+    }
+
+    /**
+     * Sets whether the default sources (the class comment's table) are read. Defaults to {@code true}.
+     *
+     * @param on {@code false} to read only the keys themselves and the sources added with {@link #addSource}
+     * @return this builder
+     */
+    public Builder setDefaultSources(boolean on) {
+      this.defaultSources = on;
       return this;
     }
 

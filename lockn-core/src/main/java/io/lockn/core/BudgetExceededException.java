@@ -2,7 +2,9 @@ package io.lockn.core;
 
 import io.opentelemetry.api.common.Attributes;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model call was blocked by a budget before its provider was called. This is the one exception LockN deliberately
@@ -10,7 +12,9 @@ import java.util.Objects;
  * of an {@link LlmCallSpec} throw it, unchanged, instead of running the application's code. The call's span records
  * it ({@code error.type=budget_exceeded} and a {@code lockn.budget.exceeded} event).
  *
- * <p>Amounts are exact integers in the budget's {@link Unit}: nano-USD (10<sup>-9</sup> USD) or tokens.
+ * <p>Amounts are exact integers in the budget's {@link Unit}: nano-USD (10<sup>-9</sup> USD) or tokens. When the block
+ * lifts by itself, at the end of the budget's period, {@link #periodEnd()} says when: a web application can answer
+ * the blocked request with HTTP 429 and a {@code Retry-After} (the Spring Boot starter does).
  */
 public class BudgetExceededException extends RuntimeException {
 
@@ -30,9 +34,10 @@ public class BudgetExceededException extends RuntimeException {
   private final long limit;
   private final long spent;
   private final long requested;
+  private final @Nullable Instant periodEnd;
 
   /**
-   * Creates the exception.
+   * Creates the exception, with no known period end ({@link #periodEnd()} is {@code null}).
    *
    * @param budgetName the budget's name
    * @param scope the account the call was charged to, for example {@code app.tenant_id=acme}
@@ -43,6 +48,25 @@ public class BudgetExceededException extends RuntimeException {
    */
   public BudgetExceededException(
       String budgetName, String scope, Unit unit, long limit, long spent, long requested) {
+    this(budgetName, scope, unit, limit, spent, requested, null);
+  }
+
+  /**
+   * Creates the exception.
+   *
+   * @param budgetName the budget's name
+   * @param scope the account the call was charged to, for example {@code app.tenant_id=acme}
+   * @param unit the unit of the amounts
+   * @param limit the amount the budget blocks at
+   * @param spent what the account had spent and reserved when the call was refused
+   * @param requested what the call would have reserved
+   * @param periodEnd the first instant after the account's current period, when its spending starts again from
+   *     zero (or, for a rolling period, when its oldest spending leaves the window); {@code null} when no such instant
+   *     is known, for example for a per-call or per-trace budget
+   */
+  public BudgetExceededException(
+      String budgetName, String scope, Unit unit, long limit, long spent, long requested,
+      @Nullable Instant periodEnd) {
     super(message(budgetName, scope, unit, limit, spent, requested));
     this.budgetName = Objects.requireNonNull(budgetName, "budgetName");
     this.scope = Objects.requireNonNull(scope, "scope");
@@ -50,6 +74,7 @@ public class BudgetExceededException extends RuntimeException {
     this.limit = limit;
     this.spent = spent;
     this.requested = requested;
+    this.periodEnd = periodEnd;
   }
 
   private static String message(String budgetName, String scope, Unit unit, long limit, long spent, long requested) {
@@ -127,5 +152,19 @@ public class BudgetExceededException extends RuntimeException {
    */
   public long requested() {
     return requested;
+  }
+
+  /**
+   * When the block may lift by itself: the first instant after the budget account's current period. For a calendar
+   * period ({@code day}, {@code week}, {@code month}) the account starts again from zero then; for a rolling period
+   * it is the end of the current bucket, when the window's oldest bucket of spending leaves it (the earliest instant
+   * the account can have room again, not a guarantee that it will). An earlier retry is admitted only if it needs
+   * less, or if calls in flight release part of their reservations meanwhile.
+   *
+   * @return the instant, or {@code null} when unknown: per-call and per-trace budgets (a retry is a new call or a new
+   *     trace), approval denials, runaway kills, throttle policies that block, and exceptions created without one
+   */
+  public @Nullable Instant periodEnd() {
+    return periodEnd;
   }
 }

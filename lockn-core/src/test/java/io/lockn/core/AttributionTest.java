@@ -357,6 +357,7 @@ class AttributionTest {
             .setFeatureKey("product.feature")
             .setPlanKey("billing.plan")
             .setUserIdKey("enduser.id")
+            .setSessionIdKey("chat.session")
             .addKey("app.env")
             .addKey("app.region")
             .build();
@@ -369,6 +370,7 @@ class AttributionTest {
             "product.feature",
             "billing.plan",
             "enduser.id",
+            "chat.session",
             "app.env",
             "app.region");
     assertThat(keys.tenantKey()).isEqualTo("customer.id");
@@ -377,6 +379,7 @@ class AttributionTest {
     assertThat(keys.featureKey()).isEqualTo("product.feature");
     assertThat(keys.planKey()).isEqualTo("billing.plan");
     assertThat(keys.userIdKey()).isEqualTo("enduser.id");
+    assertThat(keys.sessionIdKey()).isEqualTo("chat.session");
   }
 
   @Test
@@ -386,16 +389,17 @@ class AttributionTest {
     assertThat(keys.allKeys())
         .containsExactly(
             "app.tenant_id", "app.cost_center", "app.workflow_id", "app.feature", "app.plan", "app.user_id",
-            "app.env");
+            "app.session_id", "app.env");
   }
 
   @Test
-  void defaults_areTheSixAppKeysAndA128CharacterCap() {
+  void defaults_areTheSevenAppKeysAndA128CharacterCap() {
     AttributionKeys keys = AttributionKeys.defaults();
 
     assertThat(keys.allKeys())
         .containsExactly(
-            "app.tenant_id", "app.cost_center", "app.workflow_id", "app.feature", "app.plan", "app.user_id");
+            "app.tenant_id", "app.cost_center", "app.workflow_id", "app.feature", "app.plan", "app.user_id",
+            "app.session_id");
     assertThat(keys.maxValueLength()).isEqualTo(128);
     assertThat(AttributionKeys.builder().build().allKeys()).isEqualTo(keys.allKeys());
   }
@@ -516,5 +520,33 @@ class AttributionTest {
     int[] runs = {0};
     attribution.run(() -> runs[0]++);
     assertThat(runs[0]).isEqualTo(1);
+  }
+
+  @Test
+  void sources_defaultsFollowTheirKeysRole_addedSourcesComeFirst_andCanBeTurnedOff() {
+    AttributionKeys defaults = AttributionKeys.defaults();
+    assertThat(defaults.sources("app.tenant_id")).startsWith("tenant.id",
+        "traceloop.association.properties.tenant_id", "traceloop.association.properties.tenantId")
+        .contains("ai.telemetry.metadata.tenantId", "ai.settings.context.tenantId", "langfuse.trace.metadata.tenant_id",
+            "metadata#tenant_id");
+    assertThat(defaults.sources("app.session_id")).startsWith("session.id", "gen_ai.conversation.id")
+        .contains("langfuse.session.id");
+    assertThat(defaults.sources("app.user_id")).startsWith("user.id", "enduser.id").contains("langfuse.user.id");
+    assertThat(defaults.sources("app.workflow_id")).containsExactly("gen_ai.workflow.name", "traceloop.workflow.name");
+    assertThat(defaults.sources("app.plan")).isEmpty();
+
+    // A renamed tenant key keeps the tenant's sources; sources added come before the defaults.
+    AttributionKeys custom = AttributionKeys.builder().setTenantKey("org.id")
+        .addSource("org.id", "customer.org").addSource("org.id", "metadata#org.id").build();
+    assertThat(custom.sources("org.id")).startsWith("customer.org", "metadata#org.id", "tenant.id");
+    assertThat(custom.sources("app.tenant_id")).isEmpty();
+
+    AttributionKeys off = AttributionKeys.builder().setDefaultSources(false)
+        .addSource("app.env", "deployment.environment").build();
+    assertThat(off.sources()).containsOnlyKeys("app.env");
+    assertThatThrownBy(() -> AttributionKeys.builder().addSource("app.tenant_id", "metadata#"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ATTRIBUTE#FIELD");
+    assertThatThrownBy(() -> AttributionKeys.builder().addSource("app.tenant_id", " "))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -102,14 +102,46 @@ class TokenCounterTest {
     assertThat(span()).hasAttribute(LockNAttributes.USAGE_ESTIMATED_INPUT_TOKENS, 42L);
   }
 
+  // MESSAGES by TokenCounter.approximate(): 27 + 18 = 45 UTF-8 bytes, ceil(45 / 4) = 12, plus 4 x 2 messages = 20.
+  private static final long APPROXIMATE = 20;
+
   @Test
-  void count_unknown_estimateStaysZeroAndNothingIsRecorded() {
+  void count_unknown_fallsBackToTheApproximateEstimate_neverZero() {
     LockN lockn = lockn(admission, (provider, model, messages) -> -1);
 
     lockn.chat(GenAiProvider.OPENAI, "gpt-4o").inputMessages(MESSAGES).run(() -> {});
 
-    assertThat(requests).singleElement().extracting(CallRequest::estimatedInputTokens).isEqualTo(0L);
-    assertThat(span().getAttributes().get(LockNAttributes.USAGE_ESTIMATED_INPUT_TOKENS)).isNull();
+    assertThat(requests).singleElement().extracting(CallRequest::estimatedInputTokens).isEqualTo(APPROXIMATE);
+    assertThat(span()).hasAttribute(LockNAttributes.USAGE_ESTIMATED_INPUT_TOKENS, APPROXIMATE);
+  }
+
+  @Test
+  void count_noCounterConfigured_usesTheApproximateEstimate() {
+    LockN lockn = LockN.builder().setOpenTelemetry(otel).setCallAdmission(admission).build();
+
+    lockn.chat(GenAiProvider.OPENAI, "gpt-4o").inputMessages(MESSAGES).run(() -> {});
+
+    assertThat(requests).singleElement().extracting(CallRequest::estimatedInputTokens).isEqualTo(APPROXIMATE);
+  }
+
+  @Test
+  void approximate_countsUtf8BytesOverFourPlusFourPerMessage() {
+    TokenCounter approximate = TokenCounter.approximate();
+    assertThat(approximate.countInputTokens("openai", "gpt-4o", MESSAGES)).isEqualTo(APPROXIMATE);
+    // One byte: ceil(1 / 4) = 1, plus 4.
+    assertThat(approximate.countInputTokens("", "", List.of(GenAiMessage.user("a")))).isEqualTo(5);
+    // An empty message still costs its framing: never 0 for a prompt with a message.
+    assertThat(approximate.countInputTokens("", "", List.of(GenAiMessage.user("")))).isEqualTo(4);
+    assertThat(approximate.countInputTokens("", "", List.of())).isZero();
+    // "é" is 2 bytes, "日本" 6, the emoji U+1F600 (a surrogate pair) 4: 12 bytes, ceil(12 / 4) = 3, plus 4.
+    assertThat(approximate.countInputTokens("", "", List.of(GenAiMessage.user("é日本\uD83D\uDE00")))).isEqualTo(7);
+    // A tool call counts its name and arguments, a tool response its text: "lookup" 6 + "{\"id\":7}" 8 = 14 bytes
+    // and "shipped" 7 bytes: ceil(21 / 4) = 6, plus 4 x 2 = 14.
+    GenAiMessage call = new GenAiMessage("assistant",
+        List.of(new MessagePart.ToolCall("call_1", "lookup", "{\"id\":7}")), null);
+    assertThat(approximate.countInputTokens("", "", List.of(call, GenAiMessage.toolResponse("call_1", "shipped"))))
+        .isEqualTo(14);
+    assertThat(approximate).isSameAs(TokenCounter.approximate());
   }
 
   @Test
@@ -126,8 +158,9 @@ class TokenCounterTest {
 
     assertThat(result).isEqualTo("ok");
     assertThat(ran).hasValue(1);
-    assertThat(requests).singleElement().extracting(CallRequest::estimatedInputTokens).isEqualTo(0L);
-    assertThat(span().getAttributes().get(LockNAttributes.USAGE_ESTIMATED_INPUT_TOKENS)).isNull();
+    // Treated as unknown: the approximate estimate.
+    assertThat(requests).singleElement().extracting(CallRequest::estimatedInputTokens).isEqualTo(APPROXIMATE);
+    assertThat(span()).hasAttribute(LockNAttributes.USAGE_ESTIMATED_INPUT_TOKENS, APPROXIMATE);
     assertThat(logs).anySatisfy(r -> {
       assertThat(r.getLevel()).isEqualTo(Level.WARNING);
       assertThat(r.getMessage()).contains("token counter");

@@ -2,30 +2,6 @@ package io.lockn.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lockn.budget.Budget;
-import io.lockn.budget.Budgets;
-import io.lockn.budget.Period;
-import io.lockn.budget.Scope;
-import io.lockn.core.GenAiProvider;
-import io.lockn.core.LockN;
-import io.lockn.core.TokenUsage;
-import io.lockn.pricing.PriceCatalog;
-import io.lockn.pricing.sdk.CostPipeline;
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.export.MetricExporter;
-import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -33,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,20 +17,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keeps the documentation honest. The README's example is compiled and run here, and its text in the README must be
- * exactly the code between this file's markers; more generally every test source may mark a snippet with {@value
- * #BEGIN}{@code <file>} and {@value #END}{@code <file>}, and that file must show it verbatim as a {@code java} code
- * block. Every relative link in the README, {@code docs/}, SECURITY.md and benchmarks/README.md must lead to a file
- * that exists and, with a {@code #fragment}, to a heading of it, by GitHub's anchor rules.
+ * Keeps the documentation honest.
+ *
+ * <p><b>Code.</b> Every test source may mark code with {@value #BEGIN}{@code <file>} and {@value #END}{@code <file>};
+ * the marked regions of one source for one file, joined in order by an empty line, must stand verbatim in that file
+ * as a {@code java} code block. So the code a page shows is code the build compiles (and, where a test calls it,
+ * runs). A block that shows imports is complete: its source has no import the block does not show, so the block
+ * compiles with exactly the imports it shows. Every {@code java} block of the README is such a block, and starts with
+ * its imports; the quick starts' sources are in {@code io.lockn.examples.quickstart} (run by its {@code
+ * QuickStartsTest}) and, for Spring Boot, in lockn-spring-ai's tests.
+ *
+ * <p><b>Artifacts and versions.</b> Every LockN artifact the README's XML names is in lockn-bom, and every version it
+ * names is one this build uses.
+ *
+ * <p><b>Links.</b> Every relative link in the README, {@code docs/}, SECURITY.md and benchmarks/README.md must lead
+ * to a file that exists and, with a {@code #fragment}, to a heading of it, by GitHub's anchor rules.
  */
 class DocsTest {
 
@@ -66,144 +49,6 @@ class DocsTest {
   /** The repository: the nearest directory above the working directory (the module) with the README and lockn-core. */
   static final Path ROOT = findRoot();
 
-  // ------------------------------------------------------------------------------------ (a) the README's example
-
-  /** What the README's example calls "your provider's client": a provider answering with fixed usage. */
-  record ChatResponse(String text, long promptTokens, long cachedTokens, long completionTokens, long reasoningTokens) {}
-
-  static final class ProviderClient {
-    ChatResponse chat(String prompt) {
-      return new ChatResponse("Your refund is on its way.", 1200, 1024, 300, 0);
-    }
-  }
-
-  @Test
-  void readmeExample_runs_andRecordsOneCostOnTheSpanTheRollupTheMetricAndTheBudget() {
-    CollectingSpanExporter exporter = new CollectingSpanExporter();
-    CollectingMetricExporter metricExporter = new CollectingMetricExporter();
-    SdkMeterProvider meters = SdkMeterProvider.builder()
-        .registerMetricReader(PeriodicMetricReader.builder(metricExporter).build())
-        .build();
-    ProviderClient client = new ProviderClient();
-    String prompt = "Where is my refund?";
-
-    // BEGIN docs snippet: README.md
-    CostPipeline costs = CostPipeline.builder(PriceCatalog.bundled()).setMeterProvider(meters).build();
-    SdkTracerProvider tracing = SdkTracerProvider.builder()
-        .addSpanProcessor(costs)                                  // other instrumentations' spans, roll-ups
-        .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
-        .build();
-    OpenTelemetry otel = OpenTelemetrySdk.builder().setTracerProvider(tracing).setMeterProvider(meters).build();
-
-    Budgets budgets = Budgets.builder(PriceCatalog.bundled())
-        .addBudget(Budget.builder("tenant-monthly").scope(Scope.each("app.tenant_id"))
-            .limitUsd("100").period(Period.month(ZoneOffset.UTC)).alertAt(80).blockAt(100).build())
-        .build();
-    LockN lockn = LockN.builder().setOpenTelemetry(otel)
-        .setCallPricing(costs)                                    // LockN's own calls, priced once, sampled or not
-        .setCallAdmission(budgets)                                // admitted before the call, charged that cost
-        .build();
-
-    String reply = lockn.attribution().tenant("acme").supply(() ->
-        lockn.agent("support-bot").supply(() ->
-            lockn.chat(GenAiProvider.OPENAI, "gpt-4o").maxTokens(512).supply(() -> {
-              ChatResponse r = client.chat(prompt);               // your provider's client
-              lockn.currentLlmCall().recordUsage(TokenUsage.fromOpenAi(
-                  r.promptTokens(), r.cachedTokens(), r.completionTokens(), r.reasoningTokens()));
-              return r.text();
-            })));
-    // END docs snippet: README.md
-
-    try {
-      assertThat(tracing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-      assertThat(meters.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-
-      // gpt-4o at the bundled catalog's current prices ($2.50 input, $1.25 cache read, $10.00 output per 1M tokens),
-      // in nano-USD per token: 2,500, 1,250 and 10,000. fromOpenAi(1200, 1024, 300, 0): 176 uncached input tokens,
-      // 1,024 cache reads, 300 output tokens.
-      //   176 x 2,500 = 440,000;  1,024 x 1,250 = 1,280,000;  300 x 10,000 = 3,000,000;  total 4,720,000 nano-USD.
-      long expectedNanos = 4_720_000L;
-
-      assertThat(reply).isEqualTo("Your refund is on its way.");
-      SpanData chat = span(exporter, "chat gpt-4o");
-      SpanData agent = span(exporter, "invoke_agent support-bot");
-      assertThat(chat.getParentSpanId()).isEqualTo(agent.getSpanId());
-      assertThat(chat.getAttributes().get(AttributeKey.stringKey("app.tenant_id"))).isEqualTo("acme");
-      assertThat(agent.getAttributes().get(AttributeKey.stringKey("app.tenant_id"))).isEqualTo("acme");
-      assertThat(chat.getAttributes().get(AttributeKey.longKey("lockn.cost.total_nanos"))).isEqualTo(expectedNanos);
-      assertThat(agent.getAttributes().get(AttributeKey.longKey("lockn.cost.rollup.total_nanos")))
-          .isEqualTo(expectedNanos);
-      assertThat(costMetricNanos(metricExporter)).isEqualTo(expectedNanos);
-      assertThat(budgets.status("tenant-monthly", "app.tenant_id=acme").spent()).isEqualTo(expectedNanos);
-    } finally {
-      tracing.shutdown().join(10, TimeUnit.SECONDS);
-      meters.shutdown().join(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private static SpanData span(CollectingSpanExporter exporter, String name) {
-    List<SpanData> named = exporter.spans.stream().filter(s -> s.getName().equals(name)).toList();
-    assertThat(named).as("exported spans named %s", name).hasSize(1);
-    return named.get(0);
-  }
-
-  /** The sum of every point of the last export of {@code lockn.client.cost} (cumulative): the total cost. */
-  private static long costMetricNanos(CollectingMetricExporter exporter) {
-    MetricData cost = null;
-    for (MetricData m : exporter.metrics) {
-      if (m.getName().equals("lockn.client.cost")) {
-        cost = m;
-      }
-    }
-    assertThat(cost).as("lockn.client.cost exported").isNotNull();
-    return cost.getLongSumData().getPoints().stream().mapToLong(LongPointData::getValue).sum();
-  }
-
-  static final class CollectingSpanExporter implements SpanExporter {
-    final List<SpanData> spans = new CopyOnWriteArrayList<>();
-
-    @Override
-    public CompletableResultCode export(Collection<SpanData> batch) {
-      spans.addAll(batch);
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
-  }
-
-  static final class CollectingMetricExporter implements MetricExporter {
-    final List<MetricData> metrics = new CopyOnWriteArrayList<>();
-
-    @Override
-    public CompletableResultCode export(Collection<MetricData> batch) {
-      metrics.addAll(batch);
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-      return AggregationTemporality.CUMULATIVE;
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
-  }
-
   // ------------------------------------------------------------------------------- snippets shown in the docs
 
   /** One marked snippet: the file that must show it, the test source it is in, and its code, de-indented. */
@@ -212,15 +57,15 @@ class DocsTest {
   @Test
   void everyMarkedSnippet_isShownVerbatimAsAJavaBlockOfItsDocument() throws IOException {
     List<Snippet> snippets = markedSnippets(ROOT);
-    // The README's own example (above) and the budget example (lockn-budget's ReadmeExampleTest) at least: a scan that
-    // finds nothing proves nothing.
+    // The README's quick starts and the budget example (lockn-budget's ReadmeExampleTest) at least: a scan that finds
+    // nothing proves nothing.
     assertThat(snippets).extracting(Snippet::doc).contains("README.md", "docs/budgets.md");
     List<String> problems = new ArrayList<>();
     for (Snippet s : snippets) {
       Path doc = ROOT.resolve(s.doc());
       if (!Files.isRegularFile(doc)) {
         problems.add(ROOT.relativize(s.source()) + ": snippet for missing file " + s.doc());
-      } else if (!Files.readString(doc).contains("```java\n" + s.code() + "```\n")) {
+      } else if (!javaBlocks(Files.readString(doc)).contains(s.code())) {
         problems.add(ROOT.relativize(s.source()) + ": " + s.doc() + " does not show this code as a java block:\n"
             + s.code());
       }
@@ -228,7 +73,43 @@ class DocsTest {
     assertThat(problems).isEmpty();
   }
 
-  /** Every {@value #BEGIN} ... {@value #END} pair in the test sources under {@code root}. */
+  @Test
+  void aSnippetThatShowsImports_showsEverySourceImport() throws IOException {
+    List<String> problems = new ArrayList<>();
+    int withImports = 0;
+    for (Snippet s : markedSnippets(ROOT)) {
+      List<String> shown = imports(s.code());
+      if (shown.isEmpty()) {
+        continue;
+      }
+      withImports++;
+      for (String i : imports(Files.readString(s.source()))) {
+        if (!shown.contains(i)) {
+          problems.add(ROOT.relativize(s.source()) + ": its snippet for " + s.doc() + " does not show " + i);
+        }
+      }
+    }
+    assertThat(withImports).as("snippets with imports").isGreaterThanOrEqualTo(4);
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void everyJavaBlockOfTheReadme_isAMarkedSnippet_startingWithItsImports() throws IOException {
+    List<String> blocks = javaBlocks(Files.readString(ROOT.resolve("README.md")));
+    Set<String> marked = new LinkedHashSet<>();
+    for (Snippet s : markedSnippets(ROOT)) {
+      if (s.doc().equals("README.md")) {
+        marked.add(s.code());
+      }
+    }
+    // Plain Java, Spring Boot, LangChain4j and the Java agent.
+    assertThat(blocks).hasSizeGreaterThanOrEqualTo(4).allSatisfy(block -> {
+      assertThat(marked).as("marked snippets for README.md").contains(block);
+      assertThat(block).as("a README java block").startsWith("import ");
+    });
+  }
+
+  /** The regions of every source under {@code root}'s test sources, each source's regions for one file joined. */
   static List<Snippet> markedSnippets(Path root) throws IOException {
     List<Snippet> found = new ArrayList<>();
     for (Path source : files(root, p -> p.toString().endsWith(".java")
@@ -238,8 +119,9 @@ class DocsTest {
     return found;
   }
 
+  /** The snippets of one source: its regions for each file, de-indented one by one and joined by an empty line. */
   static List<Snippet> snippets(Path source, List<String> lines) {
-    List<Snippet> found = new ArrayList<>();
+    Map<String, List<String>> regions = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (!line.startsWith(BEGIN)) {
@@ -253,10 +135,63 @@ class DocsTest {
       if (end == lines.size()) {
         throw new AssertionError(source + ":" + (i + 1) + ": no '" + END + doc + "' after this line");
       }
-      found.add(new Snippet(doc, source, dedent(lines.subList(i + 1, end))));
+      regions.computeIfAbsent(doc, d -> new ArrayList<>()).add(dedent(lines.subList(i + 1, end)));
       i = end;
     }
+    List<Snippet> found = new ArrayList<>();
+    regions.forEach((doc, parts) -> found.add(new Snippet(doc, source, String.join("\n", parts))));
     return found;
+  }
+
+  private static final Pattern JAVA_BLOCK = Pattern.compile("(?ms)^```java\\n(.*?)^```$");
+  private static final Pattern IMPORT = Pattern.compile("(?m)^import [^;]+;");
+
+  /** The contents of a Markdown text's {@code java} code blocks, each ending with a newline. */
+  static List<String> javaBlocks(String markdown) {
+    List<String> blocks = new ArrayList<>();
+    Matcher m = JAVA_BLOCK.matcher(markdown);
+    while (m.find()) {
+      blocks.add(m.group(1));
+    }
+    return blocks;
+  }
+
+  /** The import declarations of a Java text, in order. */
+  static List<String> imports(String java) {
+    List<String> found = new ArrayList<>();
+    Matcher m = IMPORT.matcher(java);
+    while (m.find()) {
+      found.add(m.group());
+    }
+    return found;
+  }
+
+  @Test
+  void snippets_joinEachSourcesRegionsForOneFile_andKeepOtherFilesApart() {
+    List<Snippet> found = snippets(Path.of("Example.java"), List.of(
+        "package p;",
+        "// BEGIN docs snippet: README.md",
+        "import a.B;",
+        "// END docs snippet: README.md",
+        "class Example {",
+        "  void run() {",
+        "    // BEGIN docs snippet: docs/page.md",
+        "    page();",
+        "    // END docs snippet: docs/page.md",
+        "    // BEGIN docs snippet: README.md",
+        "    B b = new B();",
+        "",
+        "    b.go();",
+        "    // END docs snippet: README.md",
+        "  }",
+        "}"));
+
+    assertThat(found).extracting(Snippet::doc, Snippet::code).containsExactly(
+        Tuple.tuple("README.md", "import a.B;\n\nB b = new B();\n\nb.go();\n"),
+        Tuple.tuple("docs/page.md", "page();\n"));
+    assertThat(imports(found.get(0).code())).containsExactly("import a.B;");
+    assertThat(javaBlocks("text\n```java\nimport a.B;\n\nB b;\n```\n```bash\nls\n```\n"))
+        .containsExactly("import a.B;\n\nB b;\n");
   }
 
   /** The lines without their common indentation, each ending with a newline; blank lines stay empty. */
@@ -272,6 +207,51 @@ class DocsTest {
       sb.append(l.isBlank() ? "" : l.substring(indent).stripTrailing()).append('\n');
     }
     return sb.toString();
+  }
+
+  // ------------------------------------------------------------------------ the README's artifacts and versions
+
+  private static final Pattern XML_BLOCK = Pattern.compile("(?ms)^```xml\\n(.*?)^```$");
+  private static final Pattern LOCKN_ARTIFACT =
+      Pattern.compile("<groupId>io\\.lockn</groupId>\\s*<artifactId>([^<]+)</artifactId>");
+  private static final Pattern VERSION = Pattern.compile("<((?:[\\w.-]+\\.)?version)>([^<]+)</\\1>");
+
+  @Test
+  void readmeXml_namesOnlyArtifactsOfTheBom_andOnlyVersionsThisBuildUses() throws IOException {
+    StringBuilder xml = new StringBuilder();
+    Matcher blocks = XML_BLOCK.matcher(Files.readString(ROOT.resolve("README.md")));
+    while (blocks.find()) {
+      xml.append(blocks.group(1));
+    }
+    String bom = Files.readString(ROOT.resolve("lockn-bom/pom.xml"));
+    List<String> artifacts = groups(LOCKN_ARTIFACT, xml);
+    assertThat(artifacts).as("LockN artifacts in the README's XML").hasSizeGreaterThanOrEqualTo(5)
+        .allSatisfy(a -> assertThat(a.equals("lockn-bom") || bom.contains("<artifactId>" + a + "</artifactId>"))
+            .as("%s is in lockn-bom", a).isTrue());
+
+    Set<String> buildVersions = new LinkedHashSet<>();
+    for (Path pom : files(ROOT, p -> p.getFileName().toString().equals("pom.xml"))) {
+      Matcher m = VERSION.matcher(Files.readString(pom));
+      while (m.find()) {
+        buildVersions.add(m.group(2).strip());
+      }
+    }
+    // Among them: LockN's own, OpenTelemetry's, Spring Boot's, Spring AI's and LangChain4j's.
+    assertThat(groups(VERSION, xml, 2)).as("versions in the README's XML").hasSizeGreaterThanOrEqualTo(5)
+        .allSatisfy(v -> assertThat(buildVersions).as("versions in the build's poms").contains(v));
+  }
+
+  private static List<String> groups(Pattern pattern, CharSequence text) {
+    return groups(pattern, text, 1);
+  }
+
+  private static List<String> groups(Pattern pattern, CharSequence text, int group) {
+    List<String> found = new ArrayList<>();
+    Matcher m = pattern.matcher(text);
+    while (m.find()) {
+      found.add(m.group(group).strip());
+    }
+    return found;
   }
 
   // ---------------------------------------------------------------------------------- (b) links and anchors

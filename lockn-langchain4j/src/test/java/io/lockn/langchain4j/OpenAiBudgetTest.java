@@ -54,9 +54,9 @@ class OpenAiBudgetTest extends OpenAiFixture {
       assertThat(e.limit()).isEqualTo(10_000_000L);
       assertThat(e.spent()).isEqualTo(10_000_000L);
       // Past the throttle threshold the call is first downgraded, then still blocked: the reservation is the
-      // model's max_tokens (100, from the builder's defaults) at gpt-4o-mini's output price (no token counter, so
-      // no input estimate).
-      assertThat(e.requested()).isEqualTo(nanos(100, "0.60"));
+      // model's max_tokens (100, from the builder's defaults) at gpt-4o-mini's output price, and, with no token
+      // counter, the approximate input: "Hello" is 5 UTF-8 bytes, ceil(5 / 4) = 2 tokens, plus 4 for the message.
+      assertThat(e.requested()).isEqualTo(nanos(6, "0.15") + nanos(100, "0.60"));
     });
     assertThat(stub.requestCount()).isZero();
     SpanData blocked = telemetry.spans().get(1);

@@ -34,8 +34,8 @@ final class CatalogFile {
   private static final Set<String> TOP = Set.of("schema_version", "currency", "price_unit", "notes", "providers",
       "models");
   private static final Set<String> PROVIDER = Set.of("service_tiers", "regions");
-  private static final Set<String> MODEL = Set.of("provider", "model", "aliases", "mode", "context_window", "source",
-      "checked", "notes", "prices", "same_as", "service_tiers", "regions");
+  private static final Set<String> MODEL = Set.of("provider", "model", "aliases", "mode", "context_window",
+      "max_output_tokens", "source", "checked", "notes", "prices", "same_as", "service_tiers", "regions");
   private static final Set<String> PERIOD = Set.of("effective_from", "effective_to", "input", "output", "cache_read",
       "cache_write_5m", "cache_write_1h", "reasoning", "tiers");
   private static final Set<String> TIER = Set.of("above_input_tokens", "input", "output", "cache_read",
@@ -123,6 +123,9 @@ final class CatalogFile {
         if (base.contextWindow() != null) {
           b.setContextWindow(base.contextWindow());
         }
+        if (base.maxOutputTokens() != null) {
+          b.setMaxOutputTokens(base.maxOutputTokens());
+        }
       } else {
         b = ModelPrice.builder(provider, model);
         JsonNode prices = m.get("prices");
@@ -159,6 +162,10 @@ final class CatalogFile {
       Long window = m.optionalLong("context_window");
       if (window != null) {
         b.setContextWindow(window);
+      }
+      Long maxOutput = m.optionalLong("max_output_tokens");
+      if (maxOutput != null) {
+        b.setMaxOutputTokens(maxOutput);
       }
       String source = m.optionalString("source");
       if (source != null) {

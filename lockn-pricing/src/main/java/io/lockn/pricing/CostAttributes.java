@@ -51,6 +51,25 @@ public final class CostAttributes {
   /** {@code lockn.cost.rollup.unpriced_calls}: model calls below that could not be priced, so are not in it. */
   public static final AttributeKey<Long> ROLLUP_UNPRICED_CALLS =
       AttributeKey.longKey("lockn.cost.rollup.unpriced_calls");
+  /**
+   * {@code lockn.cost.duplicate_of}: on a model-call span that describes a call another span of the same trace counts
+   * (a wrapper around an SDK's span, or the SDK's span inside one), the span id of that span; the span carries no cost
+   * of its own, so that the call is counted once.
+   */
+  public static final AttributeKey<String> DUPLICATE_OF = AttributeKey.stringKey("lockn.cost.duplicate_of");
+  /**
+   * {@code gen_ai.usage.cost.amount}: the call's cost in {@link #GEN_AI_USAGE_COST_CURRENCY}, written (with the
+   * currency and the source) under the latest experimental conventions only; proposed in semantic-conventions-genai
+   * PR #443, not released.
+   */
+  public static final AttributeKey<Double> GEN_AI_USAGE_COST_AMOUNT =
+      AttributeKey.doubleKey("gen_ai.usage.cost.amount");
+  /** {@code gen_ai.usage.cost.currency}: the ISO 4217 code, {@code USD}; proposed (PR #443). */
+  public static final AttributeKey<String> GEN_AI_USAGE_COST_CURRENCY =
+      AttributeKey.stringKey("gen_ai.usage.cost.currency");
+  /** {@code gen_ai.usage.cost.source}: {@code provider} or {@code local}; proposed (PR #443). */
+  public static final AttributeKey<String> GEN_AI_USAGE_COST_SOURCE =
+      AttributeKey.stringKey("gen_ai.usage.cost.source");
   /** {@code lockn.cost.type}: the token class on the cost metric. */
   public static final AttributeKey<String> COST_TYPE = AttributeKey.stringKey("lockn.cost.type");
 

@@ -120,6 +120,11 @@ final class LiteLlmFile {
       if (window != null && window > 0) {
         b.setContextWindow(window);
       }
+      // What a budget reserves for a call without max_tokens; LiteLLM's max_tokens is an older name of either limit.
+      Long maxOutput = f.optionalLong("max_output_tokens");
+      if (maxOutput != null && maxOutput > 0) {
+        b.setMaxOutputTokens(maxOutput);
+      }
       String source = f.optionalString("source");
       b.setSource(source != null ? source : "LiteLLM model_prices_and_context_window.json", null);
       return b.build();

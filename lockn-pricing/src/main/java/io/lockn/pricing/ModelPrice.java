@@ -23,6 +23,7 @@ public final class ModelPrice {
   private final List<String> aliases;
   private final String mode;
   private final @Nullable Long contextWindow;
+  private final @Nullable Long maxOutputTokens;
   private final @Nullable String source;
   private final @Nullable LocalDate checked;
   private final List<PricePeriod> periods;
@@ -38,6 +39,7 @@ public final class ModelPrice {
     this.aliases = List.copyOf(b.aliases);
     this.mode = b.mode;
     this.contextWindow = b.contextWindow;
+    this.maxOutputTokens = b.maxOutputTokens;
     this.source = b.source;
     this.checked = b.checked;
     List<PricePeriod> sorted = new ArrayList<>(b.periods);
@@ -73,6 +75,7 @@ public final class ModelPrice {
     b.aliases.addAll(aliases);
     b.mode = mode;
     b.contextWindow = contextWindow;
+    b.maxOutputTokens = maxOutputTokens;
     b.source = source;
     b.checked = checked;
     b.periods.addAll(periods);
@@ -154,6 +157,17 @@ public final class ModelPrice {
   }
 
   /**
+   * The most output tokens one response of the model can have, as its provider publishes it (catalog field {@code
+   * max_output_tokens}): what a budget reserves for a call that sets no {@code max_tokens}. For a provider that
+   * publishes only a context window (output may fill it), the context window.
+   *
+   * @return the limit, or {@code null} when unknown or not applicable (embeddings)
+   */
+  public @Nullable Long maxOutputTokens() {
+    return maxOutputTokens;
+  }
+
+  /**
    * Where the prices come from.
    *
    * @return the source URL, or {@code null}
@@ -226,6 +240,7 @@ public final class ModelPrice {
     private final List<String> aliases = new ArrayList<>();
     private String mode = "chat";
     private @Nullable Long contextWindow;
+    private @Nullable Long maxOutputTokens;
     private @Nullable String source;
     private @Nullable LocalDate checked;
     private final List<PricePeriod> periods = new ArrayList<>();
@@ -271,6 +286,21 @@ public final class ModelPrice {
         throw new IllegalArgumentException("context_window <= 0");
       }
       this.contextWindow = tokens;
+      return this;
+    }
+
+    /**
+     * Sets the most output tokens one response can have ({@link ModelPrice#maxOutputTokens()}).
+     *
+     * @param tokens the limit in tokens
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder setMaxOutputTokens(long tokens) {
+      if (tokens <= 0) {
+        throw new IllegalArgumentException("max_output_tokens <= 0");
+      }
+      this.maxOutputTokens = tokens;
       return this;
     }
 

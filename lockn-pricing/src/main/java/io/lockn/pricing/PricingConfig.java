@@ -40,8 +40,13 @@ import org.jspecify.annotations.Nullable;
  *       and LockN's defaults apply</td><td>set by the host: {@code false} under the SDK autoconfigure and the Java
  *       agent, {@code true} in Spring Boot</td></tr>
  *   <tr><td>{@value #ATTRIBUTION_TENANT}, {@code .cost-center}, {@code .workflow-id}, {@code .feature}, {@code
- *       .plan}, {@code .user-id}</td><td>the Baggage keys (and span attributes) of the attribution</td><td>{@link
- *       AttributionKeys#defaults()}</td></tr>
+ *       .plan}, {@code .user-id}, {@code .session-id}</td><td>the Baggage keys (and span attributes) of the
+ *       attribution</td><td>{@link AttributionKeys#defaults()}</td></tr>
+ *   <tr><td>{@value #ATTRIBUTION_SOURCES}</td><td>more places other instrumentations put a key's value: {@code
+ *       KEY=SOURCE} entries, a source being an attribute name or {@code ATTRIBUTE#FIELD} for a field of a JSON object
+ *       held in one ({@link AttributionKeys#sources(String)})</td><td>none (read before the defaults)</td></tr>
+ *   <tr><td>{@value #ATTRIBUTION_DEFAULT_SOURCES}</td><td>whether the default sources (OpenLLMetry's, OpenInference's,
+ *       the Vercel AI SDK's, Langfuse's keys...) are read</td><td>{@code true}</td></tr>
  *   <tr><td>{@value #ATTRIBUTION_EXTRA_KEYS}</td><td>more Baggage keys copied onto GenAI spans</td><td>none</td></tr>
  *   <tr><td>{@value #ATTRIBUTION_MAX_VALUE_LENGTH}</td><td>characters kept of a Baggage value, at least
  *       1</td><td>{@value AttributionKeys#DEFAULT_MAX_VALUE_LENGTH}</td></tr>
@@ -107,8 +112,17 @@ public final class PricingConfig {
   /** The Baggage key of the end user. */
   public static final String ATTRIBUTION_USER_ID = "lockn.attribution.user-id";
 
+  /** The Baggage key of the session (conversation). */
+  public static final String ATTRIBUTION_SESSION_ID = "lockn.attribution.session-id";
+
   /** More Baggage keys copied onto GenAI spans. */
   public static final String ATTRIBUTION_EXTRA_KEYS = "lockn.attribution.extra-keys";
+
+  /** More sources of attribution keys: {@code KEY=SOURCE} entries. */
+  public static final String ATTRIBUTION_SOURCES = "lockn.attribution.sources";
+
+  /** Whether the default sources of attribution keys are read; default {@code true}. */
+  public static final String ATTRIBUTION_DEFAULT_SOURCES = "lockn.attribution.default-sources";
 
   /** Characters kept of a Baggage value. */
   public static final String ATTRIBUTION_MAX_VALUE_LENGTH = "lockn.attribution.max-value-length";
@@ -397,7 +411,10 @@ public final class PricingConfig {
     private @Nullable String featureKey;
     private @Nullable String planKey;
     private @Nullable String userIdKey;
+    private @Nullable String sessionIdKey;
     private final List<@Nullable String> extraAttributionKeys = new ArrayList<>();
+    private final List<String> attributionSourceTexts = new ArrayList<>();
+    private @Nullable String defaultAttributionSources;
     private @Nullable String maxValueLength;
 
     private record RawAlias(String name, @Nullable String provider, @Nullable String model, @Nullable String region) {}
@@ -654,6 +671,43 @@ public final class PricingConfig {
     }
 
     /**
+     * Sets {@value #ATTRIBUTION_SESSION_ID}.
+     *
+     * @param key the Baggage key; {@code null} for the default
+     * @return this builder
+     */
+    public Builder setSessionIdKey(@Nullable String key) {
+      this.sessionIdKey = key;
+      return this;
+    }
+
+    /**
+     * Adds {@value #ATTRIBUTION_SOURCES} entries: {@code KEY=SOURCE}, comma-separated; a key may be given several
+     * sources, read in order.
+     *
+     * @param text the entries, e.g. {@code app.tenant_id=org.id,app.tenant_id=metadata#org}; {@code null} or blank for
+     *     none
+     * @return this builder
+     */
+    public Builder addAttributionSources(@Nullable String text) {
+      if (text != null && !text.isBlank()) {
+        attributionSourceTexts.add(text);
+      }
+      return this;
+    }
+
+    /**
+     * Sets {@value #ATTRIBUTION_DEFAULT_SOURCES}.
+     *
+     * @param value {@code true} or {@code false}; {@code null} or blank for the default, {@code true}
+     * @return this builder
+     */
+    public Builder setDefaultAttributionSources(@Nullable String value) {
+      this.defaultAttributionSources = value;
+      return this;
+    }
+
+    /**
      * Adds a Baggage key to {@value #ATTRIBUTION_EXTRA_KEYS}.
      *
      * @param key the Baggage key
@@ -828,6 +882,28 @@ public final class PricingConfig {
       }
       if (userIdKey != null) {
         b.setUserIdKey(text(ATTRIBUTION_USER_ID, userIdKey));
+      }
+      if (sessionIdKey != null) {
+        b.setSessionIdKey(text(ATTRIBUTION_SESSION_ID, sessionIdKey));
+      }
+      b.setDefaultSources(parseBoolean(ATTRIBUTION_DEFAULT_SOURCES, defaultAttributionSources, true));
+      for (String text : attributionSourceTexts) {
+        for (String entry : text.split(",")) {
+          if (entry.isBlank()) {
+            continue;
+          }
+          String e = entry.trim();
+          int eq = e.indexOf('=');
+          String form = "must be KEY=SOURCE, SOURCE an attribute name or ATTRIBUTE#FIELD, was \"" + e + "\"";
+          if (eq <= 0 || eq == e.length() - 1) {
+            throw new PricingConfigException(ATTRIBUTION_SOURCES, e, form);
+          }
+          try {
+            b.addSource(e.substring(0, eq).trim(), e.substring(eq + 1).trim());
+          } catch (IllegalArgumentException ex) {
+            throw new PricingConfigException(ATTRIBUTION_SOURCES, e, form);
+          }
+        }
       }
       for (int i = 0; i < extraAttributionKeys.size(); i++) {
         b.addKey(text(ATTRIBUTION_EXTRA_KEYS + "[" + i + "]", extraAttributionKeys.get(i)));

@@ -248,6 +248,87 @@ class CatalogTest {
     assertThat(problems).isEmpty();
   }
 
+  /**
+   * Golden: the most output tokens one response can have, which budgets reserve for a call without {@code max_tokens}
+   * (docs/budgets.md). Values as the providers publish them (through LiteLLM's file of 2026-07-24 where it lists the
+   * model, else the provider's model page); Mistral and xAI publish only a context window, which output may fill.
+   * Every chat entry has one, entries declared {@code same_as} another inherit it, embeddings have none.
+   */
+  @Test
+  void bundled_maxOutputTokens_arePublishedValues() {
+    java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+    for (String id : List.of("openai/gpt-4o", "openai/gpt-4o-2024-08-06", "openai/gpt-4o-mini")) {
+      expected.put(id, 16_384L);
+    }
+    expected.put("openai/gpt-4o-2024-05-13", 4_096L);
+    for (String id : List.of("openai/gpt-4.1", "openai/gpt-4.1-mini", "openai/gpt-4.1-nano")) {
+      expected.put(id, 32_768L);
+    }
+    for (String id : List.of("openai/o1", "openai/o3", "openai/o4-mini")) {
+      expected.put(id, 100_000L);
+    }
+    for (String id : List.of("openai/gpt-5", "openai/gpt-5-mini", "openai/gpt-5-nano", "openai/gpt-5.4")) {
+      expected.put(id, 128_000L);
+    }
+    expected.put("openai/gpt-4", 4_096L);
+    expected.put("openai/gpt-3.5-turbo", 4_096L);
+    expected.put("anthropic/claude-3-haiku", 4_096L);
+    expected.put("anthropic/claude-3-5-haiku", 8_192L);
+    expected.put("anthropic/claude-3-5-sonnet", 8_192L);
+    for (String id : List.of("anthropic/claude-3-7-sonnet", "anthropic/claude-sonnet-4", "anthropic/claude-sonnet-4-5",
+        "anthropic/claude-sonnet-4-6", "anthropic/claude-opus-4-5", "anthropic/claude-haiku-4-5")) {
+      expected.put(id, 64_000L);
+    }
+    expected.put("anthropic/claude-opus-4", 32_000L);
+    expected.put("anthropic/claude-opus-4-1", 32_000L);
+    expected.put("anthropic/claude-opus-4-6", 128_000L);
+    expected.put("anthropic/claude-opus-4-7", 128_000L);
+    for (String id : List.of("gcp.gemini/gemini-1.5-flash", "gcp.gemini/gemini-1.5-pro",
+        "gcp.gemini/gemini-2.0-flash")) {
+      expected.put(id, 8_192L);
+    }
+    for (String id : List.of("gcp.gemini/gemini-2.5-pro", "gcp.gemini/gemini-2.5-flash",
+        "gcp.gemini/gemini-2.5-flash-lite", "gcp.gemini/gemini-3-pro-preview")) {
+      expected.put(id, 65_535L);
+    }
+    expected.put("deepseek/deepseek-chat", 8_192L);
+    expected.put("deepseek/deepseek-reasoner", 65_536L);
+    for (String id : List.of("cohere/command-r", "cohere/command-r-03-2024", "cohere/command-r-plus",
+        "cohere/command-r-plus-04-2024")) {
+      expected.put(id, 4_096L);
+    }
+    expected.put("mistral_ai/mistral-large", 256_000L);
+    expected.put("mistral_ai/mistral-large-2411", 131_072L);
+    expected.put("mistral_ai/mistral-large-2512", 256_000L);
+    expected.put("mistral_ai/mistral-small", 131_072L);
+    expected.put("x_ai/grok-4", 256_000L);
+
+    java.util.Map<String, Long> firstParty = new java.util.TreeMap<>();
+    List<String> problems = new ArrayList<>();
+    for (ModelPrice e : BUNDLED.entries()) {
+      if (e.mode().equals("embedding")) {
+        if (e.maxOutputTokens() != null) {
+          problems.add(e.id() + " is an embedding model with max_output_tokens " + e.maxOutputTokens());
+        }
+      } else if (e.maxOutputTokens() == null) {
+        problems.add(e.id() + " has no max_output_tokens");
+      } else if (expected.containsKey(e.id())) {
+        firstParty.put(e.id(), e.maxOutputTokens());
+      }
+    }
+    assertThat(problems).isEmpty();
+    assertThat(firstParty).isEqualTo(expected);
+    // Inherited through same_as: Azure's gpt-4o, Bedrock's Claude Sonnet 4.5, Vertex's Gemini 2.5 Pro.
+    assertThat(entry(BUNDLED, "azure.ai.openai/gpt-4o").maxOutputTokens()).isEqualTo(16_384L);
+    assertThat(entry(BUNDLED, "aws.bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0").maxOutputTokens())
+        .isEqualTo(64_000L);
+    assertThat(entry(BUNDLED, "gcp.vertex_ai/gemini-2.5-pro").maxOutputTokens()).isEqualTo(65_535L);
+  }
+
+  private static ModelPrice entry(PriceCatalog catalog, String id) {
+    return catalog.entries().stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
+  }
+
   private static boolean overlap(PricePeriod a, PricePeriod b) {
     long aFrom = a.effectiveFrom() == null ? Long.MIN_VALUE : a.effectiveFrom().toEpochMilli();
     long aTo = a.effectiveTo() == null ? Long.MAX_VALUE : a.effectiveTo().toEpochMilli();
@@ -367,6 +448,9 @@ class CatalogTest {
         Arguments.of("context_window zero",
             withBadEntry(BAD + "\"context_window\": 0, \"prices\": [{\"input\": \"1\", \"output\": \"2\"}]}"),
             List.of(ENTRY, "context_window")),
+        Arguments.of("max_output_tokens zero",
+            withBadEntry(BAD + "\"max_output_tokens\": 0, \"prices\": [{\"input\": \"1\", \"output\": \"2\"}]}"),
+            List.of(ENTRY, "max_output_tokens")),
         Arguments.of("checked not a date",
             withBadEntry(BAD + "\"source\": \"https://acme.example\", \"checked\": \"2026-13-01\","
                 + " \"prices\": [{\"input\": \"1\", \"output\": \"2\"}]}"),

@@ -104,6 +104,10 @@ class LiteLlmImportTest {
     ModelPrice sonnet = entry(LITELLM, "anthropic/claude-sonnet-4-5");
     assertThat(sonnet.mode()).isEqualTo("chat");
     assertThat(sonnet.contextWindow()).isEqualTo(200_000L);
+    // LiteLLM's max_output_tokens: what a budget reserves for a call without max_tokens.
+    assertThat(sonnet.maxOutputTokens()).isEqualTo(64_000L);
+    assertThat(entry(LITELLM, "openai/gpt-4o-mini").maxOutputTokens()).isEqualTo(16_384L);
+    assertThat(entry(LITELLM, "openai/text-embedding-3-small").maxOutputTokens()).isNull();
     assertThat(sonnet.source()).isEqualTo("LiteLLM model_prices_and_context_window.json");
     assertThat(sonnet.checked()).isNull();
     assertThat(entry(LITELLM, "openai/text-embedding-3-small").mode()).isEqualTo("embedding");

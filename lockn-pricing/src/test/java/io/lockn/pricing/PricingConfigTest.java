@@ -58,7 +58,8 @@ class PricingConfigTest {
     assertThat(c.metricAttributionKeys()).containsExactly("app.tenant_id");
     assertThat(c.metricCardinalityLimit()).isEqualTo(7);
     assertThat(c.attributionKeys().allKeys())
-        .containsExactly("org.id", "org.cc", "org.wf", "org.feature", "org.plan", "org.user", "app.env");
+        .containsExactly("org.id", "org.cc", "org.wf", "org.feature", "org.plan", "org.user", "app.session_id",
+            "app.env");
     assertThat(c.attributionKeys().maxValueLength()).isEqualTo(16);
     assertThat(c.changesPrices()).isTrue();
   }
@@ -211,5 +212,29 @@ class PricingConfigTest {
     assertThat(PricingConfig.parseBoolean("p", " False", true)).isFalse();
     assertThat(catchThrowableOfType(PricingConfigException.class, () -> PricingConfig.parseBoolean("p", "on", true)))
         .hasMessage("p: must be true or false, was \"on\"");
+  }
+
+  @Test
+  void attributionSources_sessionKey_andDefaultSources() {
+    PricingConfig c = PricingConfig.builder()
+        .setSessionIdKey("chat.session")
+        .addAttributionSources(" app.tenant_id = org.id , app.tenant_id=metadata#org ")
+        .setDefaultAttributionSources("false")
+        .build();
+    assertThat(c.attributionKeys().sessionIdKey()).isEqualTo("chat.session");
+    assertThat(c.attributionKeys().sources()).containsOnlyKeys("app.tenant_id");
+    assertThat(c.attributionKeys().sources("app.tenant_id")).containsExactly("org.id", "metadata#org");
+    assertThat(PricingConfig.builder().build().attributionKeys().sources("app.tenant_id")).contains("tenant.id");
+
+    PricingConfigException bad = catchThrowableOfType(PricingConfigException.class,
+        () -> PricingConfig.builder().addAttributionSources("app.tenant_id").build());
+    assertThat(bad.property()).isEqualTo(PricingConfig.ATTRIBUTION_SOURCES);
+    assertThat(bad).hasMessageContaining("KEY=SOURCE").hasMessageContaining("app.tenant_id");
+    assertThat(catchThrowableOfType(PricingConfigException.class,
+        () -> PricingConfig.builder().addAttributionSources("app.tenant_id=metadata#").build()).property())
+        .isEqualTo(PricingConfig.ATTRIBUTION_SOURCES);
+    assertThat(catchThrowableOfType(PricingConfigException.class,
+        () -> PricingConfig.builder().setDefaultAttributionSources("maybe").build()).property())
+        .isEqualTo(PricingConfig.ATTRIBUTION_DEFAULT_SOURCES);
   }
 }

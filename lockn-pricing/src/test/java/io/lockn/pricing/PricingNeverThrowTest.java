@@ -302,7 +302,7 @@ class PricingNeverThrowTest {
   }
 
   @Test
-  void cacheAndReasoningCountsLargerThanTheirTotals_areClamped() {
+  void cacheAndReasoningCountsLargerThanTheirTotals_areReadAsLeftOutOfThem_notClamped() {
     SpanData anthropic = chat(s -> s.setAttribute("gen_ai.provider.name", "anthropic")
         .setAttribute("gen_ai.request.model", "claude-sonnet-4-5")
         .setAttribute("gen_ai.usage.input_tokens", 1_000L)
@@ -310,21 +310,24 @@ class PricingNeverThrowTest {
         .setAttribute("gen_ai.usage.cache_creation.input_tokens", 3_000L)
         .setAttribute("lockn.usage.cache_write_1h.input_tokens", 9_000L)
         .setAttribute("gen_ai.usage.output_tokens", 10L));
-    // The 1,000 inclusive input tokens are all cache reads (x $0.30 per 1M); 10 output x $15.
-    // Parts that cost nothing are not written.
-    assertThat(anthropic.getAttributes().get(CostAttributes.INPUT)).isNull();
-    assertThat(anthropic.getAttributes().get(CostAttributes.CACHE_WRITE)).isNull();
-    assertThat(anthropic.getAttributes().get(CostAttributes.CACHE_READ)).isEqualTo(0.0003);
-    assertThat(totalNanos(anthropic)).isEqualTo(450_000L);
+    // Cache reads and writes (8,000) exceed the input (1,000): the source left them out of it (Anthropic's
+    // convention), so the input is 1,000 uncached + 5,000 read + 3,000 written. The 1-hour writes (9,000) cannot
+    // exceed the writes: all 3,000 are read as 1-hour, and a warning says so. Per 1M: 1,000 x $3 + 5,000 x $0.30 +
+    // 3,000 x $6 + 10 x $15 = $0.003 + $0.0015 + $0.018 + $0.00015.
+    assertThat(anthropic.getAttributes().get(CostAttributes.INPUT)).isEqualTo(0.003);
+    assertThat(anthropic.getAttributes().get(CostAttributes.CACHE_READ)).isEqualTo(0.0015);
+    assertThat(anthropic.getAttributes().get(CostAttributes.CACHE_WRITE)).isEqualTo(0.018);
+    assertThat(totalNanos(anthropic)).isEqualTo(22_650_000L);
 
     SpanData openai = chat(s -> s.setAttribute("gen_ai.provider.name", "openai")
         .setAttribute("gen_ai.request.model", "o4-mini")
         .setAttribute("gen_ai.usage.input_tokens", 1_000L)
         .setAttribute("gen_ai.usage.output_tokens", 100L)
         .setAttribute("gen_ai.usage.reasoning.output_tokens", 500L));
-    // 1,000 x $1.10 + 100 reasoning (clamped from 500) x $4.40, per 1M.
-    assertThat(openai.getAttributes().get(CostAttributes.REASONING)).isEqualTo(0.00044);
-    assertThat(totalNanos(openai)).isEqualTo(1_540_000L);
+    // Reasoning (500) exceeds the output (100): the output left it out (Gemini's convention), so the output is 100 +
+    // 500 reasoning. Per 1M: 1,000 x $1.10 + 100 x $4.40 + 500 reasoning x $4.40 = $0.0011 + $0.00044 + $0.0022.
+    assertThat(openai.getAttributes().get(CostAttributes.REASONING)).isEqualTo(0.0022);
+    assertThat(totalNanos(openai)).isEqualTo(3_740_000L);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

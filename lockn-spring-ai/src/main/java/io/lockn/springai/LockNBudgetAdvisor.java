@@ -7,6 +7,7 @@ import io.lockn.core.GenAiOperation;
 import io.lockn.core.GenAiMessage;
 import io.lockn.core.TokenUsage;
 import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.AdmissionEvent;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
 import io.lockn.core.spi.EndedCall;
@@ -16,7 +17,9 @@ import io.lockn.springai.internal.ReactorScopes;
 import io.lockn.springai.internal.SpringAiMessages;
 import io.lockn.springai.internal.SpringAiUsages;
 import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +35,8 @@ import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
 import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.tokenizer.JTokkitTokenCountEstimator;
+import org.springframework.ai.tokenizer.TokenCountEstimator;
 import org.springframework.core.Ordered;
 import reactor.core.publisher.Flux;
 
@@ -40,6 +45,15 @@ import reactor.core.publisher.Flux;
  * BudgetExceededException} (the same instance, from {@code call()}, or as the stream's error) before the model is
  * called; a THROTTLE downgrade sends the admitted model instead; and the round trip's reported usage settles the
  * reservation (released when the call fails).
+ *
+ * <p>The reservation's input tokens are counted by the {@link Builder#tokenCounter TokenCounter} when one is given
+ * (the starter gives its jtokkit counter), else by Spring AI's {@link TokenCountEstimator} ({@link
+ * JTokkitTokenCountEstimator} unless {@link Builder#tokenCountEstimator} gives another), else by {@link
+ * TokenCounter#approximate()}; without {@code max_tokens} in the request's options the budget reserves its output
+ * estimate ({@code io.lockn.budget.Budgets}). What the budget decides (alerts, throttles, approvals, forecasts, found
+ * at admission or when the round trip's usage settles it) is recorded as span events on the span current when the
+ * advisor runs, the one Spring AI's chat span starts under (or the nearest recording LockN operation above it), and
+ * a block as the {@code lockn.budget.exceeded} event there.
  *
  * <p>Its {@link #DEFAULT_ORDER} places it after Spring AI's {@code ToolCallingAdvisor} ({@code HIGHEST_PRECEDENCE +
  * 300}), so it sees each round trip of the tool loop, not the whole loop once. The admitted model travels in the
@@ -57,7 +71,7 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
 
   private final CallAdmission admission;
   private final AttributionKeys keys;
-  private final @Nullable TokenCounter tokenCounter;
+  private final TokenCounter tokenCounter;
   private final @Nullable String provider;
   private final @Nullable String defaultModel;
   private final int order;
@@ -66,7 +80,12 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
     this.admission = b.admission;
     // The same allowlist and sanitising as LockN's own admission, so both scope a budget by the same value.
     this.keys = b.keys;
-    this.tokenCounter = b.tokenCounter;
+    TokenCounter counter = b.tokenCounter;
+    if (counter == null) {
+      TokenCountEstimator estimator = b.estimator != null ? b.estimator : defaultEstimator();
+      counter = estimator != null ? new EstimatorTokenCounter(estimator) : TokenCounter.approximate();
+    }
+    this.tokenCounter = counter;
     this.provider = b.provider;
     this.defaultModel = b.defaultModel;
     this.order = b.order;
@@ -169,6 +188,7 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
       Map<String, String> attribution) {}
 
   private @Nullable Admitted admit(ChatClientRequest request) {
+    Span eventSpan = Span.getInvalid();
     Admission granted;
     CallRequest callRequest;
     ChatOptions options = request.prompt().getOptions();
@@ -182,17 +202,22 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
       }
       String providerName = provider != null ? provider : providerOf(options);
       long maxTokens = options != null && options.getMaxTokens() != null ? options.getMaxTokens() : -1;
+      // Spring AI's chat span starts under the current span: the budget's events go there, or to the nearest
+      // recording ancestor when it is not recording.
+      eventSpan = CallRequest.recordingSpan(Context.current());
       callRequest = CallRequest.builder(providerName, model)
           .estimatedInputTokens(estimate(providerName, model, request))
           .maxOutputTokens(maxTokens)
           .attribution(keys.toMap(Baggage.current()))
           .traceId(Span.current().getSpanContext().getTraceId())
+          .span(eventSpan)
           .build();
       granted = admission.admit(callRequest);
       if (granted == null) {
         return null;
       }
     } catch (BudgetExceededException blocked) {
+      recordBlock(eventSpan, blocked);
       throw blocked;
     } catch (Throwable t) {
       UsageLogger.failed("budget admission " + admission.getClass().getName(), t);
@@ -216,17 +241,83 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
     }
   }
 
+  /** The prompt's input tokens: counted, else estimated (never 0 for a prompt with a message). */
   private long estimate(String providerName, String model, ChatClientRequest request) {
-    if (tokenCounter == null) {
+    List<GenAiMessage> messages;
+    try {
+      messages = SpringAiMessages.from(request.prompt().getInstructions());
+    } catch (Throwable t) {
+      UsageLogger.failed("reading the prompt's messages", t);
       return 0;
     }
+    long n = -1;
     try {
-      List<GenAiMessage> messages = SpringAiMessages.from(request.prompt().getInstructions());
-      long n = tokenCounter.countInputTokens(providerName, model, messages);
-      return Math.max(0, n);
+      n = tokenCounter.countInputTokens(providerName, model, messages);
     } catch (Throwable t) {
       UsageLogger.failed("counting the prompt's tokens", t);
-      return 0;
+    }
+    return n >= 0 ? n : TokenCounter.approximate().countInputTokens(providerName, model, messages);
+  }
+
+  /** The block as LockN records it on its own calls' spans; the exception reaches the application regardless. */
+  private static void recordBlock(Span span, BudgetExceededException blocked) {
+    if (!span.isRecording()) {
+      return;
+    }
+    try {
+      AdmissionEvent event = AdmissionEvent.blocked(blocked);
+      span.addEvent(event.name(), event.attributes());
+      Attributes extra = blocked.spanAttributes();
+      if (extra != null && !extra.isEmpty()) {
+        span.setAllAttributes(extra);
+      }
+    } catch (Throwable t) {
+      UsageLogger.failed("recording a budget block", t);
+    }
+  }
+
+  /**
+   * Spring AI's default estimator, shared: built once (it loads jtokkit's cl100k_base vocabulary), when the first
+   * advisor without a counter is built. Null when it cannot be (jtokkit left off the classpath): the approximate count.
+   */
+  private static @Nullable TokenCountEstimator defaultEstimator() {
+    try {
+      return DefaultEstimator.INSTANCE;
+    } catch (LinkageError | RuntimeException e) {
+      UsageLogger.failed("loading Spring AI's JTokkitTokenCountEstimator", e);
+      return null;
+    }
+  }
+
+  private static final class DefaultEstimator {
+    static final TokenCountEstimator INSTANCE = new JTokkitTokenCountEstimator();
+  }
+
+  /**
+   * A Spring AI {@link TokenCountEstimator} as a LockN {@link TokenCounter}: the estimate of each text, tool call and
+   * tool response, plus {@link TokenCounter#approximate()}'s 4 tokens of framing per message.
+   */
+  private record EstimatorTokenCounter(TokenCountEstimator estimator) implements TokenCounter {
+    @Override
+    public long countInputTokens(String provider, String model, List<GenAiMessage> messages) {
+      long tokens = 0;
+      for (GenAiMessage m : messages) {
+        tokens += 4;
+        for (io.lockn.core.MessagePart part : m.parts()) {
+          if (part instanceof io.lockn.core.MessagePart.Text text) {
+            tokens += count(text.content());
+          } else if (part instanceof io.lockn.core.MessagePart.ToolCall call) {
+            tokens += count(call.name()) + count(call.arguments());
+          } else if (part instanceof io.lockn.core.MessagePart.ToolCallResponse response) {
+            tokens += count(response.response());
+          }
+        }
+      }
+      return tokens;
+    }
+
+    private long count(String text) {
+      return text.isEmpty() ? 0 : estimator.estimate(text);
     }
   }
 
@@ -306,6 +397,7 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
     private final CallAdmission admission;
     private AttributionKeys keys = AttributionKeys.defaults();
     private @Nullable TokenCounter tokenCounter;
+    private @Nullable TokenCountEstimator estimator;
     private @Nullable String provider;
     private @Nullable String defaultModel;
     private int order = DEFAULT_ORDER;
@@ -326,13 +418,26 @@ public final class LockNBudgetAdvisor implements CallAdvisor, StreamAdvisor {
     }
 
     /**
-     * Counts the prompt's tokens for the reservation estimate; without one the estimate has no input tokens.
+     * Counts the prompt's tokens for the reservation estimate, before any {@link #tokenCountEstimator}; when it
+     * cannot count a model (it answers -1), the estimate is {@link TokenCounter#approximate()}.
      *
-     * @param tokenCounter the counter
+     * @param tokenCounter the counter, for example lockn-compression's {@code JtokkitTokenCounter}
      * @return this builder
      */
     public Builder tokenCounter(TokenCounter tokenCounter) {
       this.tokenCounter = Objects.requireNonNull(tokenCounter, "tokenCounter");
+      return this;
+    }
+
+    /**
+     * Counts the prompt's tokens with Spring AI's estimator when no {@link #tokenCounter} is given. Defaults to
+     * Spring AI's {@link JTokkitTokenCountEstimator} ({@code cl100k_base}).
+     *
+     * @param estimator the estimator
+     * @return this builder
+     */
+    public Builder tokenCountEstimator(TokenCountEstimator estimator) {
+      this.estimator = Objects.requireNonNull(estimator, "estimator");
       return this;
     }
 

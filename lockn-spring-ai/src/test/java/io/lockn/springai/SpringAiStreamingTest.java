@@ -202,8 +202,9 @@ class SpringAiStreamingTest extends BridgedOpenAiTestSupport {
         .take(1).collectList().block(WAIT);
 
     assertThat(first).containsExactly("Hel");
-    // The reservation: at most 100 output tokens of gpt-4o at $10 per 1M.
-    assertThat(reservedWhileStreaming).hasValue(nanos(100, "10.00"));
+    // The reservation: the prompt "Hi" as Spring AI's JTokkitTokenCountEstimator counts it (1 token, plus 4 of
+    // message framing) at $2.50 per 1M, and at most 100 output tokens at $10 per 1M: 12,500 + 1,000,000.
+    assertThat(reservedWhileStreaming).hasValue(nanos(5, "2.50") + nanos(100, "10.00"));
     await().atMost(WAIT).untilAsserted(() -> assertThat(reserved("acme-stream-cancel")).isZero());
     // Cancelled before the usage chunk: the advisor saw no usage, so nothing is charged.
     assertThat(spent("acme-stream-cancel")).isZero();

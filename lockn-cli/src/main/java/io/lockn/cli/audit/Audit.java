@@ -13,8 +13,9 @@ import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.CostSource;
 import io.lockn.pricing.PriceCatalog;
+import io.lockn.pricing.ModelCall;
 import io.lockn.pricing.SpanPricing;
-import io.lockn.pricing.UsageAttributes;
+import io.lockn.pricing.TraceCalls;
 import io.opentelemetry.api.common.AttributeKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,19 +42,18 @@ import org.jspecify.annotations.Nullable;
  * AuditReport report = audit.finish();       // after the tracer provider is flushed
  * }</pre>
  *
- * <p><b>Attribution.</b> A span's tenant, cost center, workflow and {@code --group-by} values are its own attributes,
- * else the nearest ancestor's in the same trace, else its resource's. Its agent is the nearest {@code invoke_agent}
- * ancestor's {@code gen_ai.agent.name}, else its own {@code lockn.agent.name}.
+ * <p><b>Model calls and attribution</b> are read by {@link TraceCalls}, LockN's one reader of model calls: every
+ * dialect it knows (the GenAI conventions since 1.26, OpenLLMetry, OpenInference, the Vercel AI SDK, Langfuse,
+ * LiteLLM), each call counted once however many spans describe it, its tenant, cost center, workflow and {@code
+ * --group-by} values from its spans (the attribution keys, else their sources such as OpenLLMetry's association
+ * properties), else the nearest ancestor's in the same trace, else its resource's; its agent is the nearest agent
+ * ancestor's, else its own {@code lockn.agent.name}.
  *
- * <p><b>Conventions.</b> A model call is a span whose {@code gen_ai.operation.name} is {@code chat}, {@code
- * text_completion}, {@code generate_content} or {@code embeddings} (Spring AI's {@code embedding} included); spans
- * from Python OpenLLMetry, which carry no operation name, are recognised by their {@code llm.request.type} ({@link
- * SpanPricing#operation}). Usage is read by {@link UsageAttributes}, which also knows OpenLLMetry's names.
- *
- * <p><b>Cost.</b> Each inference and embeddings span is priced at its start time with {@link SpanPricing}, the rules
- * LockN uses in-process. A cost already on the span ({@code lockn.cost.total_nanos}, or a provider-reported {@code
- * lockn.cost.reported_nanos}) is kept unless repricing is asked for. A model call that reports no usage costs
- * nothing if its model is known (a rejected request is not billed), and is unpriced otherwise.
+ * <p><b>Cost.</b> Each call is priced at its start time with {@link SpanPricing}, the rules LockN uses in-process. A
+ * cost already on the span ({@code lockn.cost.total_nanos}, or a provider-reported {@code lockn.cost.reported_nanos})
+ * is kept unless repricing is asked for. A failed model call that reports no usage costs nothing if its model is known
+ * (a rejected request is not billed), and is unpriced otherwise; one that did not fail and reports no usage (a stream
+ * whose usage was not captured) is unpriced: its cost is unknown, not $0.
  *
  * <p><b>Memory.</b> A trace is held until its root span has been read and 8 more batches (lines of an export, or
  * exports of the {@link AuditSpanExporter}) have passed without a span of it (exports write a trace's spans close
@@ -185,12 +185,12 @@ public final class Audit {
       byId.put(s.spanId(), s);
     }
     List<PricedSpan> calls = new ArrayList<>();
+    List<AuditSpanView> views = new ArrayList<>(trace.spans.size());
     for (AuditSpan s : trace.spans) {
-      String operation = operation(s);
-      if (operation == null || !SpanPricing.isModelCall(operation)) {
-        continue;
-      }
-      PricedSpan priced = price(s, operation, byId);
+      views.add(new AuditSpanView(s, byId, reprice));
+    }
+    for (TraceCalls.Call<AuditSpanView> call : TraceCalls.of(views, keys).calls()) {
+      PricedSpan priced = price(call);
       calls.add(priced);
       report.add(priced);
       if (roiAnalysis != null) {
@@ -300,51 +300,51 @@ public final class Audit {
     return SpanPricing.operation(s.string("gen_ai.operation.name"), s.string(SpanPricing.LLM_REQUEST_TYPE.getKey()));
   }
 
-  private PricedSpan price(AuditSpan s, String operation, Map<String, AuditSpan> byId) {
-    AuditSpanView attributes = new AuditSpanView(s, byId, reprice);
-    TokenUsage usage = UsageAttributes.read(attributes);
+  private PricedSpan price(TraceCalls.Call<AuditSpanView> c) {
+    AuditSpanView attributes = c.span();
+    AuditSpan s = attributes.span();
+    ModelCall call = c.call();
     Cost cost = reprice ? null : recordedCost(s);
     long startMillis = s.startEpochNanos() / 1_000_000L;
     if (cost != null && withoutParts(cost)) {
       // A span recorded with its total only (LockN writes the parts by token class only when asked to): the parts
       // come from the catalog when it gives the very same totals, else the span stays one line.
-      Cost again = SpanPricing.price(catalog, attributes, startMillis);
+      Cost again = SpanPricing.price(catalog, call, attributes, startMillis);
       if (again != null && again.isPriced() && again.totalNanos() == cost.totalNanos()
           && again.listTotalNanos() == cost.listTotalNanos()) {
         cost = again;
       }
     }
     if (cost == null) {
-      cost = SpanPricing.price(catalog, attributes, startMillis);
+      cost = SpanPricing.price(catalog, call, attributes, startMillis);
       if (cost == null) {
-        // No usage reported (typically a rejected request): free if the model is known, else unpriced.
-        String model = s.string("gen_ai.response.model");
-        if (model == null) {
-          model = s.string("gen_ai.request.model");
-        }
-        cost = model == null ? Cost.UNPRICED
-            : catalog.cost(SpanPricing.provider(attributes), model, TokenUsage.EMPTY, startMillis, null);
+        // No usage reported. A failed call (typically a rejected request) is free if its model is known; a call that
+        // did not fail lost its usage (a stream the instrumentation did not measure): unknown, not $0.
+        String model = call.responseModel() != null ? call.responseModel() : call.requestModel();
+        cost = model == null || !s.error() ? Cost.UNPRICED
+            : catalog.cost(call.provider(), model, TokenUsage.EMPTY, startMillis, null);
       }
     }
     Map<String, String> groups = new LinkedHashMap<>();
     for (String key : groupBy) {
-      String v = inherited(s, key, byId);
+      String v = c.attribution(key);
       if (v != null) {
         groups.put(key, v);
       }
     }
+    TokenUsage usage = call.usage();
     return new PricedSpan(
         s,
-        operation,
-        SpanPricing.provider(attributes),
-        s.string("gen_ai.request.model"),
-        s.string("gen_ai.response.model"),
+        call.operation(),
+        call.provider(),
+        call.requestModel(),
+        call.responseModel(),
         usage != null ? usage : TokenUsage.EMPTY,
         cost,
-        inherited(s, keys.tenantKey(), byId),
-        inherited(s, keys.costCenterKey(), byId),
-        inherited(s, keys.workflowIdKey(), byId),
-        RoiSpans.agent(attributes),
+        c.attribution(keys.tenantKey()),
+        c.attribution(keys.costCenterKey()),
+        c.attribution(keys.workflowIdKey()),
+        c.agent(),
         groups);
   }
 
@@ -376,18 +376,6 @@ public final class Audit {
       return Math.round(d * 1e9);
     }
     return 0;
-  }
-
-  private @Nullable String inherited(AuditSpan span, String key, Map<String, AuditSpan> byId) {
-    int hops = 0;
-    for (AuditSpan s = span; s != null && hops < 1000; s = parent(s, byId), hops++) {
-      Object v = s.attributes().get(key);
-      if (v != null) {
-        return String.valueOf(v);
-      }
-    }
-    Object v = span.resource().get(key);
-    return v == null ? null : String.valueOf(v);
   }
 
   private static @Nullable AuditSpan parent(AuditSpan s, Map<String, AuditSpan> byId) {

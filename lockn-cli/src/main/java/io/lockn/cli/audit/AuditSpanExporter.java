@@ -1,5 +1,6 @@
 package io.lockn.cli.audit;
 
+import io.lockn.pricing.SpanPricing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.StatusCode;
@@ -62,6 +63,8 @@ public final class AuditSpanExporter implements SpanExporter {
   static AuditSpan convert(SpanData s) {
     String parent = s.getParentSpanContext().isValid() ? s.getParentSpanContext().getSpanId() : null;
     Map<String, Object> attributes = values(s.getAttributes());
+    // Read like an attribute, as OtlpJsonReader does: some counting conventions depend on the instrumentation.
+    attributes.putIfAbsent(SpanPricing.OTEL_SCOPE_NAME.getKey(), s.getInstrumentationScopeInfo().getName());
     return new AuditSpan(
         s.getTraceId(),
         s.getSpanId(),

@@ -2,14 +2,14 @@ package io.lockn.cli.audit;
 
 import io.lockn.compression.roi.RoiSpans;
 import io.lockn.core.LockNAttributes;
+import io.lockn.pricing.TraceCalls;
 import io.opentelemetry.api.common.AttributeKey;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link AuditSpan} within its trace, as the shared span rules read it: pricing ({@link
- * io.lockn.pricing.SpanPricing}), usage ({@link io.lockn.pricing.UsageAttributes}) and the ROI sample ({@link
- * RoiSpans}).
+ * An {@link AuditSpan} within its trace, as the shared span rules read it: model calls, their pricing and attribution
+ * ({@link io.lockn.pricing.SpanPricing}, {@link TraceCalls}) and the ROI sample ({@link RoiSpans}).
  *
  * @param span the span
  * @param byId the spans of its trace, by span id
@@ -17,7 +17,17 @@ import org.jspecify.annotations.Nullable;
  *     --reprice})
  */
 record AuditSpanView(AuditSpan span, Map<String, AuditSpan> byId, boolean hideReportedCost)
-    implements RoiSpans.SpanView {
+    implements RoiSpans.SpanView, TraceCalls.Span {
+
+  @Override
+  public String spanId() {
+    return span.spanId();
+  }
+
+  @Override
+  public @Nullable String parentSpanId() {
+    return span.parentSpanId();
+  }
 
   @Override
   public long count(AttributeKey<Long> key) {

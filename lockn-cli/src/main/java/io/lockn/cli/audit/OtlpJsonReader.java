@@ -270,9 +270,14 @@ final class OtlpJsonReader {
     return null;
   }
 
+  private static final String SCOPE_NAME = io.lockn.pricing.SpanPricing.OTEL_SCOPE_NAME.getKey();
+
   private static @Nullable String resourceSpans(JsonNode rs, List<AuditSpan> out) {
     Map<String, Object> resource = attributes(rs.path("resource").path("attributes"));
     for (JsonNode ss : rs.path("scopeSpans")) {
+      // The scope's name is read like an attribute, otel.scope.name, as the conventions name it outside OTLP: some
+      // instrumentations' counting conventions depend on it (SpanPricing).
+      String scope = ss.path("scope").path("name").asText("");
       for (JsonNode span : ss.path("spans")) {
         String traceId = span.path("traceId").asText("");
         String spanId = span.path("spanId").asText("");
@@ -285,6 +290,9 @@ final class OtlpJsonReader {
           return "span " + quote(spanId) + ": startTimeUnixNano is not an integer";
         }
         Map<String, Object> attributes = attributes(span.path("attributes"));
+        if (!scope.isEmpty()) {
+          attributes.putIfAbsent(SCOPE_NAME, scope);
+        }
         JsonNode code = span.path("status").path("code");
         boolean error = code.asInt(0) == 2 || "STATUS_CODE_ERROR".equals(code.asText())
             || attributes.containsKey("error.type");

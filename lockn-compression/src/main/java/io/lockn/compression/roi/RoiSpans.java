@@ -9,7 +9,6 @@ import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.ModelMatch;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.SpanPricing;
-import io.lockn.pricing.UsageAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import java.util.List;
 import java.util.Objects;
@@ -35,9 +34,9 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Quality score:</b> the call's own {@code lockn.compression.quality_score}, else the step's.
  *   <li><b>Step cost:</b> the step's {@code lockn.compression.cost_nanos}, else its {@code lockn.cost.total_nanos} (a
  *       step that is itself a priced model call), else 0.
- *   <li><b>Usage</b> by {@link UsageAttributes}; <b>cost</b> as the caller priced or read it, a call without a price is
- *       left out; <b>latency</b> the call span's duration; <b>start</b> the span's start; <b>context window</b> the
- *       catalog's for the response model, else the request model.
+ *   <li><b>Usage</b> by {@link SpanPricing#read}; <b>cost</b> as the caller priced or read it, a call without a price
+ *       is left out; <b>latency</b> the call span's duration; <b>start</b> the span's start; <b>context window</b>
+ *       the catalog's for the response model, else the request model.
  * </ul>
  *
  * <p>Stateless and thread-safe.
@@ -54,7 +53,7 @@ public final class RoiSpans {
 
   /**
    * Read access to one span and its ancestry, whatever holds it: a live SDK span, an exported span, a line of JSON.
-   * Counts follow {@link UsageAttributes.Counts}: a negative number when absent or unreadable.
+   * Counts follow {@link SpanPricing.SpanAttributes}: a negative number when absent or unreadable.
    */
   public interface SpanView extends SpanPricing.SpanAttributes {
 
@@ -145,7 +144,8 @@ public final class RoiSpans {
       return null;
     }
     SpanView step = step(call, children, siblings);
-    TokenUsage read = UsageAttributes.read(call);
+    io.lockn.pricing.ModelCall described = SpanPricing.read(call);
+    TokenUsage read = described == null ? null : described.usage();
     TokenUsage usage = read != null ? read : TokenUsage.EMPTY;
     long sent = usage.inputTokens();
     long original = call.count(CompressionAttributes.INPUT_TOKENS_ORIGINAL);

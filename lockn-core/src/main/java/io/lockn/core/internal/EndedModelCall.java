@@ -150,19 +150,7 @@ final class EndedModelCall implements EndedCall, LlmCallRecord {
 
   @Override
   public Span recordingAncestor() {
-    Span parent = Span.fromContext(call.parent);
-    if (parent.isRecording()) {
-      return parent;
-    }
-    // An unsampled parent: the closest LockN operation above the call that is recording (samplers that are not
-    // parent-based can record an agent and drop a call under it).
-    for (OperationHandle h = OperationHandle.fromContext(call.parent); h != null;
-        h = OperationHandle.fromContext(h.parent)) {
-      if (h.span.isRecording()) {
-        return h.span;
-      }
-    }
-    return Span.getInvalid();
+    return RecordingSpans.nearest(call.parent);
   }
 
   @Override

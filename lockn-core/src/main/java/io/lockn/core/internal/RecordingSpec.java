@@ -35,9 +35,11 @@ import io.lockn.core.ToolScope;
 import io.lockn.core.ToolSpec;
 import io.lockn.core.WorkflowSpec;
 import io.lockn.core.spi.Admission;
+import io.lockn.core.spi.AdmissionEvent;
 import io.lockn.core.spi.CallAdmission;
 import io.lockn.core.spi.CallRequest;
 import io.lockn.core.spi.ScopeBinder;
+import io.lockn.core.spi.TokenCounter;
 import io.lockn.core.spi.UsageLogger;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
@@ -408,10 +410,12 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     if (!estimateGiven && inputMessages != null && !inputMessages.isEmpty()) {
       // Only on the admission path: counting tokenizes the whole prompt, and nothing else uses the count.
       long counted = lockn.tokenCounter.countInputTokens(providerName, model, inputMessages);
-      if (counted >= 0) {
-        inputTokens = counted;
-        span.setAttribute(LockNAttributes.USAGE_ESTIMATED_INPUT_TOKENS, counted);
+      if (counted < 0) {
+        // No counter, or one that cannot count this model: a documented estimate, never 0 for a non-empty prompt.
+        counted = TokenCounter.approximate().countInputTokens(providerName, model, inputMessages);
       }
+      inputTokens = counted;
+      span.setAttribute(LockNAttributes.USAGE_ESTIMATED_INPUT_TOKENS, counted);
     }
     Admission admission;
     try {
@@ -421,7 +425,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
           serverPort, inheritedAgent, task, attempt, firstSpanId, depth, promptKeyHash, start, Admission.allowed(),
           model, explicitAttributes());
       if (unenforced) {
-        recordUnenforcedBlock(span, blocked);
+        recordUnenforcedBlock(span, span.isRecording() ? span : RecordingSpans.nearest(parentContext), blocked);
         return handle;
       }
       recordBlocked(handle, blocked);
@@ -453,6 +457,7 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
         .agentName(agent)
         .taskName(task)
         .traceId(span.getSpanContext().getTraceId())
+        .span(span.isRecording() ? span : RecordingSpans.nearest(parentContext))
         .build();
   }
 
@@ -467,7 +472,8 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
     try {
       handle.recordError(LockNAttributes.ERROR_TYPE_BUDGET_EXCEEDED);
       handle.span.setStatus(StatusCode.ERROR, "budget exceeded: " + blocked.budgetName());
-      recordBlockEvent(handle.span, blocked);
+      // An unsampled call's block is still visible: on its nearest recording ancestor, as its other budget events.
+      recordBlockEvent(handle.span.isRecording() ? handle.span : RecordingSpans.nearest(handle.parent), blocked);
     } catch (Throwable t) {
       UsageLogger.failed("recording a blocked call", t);
     }
@@ -475,26 +481,18 @@ abstract class RecordingSpec<S extends RecordingSpec<S>> {
   }
 
   /** A block the caller cannot enforce: the event and the flag, and the call goes on being recorded. */
-  private static void recordUnenforcedBlock(Span span, BudgetExceededException blocked) {
+  private static void recordUnenforcedBlock(Span span, Span eventSpan, BudgetExceededException blocked) {
     try {
       span.setAttribute(LockNAttributes.BUDGET_ENFORCED, false);
-      recordBlockEvent(span, blocked);
+      recordBlockEvent(eventSpan, blocked);
     } catch (Throwable t) {
       UsageLogger.failed("recording an unenforced block", t);
     }
   }
 
   private static void recordBlockEvent(Span span, BudgetExceededException blocked) {
-    span.addEvent(
-        LockNAttributes.BUDGET_EXCEEDED_EVENT,
-        Attributes.builder()
-            .put(LockNAttributes.BUDGET_NAME, blocked.budgetName())
-            .put(LockNAttributes.BUDGET_SCOPE, blocked.scope())
-            .put(LockNAttributes.BUDGET_UNIT, blocked.unit().name().toLowerCase(java.util.Locale.ROOT))
-            .put(LockNAttributes.BUDGET_LIMIT, blocked.limit())
-            .put(LockNAttributes.BUDGET_SPENT, blocked.spent())
-            .put(LockNAttributes.BUDGET_REQUESTED, blocked.requested())
-            .build());
+    AdmissionEvent event = AdmissionEvent.blocked(blocked);
+    span.addEvent(event.name(), event.attributes());
     Attributes extra = blocked.spanAttributes();
     if (extra != null && !extra.isEmpty()) {
       span.setAllAttributes(extra);

@@ -1,5 +1,8 @@
 package io.lockn.core.spi;
 
+import io.lockn.core.internal.RecordingSpans;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +16,7 @@ public interface CallRequest {
 
   /**
    * A builder. Everything else defaults to unknown or none: no input tokens, no output cap, no attribution, agent or
-   * task, and the invalid (all zeros) trace id.
+   * task, the invalid (all zeros) trace id, and no span to record the admission's decisions on.
    *
    * @param provider {@code gen_ai.provider.name}, possibly empty
    * @param requestModel {@code gen_ai.request.model}, possibly empty
@@ -78,4 +81,29 @@ public interface CallRequest {
    * @return 32 lowercase hex characters; all zeros when tracing is off
    */
   String traceId();
+
+  /**
+   * The span on which the admission records what it decided about this call, as span events (a budget's alerts,
+   * throttles, approvals and forecasts, whether found now or when the call is settled): the call's own span when it
+   * is recording, else its nearest recording ancestor ({@link #recordingSpan}). LockN passes it for its own calls; an
+   * adapter that admits calls itself passes the span its model call will run under.
+   *
+   * @return the span; {@link Span#getInvalid()} (the default) when none is recording, and nothing is recorded
+   */
+  default Span span() {
+    return Span.getInvalid();
+  }
+
+  /**
+   * The span an adapter gives {@link CallRequestBuilder#span} for a call made in {@code context}: the context's span
+   * when it is recording; otherwise the closest recording LockN operation (agent, task, workflow) above it; otherwise
+   * {@link Span#getInvalid()}. The same rule puts an unsampled call's cost in its nearest recording ancestor's
+   * roll-up.
+   *
+   * @param context the context the model call is made in, usually {@link Context#current()}
+   * @return the span, possibly invalid
+   */
+  static Span recordingSpan(Context context) {
+    return RecordingSpans.nearest(context);
+  }
 }

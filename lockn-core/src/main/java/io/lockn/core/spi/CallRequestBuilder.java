@@ -1,5 +1,6 @@
 package io.lockn.core.spi;
 
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.TraceId;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +17,7 @@ public final class CallRequestBuilder {
   private @Nullable String agentName;
   private @Nullable String taskName;
   private String traceId = TraceId.getInvalid();
+  private Span span = Span.getInvalid();
 
   CallRequestBuilder(String provider, String requestModel) {
     this.provider = Objects.requireNonNull(provider, "provider");
@@ -99,6 +101,19 @@ public final class CallRequestBuilder {
   }
 
   /**
+   * Sets the span on which the admission records what it decided about the call ({@link CallRequest#span()}).
+   * Defaults to {@link Span#getInvalid()}: nothing is recorded.
+   *
+   * @param span the call's span when it is recording, else its nearest recording ancestor, for example {@code
+   *     CallRequest.recordingSpan(Context.current())}
+   * @return this builder
+   */
+  public CallRequestBuilder span(Span span) {
+    this.span = Objects.requireNonNull(span, "span");
+    return this;
+  }
+
+  /**
    * Builds the request.
    *
    * @return the request
@@ -116,6 +131,7 @@ public final class CallRequestBuilder {
     private final @Nullable String agentName;
     private final @Nullable String taskName;
     private final String traceId;
+    private final Span span;
 
     Built(CallRequestBuilder b) {
       this.provider = b.provider;
@@ -126,6 +142,7 @@ public final class CallRequestBuilder {
       this.agentName = b.agentName;
       this.taskName = b.taskName;
       this.traceId = b.traceId;
+      this.span = b.span;
     }
 
     @Override
@@ -166,6 +183,11 @@ public final class CallRequestBuilder {
     @Override
     public String traceId() {
       return traceId;
+    }
+
+    @Override
+    public Span span() {
+      return span;
     }
 
     @Override

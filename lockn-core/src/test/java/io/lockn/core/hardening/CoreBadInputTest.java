@@ -182,7 +182,8 @@ class CoreBadInputTest {
       lockn.chat("openai", "gpt-4o").estimatedInputTokens(-1).maxTokens(-5).run(() -> {});
       lockn.chat("openai", "gpt-4o").estimatedInputTokens(Long.MIN_VALUE).maxTokens(Long.MIN_VALUE).run(() -> {});
     }
-    // A TokenCounter answering a negative count means "unknown", and one answering Long.MAX_VALUE is believed.
+    // A TokenCounter answering a negative count means "unknown" (the approximate estimate is used: "x" is 1 UTF-8
+    // byte, ceil(1 / 4) + 4 for the message = 5), and one answering Long.MAX_VALUE is believed.
     LockN counted = LockN.builder().setOpenTelemetry(otel).setCallAdmission(admission)
         .setTokenCounter((p, m, msgs) -> p.equals("a") ? -7 : Long.MAX_VALUE).build();
     counted.chat("a", "m").inputMessages(List.of(GenAiMessage.user("x"))).run(() -> {});
@@ -192,7 +193,7 @@ class CoreBadInputTest {
       assertThat(r.estimatedInputTokens()).isZero();
       assertThat(r.maxOutputTokens()).isEqualTo(-1);
     });
-    assertThat(requests.get(200).estimatedInputTokens()).isZero();
+    assertThat(requests.get(200).estimatedInputTokens()).isEqualTo(5);
     assertThat(requests.get(201).estimatedInputTokens()).isEqualTo(Long.MAX_VALUE);
     assertThat(exporter.getFinishedSpanItems().subList(0, 200))
         .allSatisfy(s -> assertThat(s.getAttributes().get(GenAiAttributes.GEN_AI_REQUEST_MAX_TOKENS)).isNull());

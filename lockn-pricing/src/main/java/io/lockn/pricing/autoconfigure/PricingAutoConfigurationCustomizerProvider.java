@@ -132,6 +132,9 @@ public final class PricingAutoConfigurationCustomizerProvider implements AutoCon
         .setFeatureKey(config.getString(PricingConfig.ATTRIBUTION_FEATURE))
         .setPlanKey(config.getString(PricingConfig.ATTRIBUTION_PLAN))
         .setUserIdKey(config.getString(PricingConfig.ATTRIBUTION_USER_ID))
+        .setSessionIdKey(config.getString(PricingConfig.ATTRIBUTION_SESSION_ID))
+        .addAttributionSources(config.getString(PricingConfig.ATTRIBUTION_SOURCES))
+        .setDefaultAttributionSources(config.getString(PricingConfig.ATTRIBUTION_DEFAULT_SOURCES))
         .setMaxValueLength(config.getString(PricingConfig.ATTRIBUTION_MAX_VALUE_LENGTH));
     config.getList(PricingConfig.CATALOG).forEach(b::addCatalog);
     config.getList(PricingConfig.METRIC_ATTRIBUTION_KEYS).forEach(b::addMetricAttributionKey);

@@ -4,6 +4,7 @@ import io.lockn.core.AttributionKeys;
 import io.lockn.core.CallCost;
 import io.lockn.core.GenAiAttributes;
 import io.lockn.core.LockNAttributes;
+import io.lockn.core.SemconvProfile;
 import io.lockn.core.sdk.AttributionSpanProcessor;
 import io.lockn.core.sdk.OpenSpanTable;
 import io.lockn.core.spi.CallPricing;
@@ -12,6 +13,7 @@ import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.Cost;
 import io.lockn.pricing.CostAttributes;
 import io.lockn.pricing.CostLedger;
+import io.lockn.pricing.ModelCall;
 import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.SpanPricing;
 import io.lockn.pricing.internal.Decimals;
@@ -20,6 +22,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
@@ -62,13 +65,29 @@ import org.jspecify.annotations.Nullable;
  * to the roll-up of the call's span or, when that is not recording, of its nearest recording ancestor, and returned
  * to LockN, which settles the call's budget and tells listeners with it.
  *
- * <p><b>Other instrumentations' spans</b> (span processor): every GenAI inference and embeddings span LockN did not
- * price (the Java agent's, Spring AI's, OpenLLMetry's) is priced as it ends by the same rules, from its attributes,
- * at its own start timestamp, and recorded the same way. A span LockN already priced (it carries {@code
- * lockn.cost.total_nanos} or {@code lockn.cost.unpriced}) is never priced again. Only recorded spans reach a span
- * processor: wrap the sampler in {@link io.lockn.core.sdk.CostAwareSampler} so that unsampled GenAI spans are
- * recorded (not exported) and counted. The allowlisted Baggage attribution ({@link AttributionKeys}) is copied onto
- * those spans when they start, as LockN does for its own, so that the cost metric and the ledger see their tenant.
+ * <p><b>Other instrumentations' spans</b> (span processor): every model-call span LockN did not price, in any dialect
+ * {@link SpanPricing#read} knows (the Java agent's, Spring AI's, OpenLLMetry's, OpenInference's, the Vercel AI SDK's,
+ * Langfuse's, LiteLLM's), is priced as it ends by the same rules, from its attributes, at its own start timestamp, and
+ * recorded the same way. A span LockN already priced (it carries {@code lockn.cost.total_nanos} or {@code
+ * lockn.cost.unpriced}) is never priced again. A call span without usage that did not fail (a stream whose usage the
+ * instrumentation lost) is recorded as unpriced, never as $0. Only recorded spans reach a span processor: wrap the
+ * sampler in {@link io.lockn.core.sdk.CostAwareSampler} so that unsampled GenAI spans are recorded (not exported) and
+ * counted. The allowlisted Baggage attribution ({@link AttributionKeys}) is copied onto those spans when they start,
+ * as LockN does for its own; the ledger and the cost metric read a span's attribution keys, else their sources
+ * (OpenLLMetry's association properties, OpenInference's metadata, ...: {@link AttributionKeys#sources(String)}),
+ * else the nearest open ancestor's.
+ *
+ * <p><b>One call, one cost.</b> Instrumentations nest: OpenLLMetry's or OpenInference's span around the Anthropic
+ * SDK's own, a Langfuse generation around an SDK span, LockN's own call around the Java agent's. Model-call spans of
+ * one trace, one enclosing the other, that {@linkplain ModelCall#mayBeSameCallAs may be the same call} are priced
+ * once: the first of them to end is priced, and each one ending later, enclosing or enclosed, is a duplicate, not
+ * priced, and marked {@code lockn.cost.duplicate_of} with the span id of the one that counts; a span enclosing several
+ * calls priced below it adds them up and is not priced either. A processor has to decide when a span ends (its
+ * attributes can be written only then, and a metric cannot be taken back), so this is first-ended-wins, where {@code
+ * lockn audit}, which sees whole traces, keeps the most complete span ({@link io.lockn.pricing.TraceCalls}): the two
+ * differ only when a wrapper that ends first describes the call with less cost-relevant detail than the span inside
+ * it. Exception: a span inside one of LockN's own calls of the same model is always the duplicate, because LockN
+ * prices its own call from the usage the provider returned. Roll-ups count each call once.
  *
  * <p><b>Roll-ups.</b> Each open span has a small node in one bounded table; a span adds its own cost and its
  * descendants' to its parent's node as it ends, and agent, task, workflow and local root spans carry {@code
@@ -91,6 +110,7 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
   private final CostRecorder recorder;
   private final @Nullable CostLedger ledger;
   private final @Nullable AttributionSpanProcessor attribution;
+  private final AttributionKeys attributionKeys;
   private final AttributeKey<String> tenantKey;
   private final AttributeKey<String> costCenterKey;
   private final AttributeKey<String> workflowKey;
@@ -105,8 +125,9 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
     this.catalog = b.catalog;
     this.ledger = b.ledger;
     this.recorder = new CostRecorder(b.meterProvider, b.metricAttributionKeys, b.cardinalityLimit, b.ledger,
-        b.spanCostBreakdown);
+        b.spanCostBreakdown, b.semconvProfile != null ? b.semconvProfile : SemconvProfile.fromEnvironment());
     this.attribution = b.copyBaggageAttribution ? AttributionSpanProcessor.create(b.attributionKeys) : null;
+    this.attributionKeys = b.attributionKeys;
     this.tenantKey = AttributeKey.stringKey(b.attributionKeys.tenantKey());
     this.costCenterKey = AttributeKey.stringKey(b.attributionKeys.costCenterKey());
     this.workflowKey = AttributeKey.stringKey(b.attributionKeys.workflowIdKey());
@@ -177,8 +198,8 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
           call.attribution(tenantKey.getKey()), call.attribution(costCenterKey.getKey()), call.agentName(),
           call.attribution(workflowKey.getKey()),
           call.responseModel() != null ? call.responseModel() : call.admittedModel());
-      recorder.record(recording != null ? span : null, cost, call.provider(), call.requestModel(), call.responseModel(), attributionValues,
-          startMillis, entry);
+      recorder.record(recording != null ? span : null, cost, call.provider(), call.requestModel(), call.responseModel(),
+          attributionValues, startMillis, entry, false);
       if (node != null) {
         node.own = cost;
       } else if (recording == null && call.recordingAncestor() instanceof ReadableSpan ancestor) {
@@ -200,7 +221,7 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
 
   /**
    * What each open span keeps: its parent's node, when it started (for abandonment), what its descendants cost, its
-   * own cost once known, and each stage's state.
+   * own cost once known, each stage's state, and what the dedupe of model calls needs (see the class comment).
    */
   private static final class Node {
     private static final AtomicLongFieldUpdater<Node> ROLLUP =
@@ -209,22 +230,42 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
     private static final AtomicLongFieldUpdater<Node> UNPRICED =
         AtomicLongFieldUpdater.newUpdater(Node.class, "unpricedCalls");
 
+    /** A model-call span's state in the dedupe, guarded by its call group's lock ({@link #group()}). */
+    static final byte OPEN = 0;
+    static final byte COUNTED = 1;
+    static final byte DUPLICATE = 2;
+
     final @Nullable Node parent;
     final long startMillis;
     /** The span's operation as its builder set it, read once; {@code null} when it had none then. */
     final @Nullable String operation;
     final @Nullable Object[] states;
+    /** The span, for reading an ancestor's attribution and model: the table holds it anyway while it is open. */
+    final ReadableSpan span;
+    /** One of LockN's own spans. */
+    final boolean lockn;
+    /** A model-call span by its operation at start. */
+    final boolean call;
     volatile long rollupNanos;
     volatile long calls;
     volatile long unpricedCalls;
     /** Set by {@link #price} when LockN priced this span's call. */
     volatile @Nullable CallCost own;
+    /**
+     * What the dedupe of model calls keeps, made only for model-call spans nested in or around others: most spans,
+     * LockN's own calls included, never need it. Guarded by {@link #group()}.
+     */
+    @Nullable Dedupe dedupe;
 
-    Node(@Nullable Node parent, long startMillis, @Nullable String operation, @Nullable Object[] states) {
+    Node(@Nullable Node parent, long startMillis, @Nullable String operation, @Nullable Object[] states,
+        ReadableSpan span, boolean lockn, boolean call) {
       this.parent = parent;
       this.startMillis = startMillis;
       this.operation = operation;
       this.states = states;
+      this.span = span;
+      this.lockn = lockn;
+      this.call = call;
     }
 
     void add(long nanos, long pricedCalls, long unpriced) {
@@ -238,14 +279,92 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
         UNPRICED.addAndGet(this, unpriced);
       }
     }
+
+    /** The nearest model-call ancestor, through any spans in between (parents are fixed at start). */
+    @Nullable Node callAncestor() {
+      int hops = 0;
+      for (Node p = parent; p != null && hops < MAX_HOPS; p = p.parent, hops++) {
+        if (p.call) {
+          return p;
+        }
+      }
+      return null;
+    }
+
+    /** The outermost model-call span around this one: its lock serialises the decisions of one nest of calls. */
+    Node group() {
+      Node g = this;
+      for (Node up = callAncestor(); up != null; up = up.callAncestor()) {
+        g = up;
+      }
+      return g;
+    }
+
+    /** This span's dedupe state, made on first use. */
+    Dedupe dedupe() {
+      Dedupe d = dedupe;
+      if (d == null) {
+        d = new Dedupe();
+        dedupe = d;
+      }
+      return d;
+    }
+
+    byte callState() {
+      Dedupe d = dedupe;
+      return d == null ? OPEN : d.state;
+    }
+
+    /** The call this span describes, read once (a LockN span's on demand: its model is set when it starts). */
+    @Nullable ModelCall read() {
+      Dedupe d = dedupe();
+      ModelCall r = d.read;
+      if (r == null) {
+        r = SpanPricing.read(new SpanUsage(span));
+        d.read = r;
+      }
+      return r;
+    }
+
+    /** Decides this span's state and tells the nearest model-call ancestor what counts below it. */
+    void settle(byte state) {
+      Dedupe d = dedupe();
+      d.state = state;
+      Node up = callAncestor();
+      if (up == null) {
+        return;
+      }
+      Dedupe u = up.dedupe();
+      if (u.below == null) {
+        u.below = new ArrayList<>(2);
+      }
+      if (state == COUNTED) {
+        u.below.add(this);
+      }
+      if (d.below != null) {
+        u.below.addAll(d.below);
+      }
+    }
   }
+
+  /** A model-call span's part in the dedupe. */
+  private static final class Dedupe {
+    byte state = Node.OPEN;
+    @Nullable ModelCall read;
+    /** Calls counted below this span that ended before it. */
+    @Nullable List<Node> below;
+  }
+
+  /** How far up the ancestry the rules look: a guard against cycles. */
+  private static final int MAX_HOPS = 1000;
 
   @Override
   @SuppressWarnings("unchecked")
   public void onStart(Context parentContext, ReadWriteSpan span) {
     try {
+      boolean lockn = isLockNSpan(span);
       AttributionSpanProcessor a = attribution;
-      if (a != null && !isLockNSpan(span)) {
+      if (a != null && !lockn) {
         // Before anything reads the span's attribution (this pipeline's ledger and metric, the stages); LockN's own
         // spans carry it already.
         a.onStart(parentContext, span);
@@ -267,14 +386,13 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
       }
       // The span's own start, not a clock read per span: the SDK has just taken it.
       long startMillis = Math.floorDiv(SpanStartTimes.epochNanos(span), 1_000_000L);
-      open.put(span, new Node(parent, startMillis, operation(span), states));
+      // LockN's own spans name their operation in gen_ai.operation.name only: one read, not one per dialect.
+      String operation = lockn ? SpanOperations.ofLockN(span) : SpanOperations.of(span);
+      open.put(span, new Node(parent, startMillis, operation, states, span, lockn,
+          SpanPricing.isModelCall(operation)));
     } catch (Throwable t) {
       UsageLogger.failed("CostPipeline.onStart", t);
     }
-  }
-
-  private static @Nullable String operation(ReadableSpan span) {
-    return SpanOperations.of(span);
   }
 
   private static boolean isLockNSpan(ReadableSpan span) {
@@ -292,7 +410,8 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
     try {
       Node node = endRequired ? open.get(span) : open.remove(span);
       // Read at start when the builder set it, as the conventions ask; else now (an instrumentation that sets it late).
-      String operation = node != null && node.operation != null ? node.operation : operation(span);
+      String operation = node != null && node.operation != null ? node.operation
+          : node != null && node.lockn ? SpanOperations.ofLockN(span) : SpanOperations.of(span);
       CallCost own = SpanPricing.isModelCall(operation) ? ownCost(span, node) : CallCost.notPriced();
       if (node == null) {
         return;
@@ -331,68 +450,150 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
 
   /**
    * A model-call span's own cost: what LockN priced it at (through {@link #price}, or a pricing this pipeline was not
-   * given, as its attributes say), else priced here, once, from its attributes.
+   * given, as its attributes say), else nothing when another span of the same call counts (see the class comment),
+   * else priced here, once, from its attributes.
    */
   private CallCost ownCost(ReadWriteSpan span, @Nullable Node node) {
     CallCost priced = node == null ? null : node.own;
     if (priced != null) {
+      counted(node);
       return priced;
     }
     Long recorded = span.getAttribute(CostAttributes.TOTAL_NANOS);
     if (recorded != null) {
+      counted(node);
       return Cost.recorded(0, 0, 0, 0, 0, Math.max(0, recorded), Math.max(0, recorded),
           io.lockn.pricing.CostSource.LOCAL, "");
     }
     if (Boolean.TRUE.equals(span.getAttribute(CostAttributes.UNPRICED))) {
+      counted(node);
       return Cost.UNPRICED;
     }
     try {
-      return priceSpan(span);
+      SpanUsage live = new SpanUsage(span);
+      ModelCall call = SpanPricing.read(live);
+      if (call == null) {
+        return CallCost.notPriced();
+      }
+      if (node != null && !node.lockn) {
+        ReadableSpan same = sameCall(node, call);
+        if (same != null) {
+          span.setAttribute(CostAttributes.DUPLICATE_OF, same.getSpanContext().getSpanId());
+          return CallCost.notPriced();
+        }
+      } else {
+        counted(node); // LockN's own calls always count (this pipeline prices them here when not given them to price)
+      }
+      return priceSpan(span, live, call, node);
     } catch (Throwable t) {
       UsageLogger.failed("pricing a span", t);
       return CallCost.notPriced();
     }
   }
 
-  private CallCost priceSpan(ReadWriteSpan span) {
-    SpanPricing.SpanAttributes attributes =
-        new SpanPricing.SpanAttributes() {
-          @Override
-          public long count(AttributeKey<Long> key) {
-            return SpanUsage.count(span, key);
-          }
-
-          @Override
-          public @Nullable String string(AttributeKey<String> key) {
-            return span.getAttribute(key);
-          }
-        };
-    long startMillis = Math.floorDiv(SpanStartTimes.epochNanos(span), 1_000_000L);
-    Cost cost = SpanPricing.price(catalog, attributes, startMillis);
-    if (cost == null) {
-      return CallCost.notPriced();
+  /** A call LockN priced (or another pipeline did) counts: its model-call ancestor is told, when it has one. */
+  private static void counted(@Nullable Node node) {
+    if (node == null || node.callAncestor() == null) {
+      return; // LockN's own calls usually have no model-call ancestor: nothing to lock, nothing made
     }
-    String requestModel = span.getAttribute(GenAiAttributes.GEN_AI_REQUEST_MODEL);
-    String responseModel = span.getAttribute(GenAiAttributes.GEN_AI_RESPONSE_MODEL);
+    synchronized (node.group()) {
+      node.settle(Node.COUNTED);
+    }
+  }
+
+  /**
+   * Decides whether another span of the same call counts already: a model-call ancestor counted before this span
+   * ended (or LockN's own call around it), or a call counted below it; else this span counts. Under the call group's
+   * lock, so that an enclosing and an enclosed span ending at once on two threads cannot both count.
+   *
+   * @return the span that counts instead, or {@code null} when this one counts
+   */
+  private static @Nullable ReadableSpan sameCall(Node node, ModelCall call) {
+    Node up = node.callAncestor();
+    // Even alone, under its own lock: a span below it may have reported from another thread.
+    synchronized (node.group()) {
+      node.dedupe().read = call;
+      int hops = 0;
+      for (Node a = up; a != null && hops < MAX_HOPS; a = a.callAncestor(), hops++) {
+        if (a.lockn || a.callState() == Node.COUNTED) {
+          ModelCall other = a.read();
+          if (other != null && call.mayBeSameCallAs(other)) {
+            node.settle(Node.DUPLICATE);
+            return a.span;
+          }
+        }
+      }
+      Dedupe mine = node.dedupe;
+      List<Node> below = mine == null ? null : mine.below;
+      if (below != null) {
+        for (Node b : below) {
+          ModelCall other = b.read();
+          if (other != null && call.mayBeSameCallAs(other)) {
+            // One call below: this span is a second description of it. Several: this span adds them up.
+            node.settle(Node.DUPLICATE);
+            return b.span;
+          }
+        }
+      }
+      node.settle(Node.COUNTED);
+      return null;
+    }
+  }
+
+  private CallCost priceSpan(ReadWriteSpan span, SpanUsage live, ModelCall call, @Nullable Node node) {
+    long startMillis = Math.floorDiv(SpanStartTimes.epochNanos(span), 1_000_000L);
+    Cost cost = SpanPricing.price(catalog, call, live, startMillis);
+    boolean usageUnknown = false;
+    if (cost == null) {
+      // No usage: a failed call is not billed; one that did not fail lost its usage (a stream), which is unknown, not
+      // $0.
+      if (span.getAttribute(GenAiAttributes.ERROR_TYPE) != null
+          || span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR) {
+        return CallCost.notPriced();
+      }
+      cost = Cost.UNPRICED;
+      usageUnknown = true;
+    }
     List<AttributeKey<String>> keys = recorder.metricAttributionKeys();
     @Nullable String[] attributionValues = keys.isEmpty() ? CostRecorder.NO_VALUES : new String[keys.size()];
     for (int i = 0; i < attributionValues.length; i++) {
-      attributionValues[i] = span.getAttribute(keys.get(i));
+      attributionValues[i] = attribution(live, node, keys.get(i).getKey());
     }
     CostRecorder.LedgerEntry entry = null;
     if (ledger != null) {
-      String agent = span.getAttribute(LockNAttributes.AGENT_NAME);
-      if (agent == null) {
-        agent = span.getAttribute(GenAiAttributes.GEN_AI_AGENT_NAME);
-      }
       String sent = span.getAttribute(LockNAttributes.BUDGET_ADMITTED_MODEL);
-      entry = new CostRecorder.LedgerEntry(span.getAttribute(tenantKey), span.getAttribute(costCenterKey), agent,
-          span.getAttribute(workflowKey),
-          responseModel != null ? responseModel : sent != null ? sent : requestModel);
+      String model = call.responseModel() != null ? call.responseModel() : sent != null ? sent : call.requestModel();
+      entry = new CostRecorder.LedgerEntry(attribution(live, node, tenantKey.getKey()),
+          attribution(live, node, costCenterKey.getKey()), agent(span, node),
+          attribution(live, node, workflowKey.getKey()), model);
     }
-    recorder.record(span, cost, SpanPricing.provider(attributes), requestModel, responseModel, attributionValues,
-        startMillis, entry);
+    recorder.record(span, cost, call.provider(), call.requestModel(), call.responseModel(), attributionValues,
+        startMillis, entry, usageUnknown);
     return cost;
+  }
+
+  /** An attribution key's value for a span: its own (the key, else its sources), else the nearest open ancestor's. */
+  private @Nullable String attribution(SpanUsage span, @Nullable Node node, String key) {
+    String v = SpanPricing.attribution(span, attributionKeys, key);
+    int hops = 0;
+    for (Node p = node == null ? null : node.parent; v == null && p != null && hops < MAX_HOPS; p = p.parent, hops++) {
+      v = SpanPricing.attribution(new SpanUsage(p.span), attributionKeys, key);
+    }
+    return v;
+  }
+
+  /** A span's agent: its {@code lockn.agent.name} or {@code gen_ai.agent.name}, else the nearest agent ancestor's. */
+  private static @Nullable String agent(ReadableSpan span, @Nullable Node node) {
+    String agent = span.getAttribute(LockNAttributes.AGENT_NAME);
+    if (agent == null) {
+      agent = span.getAttribute(GenAiAttributes.GEN_AI_AGENT_NAME);
+    }
+    int hops = 0;
+    for (Node p = node == null ? null : node.parent; agent == null && p != null && hops < MAX_HOPS; p = p.parent,
+        hops++) {
+      agent = SpanPricing.agentName(new SpanUsage(p.span), p.span.getName());
+    }
+    return agent;
   }
 
   private static boolean carriesRollup(ReadableSpan span, @Nullable String operation, Node node) {
@@ -492,6 +693,7 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
     private int maxOpenSpans = OpenSpanTable.DEFAULT_MAX_OPEN_SPANS;
     private Duration abandonAfter = OpenSpanTable.DEFAULT_ABANDON_AFTER;
     private Clock clock = Clock.systemUTC();
+    private @Nullable SemconvProfile semconvProfile;
     private final List<SpanStage<?>> stages = new ArrayList<>();
     private final EnumSet<SpanStage.Kind> kinds = EnumSet.noneOf(SpanStage.Kind.class);
 
@@ -643,6 +845,21 @@ public final class CostPipeline implements ExtendedSpanProcessor, CallPricing {
      */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the semantic-convention profile of what is written on spans: under {@link
+     * SemconvProfile#LATEST_EXPERIMENTAL} a priced span also carries the proposed {@code gen_ai.usage.cost.amount},
+     * {@code gen_ai.usage.cost.currency} and {@code gen_ai.usage.cost.source} (semantic-conventions-genai PR #443);
+     * {@link SemconvProfile#V1_41} writes LockN's {@code lockn.cost.*} only. Defaults to {@link
+     * SemconvProfile#fromEnvironment()}, as {@code LockN.builder()} does; give both the same profile.
+     *
+     * @param profile the profile
+     * @return this builder
+     */
+    public Builder setSemconvProfile(SemconvProfile profile) {
+      this.semconvProfile = Objects.requireNonNull(profile, "profile");
       return this;
     }
 

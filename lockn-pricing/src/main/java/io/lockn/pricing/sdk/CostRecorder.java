@@ -1,6 +1,7 @@
 package io.lockn.pricing.sdk;
 
 import io.lockn.core.GenAiAttributes;
+import io.lockn.core.SemconvProfile;
 import io.lockn.core.spi.CardinalityLimiter;
 import io.lockn.core.spi.UsageLogger;
 import io.lockn.pricing.Cost;
@@ -28,8 +29,10 @@ import org.jspecify.annotations.Nullable;
  * provider-reported cost always: each attribute is a boxed entry in the span's attribute map, and seven more per call
  * cost more than pricing itself), the {@code
  * lockn.client.cost} and {@code lockn.client.unpriced_calls} counters, the {@link CostLedger}, and one warning per
- * unpriced model. The one writer of all of them, for LockN's own calls and for other instrumentations' spans alike,
- * so that a call's cost is recorded the same way whoever started it. Thread-safe; never throws.
+ * unpriced model. Under {@link SemconvProfile#LATEST_EXPERIMENTAL} a priced span also carries the proposed {@code
+ * gen_ai.usage.cost.amount}, {@code .currency} and {@code .source}. The one writer of all of them, for LockN's own
+ * calls and for other instrumentations' spans alike, so that a call's cost is recorded the same way whoever started
+ * it. Thread-safe; never throws.
  */
 final class CostRecorder {
 
@@ -45,6 +48,7 @@ final class CostRecorder {
   private final List<AttributeKey<String>> metricAttributionKeys;
   private final @Nullable CostLedger ledger;
   private final boolean spanCostBreakdown;
+  private final boolean latestConventions;
   // One limiter per metric attribute, so that one noisy attribute cannot push another's values into _OTHER.
   private final CardinalityLimiter providerLimiter;
   private final CardinalityLimiter requestModelLimiter;
@@ -60,9 +64,11 @@ final class CostRecorder {
       List<String> metricAttributionKeys,
       int cardinalityLimit,
       @Nullable CostLedger ledger,
-      boolean spanCostBreakdown) {
+      boolean spanCostBreakdown,
+      SemconvProfile profile) {
     this.meterProvider = meterProvider;
     this.spanCostBreakdown = spanCostBreakdown;
+    this.latestConventions = profile == SemconvProfile.LATEST_EXPERIMENTAL;
     this.metricAttributionKeys = metricAttributionKeys.stream().map(AttributeKey::stringKey).toList();
     this.ledger = ledger;
     this.providerLimiter = CardinalityLimiter.of(cardinalityLimit);
@@ -98,6 +104,7 @@ final class CostRecorder {
    * @param attribution the values of {@link #metricAttributionKeys()}, same order; {@link #NO_VALUES} when none
    * @param startMillis when the call started, for the ledger
    * @param ledgerEntry the call's ledger dimensions, or {@code null} when no ledger is configured
+   * @param usageUnknown whether the call is unpriced because its span reports no usage (not for want of a price)
    */
   void record(
       @Nullable Span span,
@@ -107,7 +114,8 @@ final class CostRecorder {
       @Nullable String responseModel,
       @Nullable String[] attribution,
       long startMillis,
-      @Nullable LedgerEntry ledgerEntry) {
+      @Nullable LedgerEntry ledgerEntry,
+      boolean usageUnknown) {
     try {
       if (span != null) {
         writeAttributes(span, cost);
@@ -117,8 +125,11 @@ final class CostRecorder {
     }
     if (!cost.isPriced()) {
       String model = responseModel != null ? responseModel : requestModel;
-      UsageLogger.warn("LockN has no price for " + provider + "/" + model
-          + "; its calls are marked lockn.cost.unpriced=true and their cost is not recorded");
+      UsageLogger.warn(usageUnknown
+          ? "A model call to " + provider + "/" + model + " ended without usage on its span (a stream whose usage the"
+              + " instrumentation did not capture?); it is marked lockn.cost.unpriced=true and its cost is not recorded"
+          : "LockN has no price for " + provider + "/" + model
+              + "; its calls are marked lockn.cost.unpriced=true and their cost is not recorded");
       try {
         instruments().unpriced.add(1, metricAttributes(provider, requestModel, responseModel, attribution,
             NO_COST_TYPE), Context.root());
@@ -199,6 +210,11 @@ final class CostRecorder {
       span.setAttribute(CostAttributes.SOURCE, cost.source().value());
     } else if (cost.source() != CostSource.LOCAL) {
       span.setAttribute(CostAttributes.SOURCE, cost.source().value());
+    }
+    if (latestConventions) {
+      span.setAttribute(CostAttributes.GEN_AI_USAGE_COST_AMOUNT, cost.totalNanos() / 1e9);
+      span.setAttribute(CostAttributes.GEN_AI_USAGE_COST_CURRENCY, USD);
+      span.setAttribute(CostAttributes.GEN_AI_USAGE_COST_SOURCE, cost.source().value());
     }
   }
 

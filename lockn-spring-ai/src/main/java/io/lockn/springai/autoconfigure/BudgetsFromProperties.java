@@ -60,6 +60,7 @@ final class BudgetsFromProperties {
         throw new InvalidConfigurationPropertyValueException(property + ".name", item.getName(), e.getMessage());
       }
     }
+    outputReserve(properties.getOutputReserve(), builder);
     for (Map.Entry<String, String> e : properties.getDowngrades().entrySet()) {
       try {
         builder.addDowngrade(e.getKey(), Objects.toString(e.getValue(), ""));
@@ -81,6 +82,30 @@ final class BudgetsFromProperties {
     }
   }
 
+  /** {@code lockn.budgets.output-reserve.*}, checked by lockn-budget's rules and named by property. */
+  private static void outputReserve(LockNProperties.OutputReserve reserve, Budgets.Builder builder) {
+    Long tokens = reserve.getTokens();
+    if (tokens != null) {
+      try {
+        builder.setOutputReserve(tokens);
+      } catch (BudgetConfigException e) {
+        throw new InvalidConfigurationPropertyValueException("lockn.budgets.output-reserve.tokens", tokens,
+            e.problem());
+      }
+    }
+    for (Map.Entry<String, Long> e : reserve.getModels().entrySet()) {
+      String property = "lockn.budgets.output-reserve.models[" + e.getKey() + "]";
+      if (e.getValue() == null) {
+        throw new InvalidConfigurationPropertyValueException(property, null, "is required");
+      }
+      try {
+        builder.addOutputReserve(e.getKey(), e.getValue());
+      } catch (BudgetConfigException ex) {
+        throw new InvalidConfigurationPropertyValueException(property, e.getValue(), ex.problem());
+      }
+    }
+  }
+
   /**
    * The budget of one item.
    *
@@ -98,6 +123,7 @@ final class BudgetsFromProperties {
         .defaultZone(ZoneOffset.UTC)
         .window(item.getWindow())
         .idle(item.getIdle())
+        .maxReservationPercent(item.getMaxReservationPercent())
         .origin(property);
     // The property of each threshold, in the order they are added: spec field thresholds[i] is thresholds.get(i).
     List<Property> thresholds = new ArrayList<>();
@@ -142,6 +168,7 @@ final class BudgetsFromProperties {
       case "period.zone" -> new Property("zone", item.getZone());
       case "period.window" -> new Property("window", item.getWindow());
       case "period.idle" -> new Property("idle", item.getIdle());
+      case "max-reservation-percent" -> new Property("max-reservation-percent", item.getMaxReservationPercent());
       // Only alert-at lists several thresholds of one action, so only it can repeat one.
       case "thresholds" -> new Property("alert-at", item.getAlertAt());
       default -> new Property(String.valueOf(field), null);

@@ -57,6 +57,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -89,7 +90,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * the application defines them; the ledger is fed in every mode.
  *
  * Cycles. The span processors are inputs of the OpenTelemetry bean, so they never depend on it directly: their meter
- * provider is looked up on first use (DeferredMeterProvider).
+ * provider is looked up on first use (DeferredMeterProvider, through the LockNMeters bean of LockNMetricsConfiguration,
+ * which also chooses between OpenTelemetry and Micrometer for lockn.metrics.export).
  *
  * Pricing. Every mode prices through the same objects: lockn.pricing.* and lockn.attribution.* are checked by
  * lockn-pricing's PricingConfig (the PricingConfig bean, PricingFromProperties) and the catalog and the cost pipeline
@@ -128,6 +130,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @ConditionalOnClass(LockN.class)
 @ConditionalOnBooleanProperty(name = "lockn.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LockNProperties.class)
+@Import(LockNMetricsConfiguration.class)
 public final class LockNAutoConfiguration {
 
   /** The AutoConfiguredOpenTelemetrySdk class: its bean means the OpenTelemetry Spring Boot starter built the SDK. */
@@ -201,9 +204,10 @@ public final class LockNAutoConfiguration {
       ObjectProvider<CallPricing> callPricing,
       ObjectProvider<TokenCounter> tokenCounter,
       ObjectProvider<LockNListener> listeners,
+      LockNMeters meters,
       ObjectProvider<ScopeBinder> scopeBinder) {
     LockNBuilder b = LockN.builder()
-        .setOpenTelemetry(openTelemetry.getIfAvailable(GlobalOpenTelemetry::get))
+        .setOpenTelemetry(meters.openTelemetry(openTelemetry.getIfAvailable(GlobalOpenTelemetry::get)))
         .setAttributionKeys(attributionKeys)
         .setContentCapture(contentCapture);
     callAdmission.ifUnique(b::setCallAdmission);
@@ -226,13 +230,13 @@ public final class LockNAutoConfiguration {
     Budgets lockNBudgets(
         LockNProperties properties,
         PriceCatalog catalog,
-        ObjectProvider<OpenTelemetry> openTelemetry,
+        LockNMeters meters,
         ObjectProvider<BudgetListener> listeners,
         ObjectProvider<ApprovalPolicy> approvalPolicy) {
       return BudgetsFromProperties.create(
           properties.getBudgets(),
           catalog,
-          new DeferredMeterProvider(openTelemetry),
+          meters.meterProvider(),
           listeners.orderedStream().toList(),
           approvalPolicy.getIfUnique());
     }
@@ -274,13 +278,13 @@ public final class LockNAutoConfiguration {
         PriceCatalog catalog,
         CostLedger ledger,
         AttributionKeys attributionKeys,
-        ObjectProvider<OpenTelemetry> openTelemetry,
+        LockNMeters meters,
         ObjectProvider<SpanStage<?>> stages) {
       CostPipeline.Builder b = CostPipelineFactory.pipeline(pricing, catalog)
           .setAttributionKeys(attributionKeys)
           .setCopyBaggageAttribution(false)
           .setLedger(ledger)
-          .setMeterProvider(new DeferredMeterProvider(openTelemetry));
+          .setMeterProvider(meters.meterProvider());
       stages.orderedStream().forEach(b::addStage);
       return b.build();
     }

@@ -726,16 +726,31 @@ public class LockNProperties implements Validator {
     private @Nullable Path file;
 
     /**
-     * Budgets: name, scope, limit-usd or limit-tokens, period, zone, window, idle, alert-at, throttle-at and
-     * block-at.
+     * Budgets: name, scope, limit-usd or limit-tokens, period, zone, window, idle, alert-at, throttle-at, block-at
+     * and max-reservation-percent.
      */
     private List<BudgetItem> items = new ArrayList<>();
 
     /** The cheaper model a throttled call is sent to, by request model ("[gpt-4o]=gpt-4o-mini"). */
     private Map<String, String> downgrades = new LinkedHashMap<>();
 
+    /**
+     * Output tokens a call without max_tokens reserves: tokens for every model, models[MODEL] for one; unset, the
+     * model's maximum output from the price catalog, else 4096.
+     */
+    private final OutputReserve outputReserve = new OutputReserve();
+
     /** Creates the defaults. */
     public Budgets() {}
+
+    /**
+     * The output reserve of calls without max_tokens.
+     *
+     * @return the output reserve
+     */
+    public OutputReserve getOutputReserve() {
+      return outputReserve;
+    }
 
     /**
      * The budget file.
@@ -801,6 +816,55 @@ public class LockNProperties implements Validator {
     }
   }
 
+  /** The output tokens a call without max_tokens reserves. */
+  public static class OutputReserve {
+
+    /** Output tokens every call without max_tokens reserves, instead of its model's maximum output; at least 1. */
+    private @Nullable Long tokens;
+
+    /** Output tokens a call to one model reserves, by model ("[gpt-4o]=1000"); at least 1. */
+    private Map<String, Long> models = new LinkedHashMap<>();
+
+    /** Creates the defaults. */
+    public OutputReserve() {}
+
+    /**
+     * The reserve of every model.
+     *
+     * @return the tokens, or {@code null} for the catalog's maximum output
+     */
+    public @Nullable Long getTokens() {
+      return tokens;
+    }
+
+    /**
+     * Sets the reserve of every model.
+     *
+     * @param tokens the tokens
+     */
+    public void setTokens(@Nullable Long tokens) {
+      this.tokens = tokens;
+    }
+
+    /**
+     * The reserves by model.
+     *
+     * @return tokens by model
+     */
+    public Map<String, Long> getModels() {
+      return models;
+    }
+
+    /**
+     * Sets the reserves by model.
+     *
+     * @param models tokens by model
+     */
+    public void setModels(Map<String, Long> models) {
+      this.models = models;
+    }
+  }
+
   /** One budget. */
   public static class BudgetItem {
 
@@ -841,6 +905,9 @@ public class LockNProperties implements Validator {
 
     /** Percent of the limit at which calls are refused before the model is called, in (0, 100]. */
     private Integer blockAt = 100;
+
+    /** Most one call without max_tokens reserves, in percent of the limit, in (0, 100]; 10 when unset. */
+    private @Nullable BigDecimal maxReservationPercent;
 
     /** Creates an empty budget. */
     public BudgetItem() {}
@@ -1041,6 +1108,24 @@ public class LockNProperties implements Validator {
      */
     public void setBlockAt(Integer blockAt) {
       this.blockAt = blockAt;
+    }
+
+    /**
+     * The reservation cap of calls without max_tokens.
+     *
+     * @return the percent of the limit, or {@code null} for the default
+     */
+    public @Nullable BigDecimal getMaxReservationPercent() {
+      return maxReservationPercent;
+    }
+
+    /**
+     * Sets the reservation cap of calls without max_tokens.
+     *
+     * @param maxReservationPercent the percent of the limit
+     */
+    public void setMaxReservationPercent(@Nullable BigDecimal maxReservationPercent) {
+      this.maxReservationPercent = maxReservationPercent;
     }
   }
 

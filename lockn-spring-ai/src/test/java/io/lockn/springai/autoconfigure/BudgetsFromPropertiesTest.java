@@ -99,7 +99,12 @@ class BudgetsFromPropertiesTest {
                 + "'alert'}, {'percent': 50, 'action': 'alert'}, {'percent': 100, 'action': 'block'}]",
             "thresholds",
             "alert-at", "threshold repeated: ALERT at 50%",
-            B + "limit-usd=1", B + "period=per-call", B + "alert-at=50,50"));
+            B + "limit-usd=1", B + "period=per-call", B + "alert-at=50,50"),
+        mistake("reservation cap above 100%",
+            "'unit': 'usd', 'limit': 1, 'period': {'kind': 'per-call'}, 'maxReservationPercent': 150",
+            "maxReservationPercent",
+            "max-reservation-percent", "not in (0, 100]: 150",
+            B + "limit-usd=1", B + "period=per-call", B + "max-reservation-percent=150"));
   }
 
   private static Arguments mistake(
@@ -168,6 +173,36 @@ class BudgetsFromPropertiesTest {
               Period.week(ZoneOffset.UTC), Period.month(ZoneOffset.UTC),
               Period.perCall(), Period.perTrace(Duration.ofMinutes(2)));
         });
+  }
+
+  @Test
+  void reservationSettings_reachTheBudgets() {
+    runner.withPropertyValues(B + "name=t", B + "scope=each app.tenant_id", B + "limit-tokens=100000",
+            B + "period=day", B + "max-reservation-percent=2.5",
+            "lockn.budgets.output-reserve.tokens=2000", "lockn.budgets.output-reserve.models[gpt-4o]=1000")
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          Budgets budgets = ctx.getBean(Budgets.class);
+          assertThat(budgets.budgets().get(0).maxReservationPercent()).isEqualByComparingTo("2.5");
+          // gpt-4o: 10 input + its reserve of 1,000; another model 10 + 2,000; both below the cap, 2.5% of 100,000.
+          budgets.admit(io.lockn.core.spi.CallRequest.builder("openai", "gpt-4o").estimatedInputTokens(10)
+              .attribution(java.util.Map.of("app.tenant_id", "acme")).build());
+          budgets.admit(io.lockn.core.spi.CallRequest.builder("openai", "other").estimatedInputTokens(10)
+              .attribution(java.util.Map.of("app.tenant_id", "acme")).build());
+          assertThat(budgets.status("t", "app.tenant_id=acme").reserved()).isEqualTo(1_010 + 2_010);
+        });
+  }
+
+  @Test
+  void outputReserve_invalid_failsNamingTheProperty() {
+    InvalidConfigurationPropertyValueException tokens = startupFailure(B + "name=t", B + "limit-usd=1",
+        B + "period=day", "lockn.budgets.output-reserve.tokens=0");
+    assertThat(tokens.getName()).isEqualTo("lockn.budgets.output-reserve.tokens");
+    assertThat(tokens.getReason()).isEqualTo("must be at least 1 token: 0");
+    InvalidConfigurationPropertyValueException model = startupFailure(B + "name=t", B + "limit-usd=1",
+        B + "period=day", "lockn.budgets.output-reserve.models[gpt-4o]=-3");
+    assertThat(model.getName()).isEqualTo("lockn.budgets.output-reserve.models[gpt-4o]");
+    assertThat(model.getReason()).isEqualTo("must be at least 1 token: -3");
   }
 
   @Test

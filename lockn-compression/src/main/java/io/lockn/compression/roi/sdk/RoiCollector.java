@@ -16,7 +16,6 @@ import io.lockn.pricing.PriceCatalog;
 import io.lockn.pricing.SpanPricing;
 import io.lockn.pricing.sdk.SpanOperations;
 import io.lockn.pricing.sdk.SpanStage;
-import io.lockn.pricing.UsageAttributes;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -463,7 +462,7 @@ public final class RoiCollector implements SpanStage<RoiCollector.Node>, Compres
       }
       Long v = s.getAttribute(key);
       // Micrometer bridges write counts as text.
-      return v != null ? v : UsageAttributes.parse(s.getAttribute(AttributeKey.stringKey(key.getKey())));
+      return v != null ? v : SpanPricing.parseCount(s.getAttribute(AttributeKey.stringKey(key.getKey())));
     }
 
     @Override
