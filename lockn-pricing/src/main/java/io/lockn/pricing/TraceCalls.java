@@ -243,8 +243,9 @@ public final class TraceCalls<S extends TraceCalls.Span> {
     int models = 0;
     for (int i = 0; i < n; i++) {
       S s = spans.get(i);
-      read[i] = SpanPricing.read(s);
-      if (read[i] != null) {
+      ModelCall call = SpanPricing.read(s);
+      if (call != null) {
+        read[i] = call;
         models++;
         recorded[i] = s.count(CostAttributes.TOTAL_NANOS) >= 0;
       }
@@ -323,7 +324,7 @@ public final class TraceCalls<S extends TraceCalls.Span> {
           for (int child : c) {
             if (below[child] != null) {
               groups.addAll(below[child]);
-              below[child] = null;
+              below[child] = List.of(); // consumed: its groups moved up
             }
           }
         }
